@@ -1,0 +1,115 @@
+"""Readable terminal tables for the command line (rich)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+from rich.console import Console
+from rich.table import Table
+
+from corridor.settings import MODE_LABELS
+
+console = Console()
+
+
+def table(title: str, rows: Sequence[dict], *, columns: Sequence[str] | None = None) -> None:
+    """Print a list of dicts as a table with one column per key."""
+    if not rows:
+        console.print(f"{title}: nothing to show")
+        return
+    columns = list(columns or rows[0].keys())
+    out = Table(title=title, title_justify="left")
+    for column in columns:
+        numeric = isinstance(rows[0].get(column), int | float) and not isinstance(rows[0].get(column), bool)
+        out.add_column(column, justify="right" if numeric else "left")
+    for row in rows:
+        out.add_row(*(_cell(row.get(column)) for column in columns))
+    console.print(out)
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:,.1f}" if abs(value) >= 100 else f"{value:,.2f}"
+    if isinstance(value, list):
+        return ", ".join(map(str, value))
+    return str(value)
+
+
+def overview(report: dict) -> None:
+    """Print the network summary and the key routes."""
+    summary = report["summary"]
+    console.print(f"[bold]Network[/bold] {summary['source']}: {summary['hubs']['total']} hubs, {summary['links']['total']} links")
+    console.print("Hubs by kind: " + ", ".join(f"{k} {n}" for k, n in summary["hubs"]["by_kind"].items()))
+    rows = []
+    for mode, counts in summary["links"]["by_mode"].items():
+        km = summary["km"][mode]
+        rows.append(
+            {
+                "mode": MODE_LABELS.get(mode, mode),
+                "open": counts["open"],
+                "under construction": counts["under_construction"],
+                "planned": counts["planned"],
+                "km open": km["open"],
+                "km building/planned": round(km["under_construction"] + km["planned"], 1),
+            }
+        )
+    table("Links by mode and status", rows)
+    year = report.get("year")
+    routes = []
+    for row in report["routes"]:
+        routes.append(
+            {
+                "from": row["origin"],
+                "to": row["destination"],
+                "profile": row["profile"],
+                "h door to door": row.get("time_h"),
+                "h moving": row.get("moving_h"),
+                "km": row.get("length_km"),
+                "via": " > ".join(row.get("via", [])) or row.get("error", ""),
+            }
+        )
+    table(f"Fastest routes ({'network of ' + str(year) if year else 'links open today'})", routes)
+
+
+def routes(report: dict) -> None:
+    """Print each route as a table of legs under a one-line summary."""
+    names = report["hub_names"]
+    for route in report["routes"]:
+        modes = " > ".join(route["modes"])
+        console.print(
+            f"[bold]Route {route['rank']}[/bold] {names[report['origin']]} to {names[report['destination']]} "
+            f"({report['profile']}, by {report['by']}): {route['time_h']:.1f} h, {route['length_km']:,.0f} km, "
+            f"{route['transfers']} transfer{'s' if route['transfers'] != 1 else ''}, {modes}"
+        )
+        rows = [
+            {
+                "mode": leg["mode"],
+                "line": leg["line"],
+                "from": names.get(leg["from"], leg["from"]),
+                "to": names.get(leg["to"], leg["to"]),
+                "km": leg["length_km"],
+                "h": leg["time_h"],
+            }
+            for leg in route["legs"]
+        ]
+        rows.append({"mode": "", "line": "getting on and off (terminals)", "from": "", "to": "", "km": 0.0, "h": route["terminal_h"]})
+        table("", rows)
+
+
+def matrix_rows(matrix: pd.DataFrame) -> list[list[float | None]]:
+    """Matrix values as nested lists, ``None`` where unreachable (JSON has no infinity)."""
+    return [[None if v == float("inf") else round(float(v), 3) for v in row] for row in matrix.to_numpy()]
+
+
+def matrix(frame: pd.DataFrame, by: str) -> None:
+    """Print an OD matrix."""
+    out = Table(title=f"OD skim by {by}", title_justify="left")
+    out.add_column("from \\ to")
+    for column in frame.columns:
+        out.add_column(str(column), justify="right")
+    for origin, row in frame.iterrows():
+        out.add_row(str(origin), *("-" if v == float("inf") else f"{v:,.1f}" for v in row))
+    console.print(out)

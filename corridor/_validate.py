@@ -1,0 +1,186 @@
+"""Checks on network files, each failing with one line naming file, feature and field."""
+
+from __future__ import annotations
+
+import difflib
+import json
+import math
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from corridor._errors import NetworkFileError
+from corridor.settings import HUB_KINDS, MODES, STATUSES
+
+_CRS_NAMES = {
+    "urn:ogc:def:crs:OGC:1.3:CRS84",
+    "urn:ogc:def:crs:OGC::CRS84",
+    "urn:ogc:def:crs:EPSG::4326",
+    "EPSG:4326",
+}
+
+
+def read_feature_collection(path: Path, geometry_type: str) -> list[dict[str, Any]]:
+    """Read a GeoJSON FeatureCollection and check its CRS and geometry types.
+
+    Parameters
+    ----------
+    path
+        The GeoJSON file.
+    geometry_type
+        ``"Point"`` or ``"LineString"``: the one geometry type allowed.
+
+    Returns
+    -------
+    list of dict
+        The features, each with ``properties`` and ``geometry``.
+    """
+    try:
+        with path.open(encoding="utf-8") as f:
+            data = json.load(f)
+    except FileNotFoundError:
+        msg = f"{path}: no such file"
+        raise NetworkFileError(msg) from None
+    except json.JSONDecodeError as exc:
+        msg = f"{path}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
+        raise NetworkFileError(msg) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        msg = f"{path}: cannot read: {exc}"
+        raise NetworkFileError(msg) from None
+    if not isinstance(data, Mapping) or data.get("type") != "FeatureCollection":
+        msg = f"{path}: not a GeoJSON FeatureCollection (top-level 'type' must be 'FeatureCollection')"
+        raise NetworkFileError(msg)
+    crs = data.get("crs")
+    if crs is not None:
+        name = (crs.get("properties") or {}).get("name") if isinstance(crs, Mapping) else None
+        if name not in _CRS_NAMES:
+            msg = f"{path}: field 'crs' is {name!r}; corridor reads EPSG:4326 (longitude, latitude) only, reproject first"
+            raise NetworkFileError(msg)
+    features = data.get("features")
+    if not isinstance(features, list):
+        msg = f"{path}: field 'features' must be a list"
+        raise NetworkFileError(msg)
+    for index, feature in enumerate(features):
+        _check_feature(path, index, feature, geometry_type)
+    return features
+
+
+def _check_feature(path: Path, index: int, feature: Any, geometry_type: str) -> None:
+    if not isinstance(feature, Mapping) or not isinstance(feature.get("properties"), Mapping):
+        msg = f"{path}: feature #{index + 1} has no 'properties' object"
+        raise NetworkFileError(msg)
+    fid = feature["properties"].get("id", f"#{index + 1}")
+    geometry = feature.get("geometry")
+    where = f"{path}: feature '{fid}' field 'geometry'"
+    if not isinstance(geometry, Mapping) or geometry.get("type") != geometry_type:
+        got = geometry.get("type") if isinstance(geometry, Mapping) else geometry
+        msg = f"{where}: expected a {geometry_type}, got {got!r}"
+        raise NetworkFileError(msg)
+    coords = geometry.get("coordinates")
+    points = [coords] if geometry_type == "Point" else coords
+    if not isinstance(points, list) or len(points) < (1 if geometry_type == "Point" else 2):
+        msg = f"{where}: empty geometry (a {geometry_type} needs {'a position' if geometry_type == 'Point' else 'at least two positions'})"
+        raise NetworkFileError(msg)
+    for point in points:
+        if not (isinstance(point, list) and len(point) >= 2 and all(_is_number(c) for c in point[:2])):
+            msg = f"{where}: invalid position {point!r}; use [longitude, latitude]"
+            raise NetworkFileError(msg)
+        lon, lat = point[0], point[1]
+        if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+            msg = f"{where}: coordinates ({lon}, {lat}) out of range; use longitude -180..180, latitude -90..90 (EPSG:4326)"
+            raise NetworkFileError(msg)
+    if geometry_type == "LineString" and all(p[:2] == points[0][:2] for p in points):
+        msg = f"{where}: degenerate line, all positions equal"
+        raise NetworkFileError(msg)
+
+
+def check_ids(path: Path, records: Iterable[Mapping[str, Any]]) -> None:
+    """Fail unless every record has a non-empty, unique string ``id``."""
+    seen: set[str] = set()
+    for index, record in enumerate(records):
+        fid = record.get("id")
+        if not isinstance(fid, str) or not fid.strip():
+            msg = f"{path}: feature #{index + 1} field 'id': missing or empty; give every feature a unique text id"
+            raise NetworkFileError(msg)
+        if fid in seen:
+            msg = f"{path}: feature '{fid}' field 'id': duplicate id; ids must be unique"
+            raise NetworkFileError(msg)
+        seen.add(fid)
+
+
+def check_hub(path: Path, hub: Mapping[str, Any], hub_ids: set[str]) -> None:
+    """Check the fields of one hub record."""
+    where = f"{path}: feature '{hub['id']}' field"
+    for field in ("name",):
+        if not isinstance(hub.get(field), str) or not hub[field].strip():
+            msg = f"{where} '{field}': missing or empty"
+            raise NetworkFileError(msg)
+    kind = hub.get("kind")
+    if kind not in HUB_KINDS:
+        msg = f"{where} 'kind': unknown kind {kind!r}; use one of {', '.join(HUB_KINDS)}"
+        raise NetworkFileError(msg)
+    city = hub.get("city")
+    if city is not None and city not in hub_ids:
+        msg = f"{where} 'city': unknown hub {city!r}{_suggestion(city, hub_ids)}"
+        raise NetworkFileError(msg)
+    _check_optional_year(where, hub, "opened")
+
+
+def check_link(path: Path, link: Mapping[str, Any], hub_ids: set[str]) -> None:
+    """Check the fields of one link record against the known hub ids."""
+    where = f"{path}: feature '{link['id']}' field"
+    for field in ("from_hub", "to_hub"):
+        value = link.get(field)
+        if value not in hub_ids:
+            msg = f"{where} '{field}': unknown hub {value!r}{_suggestion(value, hub_ids)}"
+            raise NetworkFileError(msg)
+    if link["from_hub"] == link["to_hub"]:
+        msg = f"{where} 'to_hub': a link cannot join hub '{link['from_hub']}' to itself"
+        raise NetworkFileError(msg)
+    mode = link.get("mode")
+    if mode not in MODES:
+        msg = f"{where} 'mode': unknown mode {mode!r}; use one of {', '.join(MODES)}"
+        raise NetworkFileError(msg)
+    status = link.get("status")
+    if status not in STATUSES:
+        msg = f"{where} 'status': unknown status {status!r}; use one of {', '.join(STATUSES)}"
+        raise NetworkFileError(msg)
+    for field in ("length_km", "speed_kmh"):
+        value = link.get(field)
+        if not _is_number(value) or value <= 0:
+            problem = "missing" if value is None else f"{value!r} is not a positive number"
+            msg = f"{where} '{field}': {problem}; give a number greater than 0"
+            raise NetworkFileError(msg)
+    operating = link.get("operating_speed_kmh")
+    if operating is not None and (not _is_number(operating) or operating <= 0):
+        msg = f"{where} 'operating_speed_kmh': {operating!r} is not a positive number; give one or null"
+        raise NetworkFileError(msg)
+    for field in ("freight", "passenger"):
+        if not isinstance(link.get(field), bool):
+            msg = f"{where} '{field}': must be true or false, got {link.get(field)!r}"
+            raise NetworkFileError(msg)
+    if mode == "hsr" and link["freight"]:
+        msg = f"{where} 'freight': high-speed rail carries no freight; set it to false or change the mode"
+        raise NetworkFileError(msg)
+    stops = link.get("stops", 0)
+    if isinstance(stops, bool) or not isinstance(stops, int) or stops < 0:
+        msg = f"{where} 'stops': must be a whole number of intermediate stops (0 or more), got {stops!r}"
+        raise NetworkFileError(msg)
+    _check_optional_year(where, link, "opened")
+    _check_optional_year(where, link, "expected")
+
+
+def _check_optional_year(where: str, record: Mapping[str, Any], field: str) -> None:
+    value = record.get(field)
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int) or not 1800 <= value <= 2100):
+        msg = f"{where} '{field}': {value!r} is not a year; give a whole year such as 2025, or null"
+        raise NetworkFileError(msg)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _suggestion(value: Any, choices: Iterable[str]) -> str:
+    close = difflib.get_close_matches(str(value), list(choices), n=1)
+    return f" (did you mean '{close[0]}'?)" if close else ""

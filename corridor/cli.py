@@ -1,0 +1,187 @@
+"""The ``corridor`` command line: parse, call the library, print.
+
+Every table command prints a readable table on a terminal and the same data
+as JSON with ``--json``. Errors a user can cause print one line on stderr
+and exit with status 2; no traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from corridor._errors import CorridorError
+
+app = typer.Typer(
+    name="corridor",
+    help="Analyse logistics corridor networks: routes, hubs, what-if scenarios and maps.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    add_completion=False,
+)
+
+NetworkOption = Annotated[
+    Path | None,
+    typer.Option("--network", "-n", help="Folder with hubs.geojson and links.geojson (default: the built-in corridor)."),
+]
+ProfileOption = Annotated[str, typer.Option("--profile", "-p", help="freight (no HSR) or passenger.")]
+YearOption = Annotated[int | None, typer.Option("--year", "-y", help="The network as of this year (default: what is open now).")]
+ModesOption = Annotated[str | None, typer.Option("--modes", help="Only these modes, comma-separated: hsr,rail,expressway,waterway,sea.")]
+AvoidOption = Annotated[str | None, typer.Option("--avoid", help="Never these modes, comma-separated.")]
+ParamsOption = Annotated[Path | None, typer.Option("--params", help="TOML file overriding model parameters (layout of corridor/model.toml).")]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+
+
+def _split(value: str | None) -> list[str] | None:
+    return [part.strip() for part in value.split(",") if part.strip()] if value else None
+
+
+def _load_graph(network: Path | None, profile: str, year: int | None, modes: str | None, avoid: str | None, params: Path | None):
+    from corridor.graph import graph_from_network
+    from corridor.network import load_network
+    from corridor.params import ModelParams
+
+    model = ModelParams.from_file(params) if params else ModelParams()
+    return graph_from_network(
+        load_network(network), profile=profile, year=year, modes=_split(modes), avoid=_split(avoid), params=model
+    )
+
+
+def _print_json(data: Any) -> None:
+    typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+@app.command()
+def overview(
+    network: NetworkOption = None,
+    year: YearOption = None,
+    params: ParamsOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Summarise the network and show the fastest routes between key hubs."""
+    from corridor import _render
+    from corridor.network import load_network
+    from corridor.overview import KEY_PAIRS, network_overview
+    from corridor.params import ModelParams
+
+    model = ModelParams.from_file(params) if params else ModelParams()
+    report = network_overview(load_network(network), year=year, params=model, pairs=KEY_PAIRS)
+    if as_json:
+        _print_json(report)
+        return
+    _render.overview(report)
+
+
+@app.command()
+def validate(paths: Annotated[list[Path], typer.Argument(help="Network folders (hubs.geojson + links.geojson) to check.")]) -> None:
+    """Check network files; exit 0 when all are valid."""
+    from corridor.network import load_network
+
+    for path in paths:
+        network = load_network(path)
+        typer.echo(f"{path}: valid ({len(network.hubs)} hubs, {len(network.links)} links)")
+
+
+@app.command()
+def hubs(network: NetworkOption = None, as_json: JsonOption = False) -> None:
+    """List the hubs with their ids and names."""
+    from corridor import _render
+    from corridor.network import load_network
+
+    frame = load_network(network).hubs
+    rows = [
+        {"id": h["id"], "name": h["name"], "name_zh": h["name_zh"], "kind": h["kind"], "city": h["city"], "country": h["country"]}
+        for _, h in frame.iterrows()
+    ]
+    if as_json:
+        _print_json({"hubs": rows})
+        return
+    _render.table("Hubs", rows)
+
+
+@app.command()
+def route(
+    origin: Annotated[str, typer.Argument(help="Hub id or name (English, Chinese, pinyin).")],
+    destination: Annotated[str, typer.Argument(help="Hub id or name.")],
+    by: Annotated[str, typer.Option("--by", help="time, length or cost.")] = "time",
+    k: Annotated[int, typer.Option("--k", help="Number of routes (the best and k-1 alternatives).")] = 1,
+    profile: ProfileOption = "freight",
+    year: YearOption = None,
+    modes: ModesOption = None,
+    avoid: AvoidOption = None,
+    network: NetworkOption = None,
+    params: ParamsOption = None,
+    geojson: Annotated[Path | None, typer.Option("--geojson", help="Also write the routes to this GeoJSON file.")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Fastest, shortest or cheapest routes between two hubs, with alternatives."""
+    from corridor import _render
+    from corridor.routing import find_routes, routes_report, write_routes_geojson
+
+    graph = _load_graph(network, profile, year, modes, avoid, params)
+    routes = find_routes(graph, origin, destination, by=by, k=k)
+    report = routes_report(graph, routes, by=by)
+    if geojson:
+        write_routes_geojson(routes, geojson, report)
+    if as_json:
+        _print_json(report)
+        return
+    _render.routes(report)
+
+
+@app.command()
+def od(
+    hubs_: Annotated[str | None, typer.Option("--hubs", help="Comma-separated hubs (default: all hubs).")] = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write the skim to this .csv or .parquet file.")] = None,
+    by: Annotated[str, typer.Option("--by", help="time (h), length (km) or cost.")] = "time",
+    profile: ProfileOption = "freight",
+    year: YearOption = None,
+    modes: ModesOption = None,
+    avoid: AvoidOption = None,
+    network: NetworkOption = None,
+    params: ParamsOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Origin-destination skim (travel time or length matrix) between hubs."""
+    from corridor import _render
+    from corridor.routing import od_matrix, write_matrix
+
+    graph = _load_graph(network, profile, year, modes, avoid, params)
+    matrix = od_matrix(graph, _split(hubs_), by=by)
+    if out:
+        write_matrix(matrix, out)
+        typer.echo(f"wrote {len(matrix)}x{len(matrix)} {by} skim to {out}", err=True)
+    if as_json:
+        _print_json({"by": by, "profile": profile, "hubs": list(matrix.index), "matrix": _render.matrix_rows(matrix)})
+    elif not out:
+        _render.matrix(matrix, by)
+
+
+# -- commands of later concerns are added above this line --
+
+
+def main() -> None:
+    """Entry point of the console script: run the app, turn errors into one line."""
+    try:
+        app(standalone_mode=False)
+    except CorridorError as exc:
+        typer.echo(f"corridor: error: {exc}", err=True)
+        sys.exit(2)
+    except typer.Abort:
+        typer.echo("corridor: aborted", err=True)
+        sys.exit(130)
+    except KeyboardInterrupt:
+        typer.echo("corridor: interrupted", err=True)
+        sys.exit(130)
+    except Exception as exc:  # click usage errors and the like
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        raise

@@ -1,0 +1,246 @@
+"""Build the multimodal routing graph of a network, in osmnx conventions.
+
+Freight models represent a hub by one node per mode that serves it (a
+*terminal*) plus the hub itself, where trips start and end::
+
+    city centre --urban--> hub --board--> hub/rail ==link==> hub2/rail --alight--> hub2
+                                           hub/rail --alight--> hub --board--> hub/sea   (a transfer)
+
+Nodes are integers (as in osmnx); ``graph.graph["hub_nodes"]`` maps hub ids
+to their nodes and ``graph.graph["terminal_nodes"]`` maps ``(hub, mode)``.
+
+Link edges carry the line-haul time; board and alight edges carry the
+terminal time of their mode (loading and unloading for freight); urban edges
+join a city centre to the city's stations and terminals. Every edge has
+``length`` (metres), ``travel_time`` (seconds), ``cost`` (generalised cost),
+``mode`` and ``geometry``; nodes have ``x``, ``y``; the graph has ``crs``, so
+``osmnx.graph_to_gdfs`` and ``osmnx.routing.shortest_path`` work on it.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable
+
+import networkx as nx
+from pyproj import Geod
+from shapely.geometry import LineString
+
+from corridor._errors import CorridorError
+from corridor.network import Network
+from corridor.params import ModelParams
+from corridor.settings import CRS, MODES, PROFILES
+
+_GEOD = Geod(ellps="WGS84")
+_version_counter = itertools.count(1)
+
+#: Modes whose border crossings cost ``border_h`` (ports clear customs in terminal time).
+LAND_MODES = ("hsr", "rail", "expressway")
+
+#: ``edge_type`` of edges that move along a link; other edges are terminal or urban time.
+LINK = "link"
+
+
+def hub_node(graph: nx.MultiDiGraph, hub: str) -> int:
+    """Node of ``hub`` in ``graph`` (nodes are integers, as in osmnx)."""
+    return graph.graph["hub_nodes"][hub]
+
+
+def graph_from_network(
+    network: Network,
+    *,
+    profile: str = "freight",
+    year: int | None = None,
+    modes: Iterable[str] | None = None,
+    avoid: Iterable[str] | None = None,
+    params: ModelParams | None = None,
+) -> nx.MultiDiGraph:
+    """Build the routing graph of ``network`` for one profile and year.
+
+    Parameters
+    ----------
+    network
+        The hubs and links.
+    profile
+        ``"freight"`` (links with ``freight`` true; no high-speed rail) or
+        ``"passenger"`` (links with ``passenger`` true).
+    year
+        The network as of this year: open links opened by then, and links
+        under construction or planned whose expected year has come. ``None``
+        keeps the links whose status is ``open``.
+    modes
+        Modes that may be used (default: all).
+    avoid
+        Modes that may not be used.
+    params
+        Travel-time and cost parameters (default: ``corridor/model.toml``).
+
+    Returns
+    -------
+    networkx.MultiDiGraph
+        Hub nodes (``node_type="hub"``) and terminal nodes
+        (``node_type="terminal"``), both with a ``hub`` attribute; each link
+        appears once in each direction.
+    """
+    if profile not in PROFILES:
+        msg = f"unknown profile {profile!r}; use one of {', '.join(PROFILES)}"
+        raise CorridorError(msg)
+    allowed = _allowed_modes(modes, avoid)
+    params = params or ModelParams()
+    graph = nx.MultiDiGraph(
+        crs=CRS,
+        name=f"corridor ({network.source})",
+        profile=profile,
+        year=year,
+        modes=sorted(allowed),
+        version=next(_version_counter),
+        excluded_hubs={},
+        hub_nodes={},
+        terminal_nodes={},
+    )
+    hubs = network.hubs
+    for hub_id, hub in hubs.iterrows():
+        if year is not None and hub["opened"] is not None and hub["opened"] == hub["opened"] and hub["opened"] > year:
+            graph.graph["excluded_hubs"][hub_id] = f"opens in {int(hub['opened'])}"
+            continue
+        node = graph.graph["hub_nodes"][hub_id] = len(graph)
+        graph.add_node(node, **_hub_attributes(hub))
+    for link_id, link in network.links.iterrows():
+        if link["mode"] not in allowed or not link[profile] or not _in_service(link, year):
+            continue
+        if link["from_hub"] in graph.graph["excluded_hubs"] or link["to_hub"] in graph.graph["excluded_hubs"]:
+            continue
+        _add_link(graph, link_id, link, profile, params)
+    _add_urban_edges(graph, profile, params)
+    return graph
+
+
+def _allowed_modes(modes: Iterable[str] | None, avoid: Iterable[str] | None) -> set[str]:
+    chosen = set(modes) if modes else set(MODES)
+    excluded = set(avoid or ())
+    for mode in chosen | excluded:
+        if mode not in MODES:
+            msg = f"unknown mode {mode!r}; use one of {', '.join(MODES)}"
+            raise CorridorError(msg)
+    return chosen - excluded
+
+
+def _in_service(link, year: int | None) -> bool:
+    """Whether a link carries traffic in ``year`` (``None``: its status is open)."""
+    if year is None:
+        return link["status"] == "open"
+    if link["status"] == "open":
+        opened = link["opened"]
+        return opened is None or opened != opened or opened <= year
+    expected = link["expected"]
+    return expected is not None and expected == expected and expected <= year
+
+
+def _hub_attributes(hub) -> dict:
+    point = hub.geometry
+    aliases = hub["aliases"] if isinstance(hub["aliases"], list) else []
+    return {
+        "x": point.x,
+        "y": point.y,
+        "node_type": "hub",
+        "hub": hub["id"],
+        "name": hub["name"],
+        "name_zh": hub["name_zh"] or "",
+        "pinyin": hub["pinyin"] or "",
+        "aliases": list(aliases),
+        "kind": hub["kind"],
+        "city": hub["city"],
+        "country": hub["country"] or "",
+    }
+
+
+def _ensure_terminal(graph: nx.MultiDiGraph, hub: str, mode: str, profile: str, params: ModelParams) -> int:
+    terminals = graph.graph["terminal_nodes"]
+    if (hub, mode) in terminals:
+        return terminals[hub, mode]
+    hub_at = graph.graph["hub_nodes"][hub]
+    data = graph.nodes[hub_at]
+    node = terminals[hub, mode] = len(graph)
+    graph.add_node(node, x=data["x"], y=data["y"], node_type="terminal", hub=hub, mode=mode, name=data["name"])
+    hours = params.value(profile, "terminal_h", mode)
+    cost = hours * params.value(profile, "value_of_time") + params.value(profile, "terminal_cost")
+    point = (data["x"], data["y"])
+    for u, v, edge_type in ((hub_at, node, "board"), (node, hub_at, "alight")):
+        graph.add_edge(
+            u, v, edge_type=edge_type, mode=mode, length=0.0, travel_time=hours * 3600.0, cost=cost,
+            geometry=LineString([point, point]),
+        )
+    return node
+
+
+def _add_link(graph: nx.MultiDiGraph, link_id: str, link, profile: str, params: ModelParams) -> None:
+    mode = link["mode"]
+    u = _ensure_terminal(graph, link["from_hub"], mode, profile, params)
+    v = _ensure_terminal(graph, link["to_hub"], mode, profile, params)
+    hours = link_time_h(link, profile, params, cross_border=_crosses_border(graph, link))
+    km = float(link["length_km"])
+    cost = hours * params.value(profile, "value_of_time") + km * params.value(profile, "cost_per_km", mode)
+    attributes = {
+        "edge_type": LINK,
+        "link_id": link_id,
+        "name": link["name"] or link_id,
+        "line": link["line"] or link["name"] or link_id,
+        "mode": mode,
+        "status": link["status"],
+        "cross_border": _crosses_border(graph, link),
+        "length": km * 1000.0,
+        "travel_time": hours * 3600.0,
+        "cost": cost,
+    }
+    geometry = link.geometry
+    graph.add_edge(u, v, key=link_id, geometry=geometry, reversed=False, **attributes)
+    graph.add_edge(v, u, key=link_id, geometry=LineString(geometry.coords[::-1]), reversed=True, **attributes)
+
+
+def _crosses_border(graph: nx.MultiDiGraph, link) -> bool:
+    countries = [graph.nodes[hub_node(graph, link[end])]["country"] for end in ("from_hub", "to_hub")]
+    return countries[0] != countries[1]
+
+
+def link_time_h(link, profile: str, params: ModelParams, *, cross_border: bool = False) -> float:
+    """Hours to travel one link: running time, stops, and a border crossing if any.
+
+    Parameters
+    ----------
+    link
+        A link record with ``mode``, ``length_km``, ``speed_kmh``, optional
+        ``operating_speed_kmh`` and ``stops``.
+    profile
+        ``"freight"`` or ``"passenger"``.
+    params
+        The model parameters.
+    cross_border
+        Whether the link crosses a national border; land modes (rail,
+        expressway) then pay the border time. Sea and river customs are part
+        of the port's terminal time.
+    """
+    mode = link["mode"]
+    operating = link.get("operating_speed_kmh")
+    speed = operating if operating is not None and operating == operating else link["speed_kmh"]
+    running = float(link["length_km"]) / params.speed_kmh(profile, mode, float(speed))
+    stops = int(link.get("stops") or 0)
+    dwell = (stops + 1) * params.value(profile, "dwell_h", mode)
+    border = params.value(profile, "border_h") if cross_border and mode in LAND_MODES else 0.0
+    return running + dwell + border
+
+
+def _add_urban_edges(graph: nx.MultiDiGraph, profile: str, params: ModelParams) -> None:
+    """Join each city centre to the city's other hubs, both ways."""
+    hours = params.value(profile, "urban_h")
+    cost = hours * params.value(profile, "value_of_time")
+    hub_nodes = graph.graph["hub_nodes"]
+    for hub, node in hub_nodes.items():
+        data = graph.nodes[node]
+        city = hub_nodes.get(data["city"])
+        if city is None or city == node:
+            continue
+        centre = graph.nodes[city]
+        a, b = (centre["x"], centre["y"]), (data["x"], data["y"])
+        metres = _GEOD.inv(a[0], a[1], b[0], b[1])[2]
+        for u, v, line in ((city, node, LineString([a, b])), (node, city, LineString([b, a]))):
+            graph.add_edge(u, v, edge_type="urban", mode="urban", length=metres, travel_time=hours * 3600.0, cost=cost, geometry=line)

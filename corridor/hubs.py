@@ -1,0 +1,62 @@
+"""Find hubs by the names people use: ids, English, Chinese, pinyin, aliases."""
+
+from __future__ import annotations
+
+import difflib
+import re
+
+import networkx as nx
+
+from corridor._errors import UnknownHubError
+
+_SEPARATORS = re.compile(r"[\s'’\-_.,()]+")
+
+
+def normalise_name(name: str) -> str:
+    """Case-fold a name and drop spaces, hyphens and apostrophes ("Xi'an" -> "xian")."""
+    return _SEPARATORS.sub("", name.casefold())
+
+
+def hub_names(graph: nx.MultiDiGraph) -> dict[str, list[str]]:
+    """Every name a hub answers to, by hub id."""
+    names: dict[str, list[str]] = {}
+    for hub, node in graph.graph["hub_nodes"].items():
+        data = graph.nodes[node]
+        candidates = [hub, data["name"], data["name_zh"], data["pinyin"], *data["aliases"]]
+        names[hub] = [c for c in candidates if c]
+    return names
+
+
+def resolve_hub(graph: nx.MultiDiGraph, name: str) -> str:
+    """Return the id of the hub called ``name``.
+
+    Parameters
+    ----------
+    graph
+        A graph from :func:`corridor.graph.graph_from_network`.
+    name
+        A hub id, English or Chinese name, pinyin or alias; case, spaces,
+        hyphens and apostrophes are ignored. Where several hubs share a name
+        (a city and its main station), the city wins, then the first hub.
+
+    Raises
+    ------
+    UnknownHubError
+        When nothing matches; the message suggests the closest name, or says
+        why the hub is missing in the graph's year.
+    """
+    wanted = normalise_name(name)
+    names = hub_names(graph)
+    matches = [hub for hub, labels in names.items() if any(normalise_name(label) == wanted for label in labels)]
+    if matches:
+        cities = [hub for hub in matches if graph.nodes[graph.graph["hub_nodes"][hub]]["kind"] == "city"]
+        return (cities or matches)[0]
+    for hub, reason in graph.graph.get("excluded_hubs", {}).items():
+        if normalise_name(hub) == wanted:
+            msg = f"hub '{hub}' is not in the network as of {graph.graph['year']}: it {reason}"
+            raise UnknownHubError(msg)
+    by_normal = {normalise_name(label): label for labels in names.values() for label in labels}
+    close = difflib.get_close_matches(wanted, list(by_normal), n=1, cutoff=0.6)
+    hint = f"; did you mean '{by_normal[close[0]]}'?" if close else "; `corridor hubs` lists them"
+    msg = f"unknown hub '{name}'{hint}"
+    raise UnknownHubError(msg)

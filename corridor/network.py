@@ -1,0 +1,154 @@
+"""The corridor network as data: hubs and links, loaded and validated.
+
+A network is two GeoJSON files in EPSG:4326: ``hubs.geojson`` (points) and
+``links.geojson`` (lines between hubs). :func:`load_network` reads and checks
+them; :class:`Network` holds them as GeoDataFrames for the graph builder, the
+maps and the summaries.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+from shapely.geometry import shape
+
+from corridor import _validate
+from corridor._errors import NetworkFileError
+from corridor.settings import CRS, GEODATA_DIR, MODES, STATUSES
+
+HUBS_FILE = "hubs.geojson"
+LINKS_FILE = "links.geojson"
+
+
+@dataclass
+class Network:
+    """Hubs and links of a corridor network.
+
+    Attributes
+    ----------
+    hubs
+        One row per hub, indexed by ``id``: ``name``, ``name_zh``, ``kind``,
+        ``city``, ``country`` and point ``geometry``.
+    links
+        One row per link, indexed by ``id``: ``mode``, ``from_hub``,
+        ``to_hub``, ``length_km``, ``speed_kmh``, ``status``, ``opened``,
+        ``expected``, ``freight``, ``passenger`` and line ``geometry``.
+    source
+        Where the network was read from, for messages and reports.
+    """
+
+    hubs: gpd.GeoDataFrame
+    links: gpd.GeoDataFrame
+    source: str = "built-in"
+    version: int = field(default=0)
+
+    def summary(self) -> dict[str, Any]:
+        """Counts of hubs and links and kilometres by mode and status.
+
+        Returns
+        -------
+        dict
+            ``hubs`` (total and by kind), ``links`` (by mode, then status) and
+            ``km`` (by mode, then status), ready for a table or JSON.
+        """
+        links_by_mode: dict[str, dict[str, int]] = {}
+        km_by_mode: dict[str, dict[str, float]] = {}
+        for mode in MODES:
+            subset = self.links[self.links["mode"] == mode]
+            if subset.empty:
+                continue
+            links_by_mode[mode] = {s: int((subset["status"] == s).sum()) for s in STATUSES}
+            km_by_mode[mode] = {s: round(float(subset.loc[subset["status"] == s, "length_km"].sum()), 1) for s in STATUSES}
+        return {
+            "source": self.source,
+            "hubs": {"total": len(self.hubs), "by_kind": dict(Counter(self.hubs["kind"]).most_common())},
+            "links": {"total": len(self.links), "by_mode": links_by_mode},
+            "km": km_by_mode,
+        }
+
+
+def load_network(path: str | Path | None = None) -> Network:
+    """Load and validate a network.
+
+    Parameters
+    ----------
+    path
+        A folder holding ``hubs.geojson`` and ``links.geojson``, or ``None``
+        for the built-in western land-sea corridor.
+
+    Returns
+    -------
+    Network
+
+    Raises
+    ------
+    NetworkFileError
+        With one line naming the file, the feature id and the field of the
+        first problem found.
+    """
+    folder = Path(path) if path is not None else GEODATA_DIR
+    if not folder.is_dir():
+        msg = f"{folder}: not a folder; give a folder holding {HUBS_FILE} and {LINKS_FILE}"
+        raise NetworkFileError(msg)
+    return network_from_files(folder / HUBS_FILE, folder / LINKS_FILE, source="built-in" if path is None else str(folder))
+
+
+def network_from_files(hubs_path: Path, links_path: Path, *, source: str | None = None) -> Network:
+    """Load and validate a network from a hubs file and a links file (GeoJSON)."""
+    hub_features = _validate.read_feature_collection(hubs_path, "Point")
+    link_features = _validate.read_feature_collection(links_path, "LineString")
+    hub_records = [f["properties"] for f in hub_features]
+    link_records = [f["properties"] for f in link_features]
+    _validate.check_ids(hubs_path, hub_records)
+    _validate.check_ids(links_path, link_records)
+    hub_ids = {h["id"] for h in hub_records}
+    for hub in hub_records:
+        _validate.check_hub(hubs_path, hub, hub_ids)
+    for link in link_records:
+        _validate.check_link(links_path, link, hub_ids)
+    if not hub_records:
+        msg = f"{hubs_path}: no hubs; a network needs at least two"
+        raise NetworkFileError(msg)
+    hubs = _frame(hub_features, _HUB_DEFAULTS)
+    hubs["city"] = hubs["city"].fillna(hubs.index.to_series())
+    links = _frame(link_features, _LINK_DEFAULTS)
+    return Network(hubs=hubs, links=links, source=source or str(hubs_path.parent))
+
+
+_HUB_DEFAULTS: dict[str, Any] = {
+    "name_zh": "",
+    "pinyin": "",
+    "aliases": None,
+    "city": None,
+    "country": "",
+    "province": "",
+    "population": None,
+    "opened": None,
+    "source": "",
+}
+_LINK_DEFAULTS: dict[str, Any] = {
+    "name": "",
+    "name_zh": "",
+    "line": "",
+    "operating_speed_kmh": None,
+    "opened": None,
+    "expected": None,
+    "stops": 0,
+    "via": None,
+    "source": "",
+}
+
+
+def _frame(features: list[dict[str, Any]], defaults: dict[str, Any]) -> gpd.GeoDataFrame:
+    """GeoDataFrame of validated features, indexed by id, with optional fields filled."""
+    rows = [{**defaults, **f["properties"]} for f in features]
+    geometry = [shape(f["geometry"]) for f in features]
+    frame = gpd.GeoDataFrame(rows, geometry=geometry, crs=CRS)
+    if not frame.empty:
+        frame = frame.set_index("id", drop=False)
+        frame.index.name = None
+    return frame

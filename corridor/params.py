@@ -1,0 +1,117 @@
+"""Parameters of the travel-time and cost model.
+
+The defaults live in ``corridor/model.toml`` with a comment on each value;
+:class:`ModelParams` reads them, applies overrides (from a scenario file or a
+``--params`` file) and answers the questions the graph builder asks: how fast
+a profile moves on a mode, how long a terminal or border takes, what a
+kilometre costs.
+"""
+
+from __future__ import annotations
+
+import copy
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from corridor._errors import ParameterError
+from corridor.settings import MODES, PROFILES
+
+DEFAULTS_FILE = Path(__file__).with_name("model.toml")
+
+_PER_MODE = ("speed_factor", "speed_kmh", "dwell_h", "terminal_h", "cost_per_km")
+_SCALAR = ("urban_h", "border_h", "value_of_time", "terminal_cost")
+
+
+class ModelParams:
+    """Travel-time and cost parameters for both profiles.
+
+    Parameters
+    ----------
+    overrides
+        Nested mapping in the layout of ``model.toml``; values replace the
+        defaults key by key.
+    source
+        Where the overrides came from, named in error messages.
+    """
+
+    def __init__(self, overrides: Mapping[str, Any] | None = None, *, source: str = "params") -> None:
+        with DEFAULTS_FILE.open("rb") as f:
+            self.data: dict[str, dict[str, Any]] = tomllib.load(f)
+        if overrides:
+            self.data = _merged(self.data, overrides, source)
+
+    @classmethod
+    def from_file(cls, path: str | Path) -> ModelParams:
+        """Read overrides from a TOML file in the layout of ``model.toml``."""
+        try:
+            with Path(path).open("rb") as f:
+                return cls(tomllib.load(f), source=str(path))
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            msg = f"{path}: cannot read model parameters: {exc}"
+            raise ParameterError(msg) from None
+
+    def with_overrides(self, overrides: Mapping[str, Any], *, source: str = "params") -> ModelParams:
+        """Return a copy with ``overrides`` applied on top of these values."""
+        new = copy.deepcopy(self)
+        new.data = _merged(new.data, overrides, source)
+        return new
+
+    def value(self, profile: str, name: str, mode: str | None = None) -> float:
+        """One parameter of a profile, per mode where the parameter is per mode."""
+        entry = self.data[profile].get(name, 0.0)
+        if isinstance(entry, Mapping):
+            return float(entry.get(mode, 0.0))
+        return float(entry)
+
+    def speed_kmh(self, profile: str, mode: str, link_speed_kmh: float) -> float:
+        """Average speed of ``profile`` on a link of ``mode`` whose own speed is given."""
+        if profile == "freight":
+            return min(link_speed_kmh, self.value(profile, "speed_kmh", mode))
+        return link_speed_kmh * self.value(profile, "speed_factor", mode)
+
+    def fitted_view(self) -> dict[str, dict[str, Any]]:
+        """The parameters as a plain nested dict (for JSON and reports)."""
+        return copy.deepcopy(self.data)
+
+
+def _merged(base: dict[str, dict[str, Any]], overrides: Mapping[str, Any], source: str) -> dict[str, dict[str, Any]]:
+    """Apply ``overrides`` to a copy of ``base``, rejecting unknown keys and bad types."""
+    merged = copy.deepcopy(base)
+    for profile, table in overrides.items():
+        if profile not in PROFILES:
+            msg = f"{source}: unknown profile '{profile}' in parameters; use one of {', '.join(PROFILES)}"
+            raise ParameterError(msg)
+        if not isinstance(table, Mapping):
+            msg = f"{source}: '{profile}' must be a table of parameters"
+            raise ParameterError(msg)
+        for name, value in table.items():
+            where = f"{source}: parameter '{profile}.{name}'"
+            if name in _SCALAR:
+                merged[profile][name] = _non_negative(value, where)
+            elif name in _PER_MODE:
+                if not isinstance(value, Mapping):
+                    msg = f"{where} must be a table by mode, e.g. {{ rail = 1.0 }}"
+                    raise ParameterError(msg)
+                for mode, number in value.items():
+                    if mode not in MODES:
+                        msg = f"{where}: unknown mode '{mode}'; use one of {', '.join(MODES)}"
+                        raise ParameterError(msg)
+                    number = _non_negative(number, f"{where}.{mode}")
+                    if name.startswith("speed") and number == 0:
+                        msg = f"{where}.{mode} must be positive (a speed of zero never arrives)"
+                        raise ParameterError(msg)
+                    merged[profile].setdefault(name, {})[mode] = number
+            else:
+                known = ", ".join(_PER_MODE + _SCALAR)
+                msg = f"{where} is unknown; known parameters: {known}"
+                raise ParameterError(msg)
+    return merged
+
+
+def _non_negative(value: Any, where: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+        msg = f"{where} must be a non-negative number, got {value!r}"
+        raise ParameterError(msg)
+    return float(value)

@@ -1,0 +1,437 @@
+"""Routes between hubs: fastest, shortest or cheapest, with alternatives and OD skims.
+
+Every function takes a graph from :func:`corridor.graph.graph_from_network`
+(or any graph in the same layout), so the built-in corridor, user GeoJSON
+and imported OpenStreetMap networks route alike. Single routes and
+alternatives run on a simple directed view of the graph; skims run
+scipy's compiled Dijkstra on a sparse matrix built once per graph version.
+"""
+
+from __future__ import annotations
+
+import itertools
+import weakref
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+from shapely.geometry import LineString
+from scipy.sparse import csr_array
+from scipy.sparse.csgraph import dijkstra
+
+from corridor._errors import CorridorError, NoRouteError
+from corridor._io import atomic_path, write_text_atomic
+from corridor.graph import LINK, hub_node
+from corridor.hubs import resolve_hub
+
+#: Route criteria and the edge attribute each minimises.
+WEIGHTS: dict[str, str] = {"time": "travel_time", "length": "length", "cost": "cost"}
+
+#: Alternatives must differ from every route already kept by at least this
+#: share of their length (by the links they use), or they are dropped.
+MIN_DIFFERENCE = 0.1
+
+#: How many loopless candidates Yen's algorithm may produce while looking
+#: for ``k`` routes that differ in substance.
+MAX_CANDIDATES = 200
+
+
+@dataclass
+class Leg:
+    """A stretch of a route on one line (or a transfer across a city)."""
+
+    mode: str
+    line: str
+    origin: str
+    destination: str
+    length_km: float
+    time_h: float
+    links: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        """The leg in the JSON contract: mode, line, from, to, length_km, time_h, links."""
+        return {
+            "mode": self.mode,
+            "line": self.line,
+            "from": self.origin,
+            "to": self.destination,
+            "length_km": round(self.length_km, 1),
+            "time_h": round(self.time_h, 2),
+            "links": self.links,
+        }
+
+
+@dataclass
+class Route:
+    """One route between two hubs.
+
+    Attributes
+    ----------
+    hubs
+        Hub ids in travel order.
+    legs
+        Moving legs grouped by mode and line, plus ``urban`` legs for
+        transfers across a city.
+    length_km, time_h, cost
+        Totals; ``time_h`` is door to door (legs plus ``terminal_h``).
+    terminal_h
+        Time spent getting on and off (loading and unloading for freight).
+    moving_h
+        Time on the move along links (the published "fastest train" figure).
+    transfers
+        Changes of vehicle: boardings after the first.
+    nodes
+        The graph nodes of the route.
+    geometry
+        The route's line, joined from its links' geometries (EPSG:4326).
+    """
+
+    hubs: list[str]
+    legs: list[Leg]
+    length_km: float
+    time_h: float
+    cost: float
+    terminal_h: float
+    transfers: int
+    nodes: list[int]
+    geometry: LineString
+
+    @property
+    def moving_h(self) -> float:
+        """Hours on the move along links."""
+        return sum(leg.time_h for leg in self.legs if leg.mode != "urban")
+
+    @property
+    def modes(self) -> list[str]:
+        """Modes used, in order of first use."""
+        return list(dict.fromkeys(leg.mode for leg in self.legs if leg.mode != "urban"))
+
+    def as_dict(self) -> dict:
+        """The route in the JSON contract (see README, "JSON output")."""
+        return {
+            "hubs": self.hubs,
+            "length_km": round(self.length_km, 1),
+            "time_h": round(self.time_h, 2),
+            "moving_h": round(self.moving_h, 2),
+            "terminal_h": round(self.terminal_h, 2),
+            "cost": round(self.cost, 1),
+            "transfers": self.transfers,
+            "modes": self.modes,
+            "legs": [leg.as_dict() for leg in self.legs],
+        }
+
+
+def find_routes(
+    graph: nx.MultiDiGraph,
+    origin: str,
+    destination: str,
+    *,
+    by: str = "time",
+    k: int = 1,
+) -> list[Route]:
+    """Best route between two hubs and up to ``k - 1`` substantive alternatives.
+
+    Parameters
+    ----------
+    graph
+        A corridor graph (built for a profile, year and mode filter).
+    origin, destination
+        Hub names as a person types them (see :func:`corridor.hubs.resolve_hub`).
+        A city routes from whichever of its stations and terminals is best,
+        counting the urban transfer to reach it; a station or port routes
+        from that hub.
+    by
+        ``"time"``, ``"length"`` or ``"cost"`` (generalised cost).
+    k
+        Number of routes wanted. Alternatives come from Yen's algorithm
+        (loopless paths in order of the criterion) and are kept only when they
+        differ from every kept route by at least ``MIN_DIFFERENCE`` of their
+        length.
+
+    Returns
+    -------
+    list of Route
+        Sorted by the criterion, best first; at least one route.
+
+    Raises
+    ------
+    UnknownHubError
+        For a name that matches no hub.
+    NoRouteError
+        When no route joins the hubs under the graph's profile, modes and year.
+    """
+    weight = _weight_attribute(by)
+    if k < 1:
+        msg = f"k must be at least 1, got {k}"
+        raise CorridorError(msg)
+    source_hub, target_hub = resolve_hub(graph, origin), resolve_hub(graph, destination)
+    if source_hub == target_hub:
+        msg = f"origin and destination are the same hub '{source_hub}'"
+        raise NoRouteError(msg)
+    simple = simple_digraph(graph, weight)
+    source, target = hub_node(graph, source_hub), hub_node(graph, target_hub)
+    paths = nx.shortest_simple_paths(simple, source, target, weight=weight)
+    routes: list[Route] = []
+    kept_links: list[dict[str, float]] = []
+    try:
+        for path in itertools.islice(paths, MAX_CANDIDATES):
+            route = route_from_nodes(graph, path, weight)
+            links = _link_lengths(route)
+            if all(_difference(links, other) >= MIN_DIFFERENCE for other in kept_links):
+                routes.append(route)
+                kept_links.append(links)
+            if len(routes) == k:
+                break
+    except nx.NetworkXNoPath:
+        pass
+    if not routes:
+        raise NoRouteError(_no_route_message(graph, source_hub, target_hub))
+    return routes
+
+
+def route_from_nodes(graph: nx.MultiDiGraph, nodes: Sequence[int], weight: str = "travel_time") -> Route:
+    """Summarise a node path of ``graph`` as a :class:`Route`.
+
+    Between consecutive nodes the parallel edge with the least ``weight`` is
+    taken, as the router does.
+    """
+    legs: list[Leg] = []
+    hubs: list[str] = [graph.nodes[nodes[0]]["hub"]]
+    length = time = cost = terminal = 0.0
+    boardings = 0
+    coords: list[tuple[float, float]] = [(graph.nodes[nodes[0]]["x"], graph.nodes[nodes[0]]["y"])]
+    for u, v in itertools.pairwise(nodes):
+        edge = min(graph[u][v].values(), key=lambda data: data.get(weight, 0.0))
+        hours = edge["travel_time"] / 3600.0
+        length += edge["length"] / 1000.0
+        time += hours
+        cost += edge.get("cost", 0.0)
+        edge_type = edge.get("edge_type", LINK)
+        if edge_type == "board":
+            boardings += 1
+        if edge_type in ("board", "alight"):
+            terminal += hours
+            continue
+        line_coords = edge["geometry"].coords if "geometry" in edge else [(graph.nodes[v]["x"], graph.nodes[v]["y"])]
+        coords.extend(c[:2] for c in line_coords if c[:2] != coords[-1])
+        start, end = graph.nodes[u]["hub"], graph.nodes[v]["hub"]
+        if hubs[-1] != end:
+            hubs.append(end)
+        line = edge.get("line", edge.get("name", "")) if edge_type == LINK else f"across {graph.nodes[u]['name'] if graph.nodes[u].get('kind') == 'city' else graph.nodes[v]['name']}"
+        link_id = edge.get("link_id")
+        if legs and legs[-1].mode == edge["mode"] and legs[-1].line == line:
+            leg = legs[-1]
+            leg.destination = end
+            leg.length_km += edge["length"] / 1000.0
+            leg.time_h += hours
+        else:
+            leg = Leg(edge["mode"], line, start, end, edge["length"] / 1000.0, hours)
+            legs.append(leg)
+        if link_id is not None:
+            leg.links.append(link_id)
+    return Route(
+        hubs=hubs,
+        legs=legs,
+        length_km=length,
+        time_h=time,
+        cost=cost,
+        terminal_h=terminal,
+        transfers=max(boardings - 1, 0),
+        nodes=list(nodes),
+        geometry=LineString(coords if len(coords) > 1 else coords * 2),
+    )
+
+
+def od_matrix(
+    graph: nx.MultiDiGraph,
+    hubs: Iterable[str] | None = None,
+    *,
+    by: str = "time",
+) -> pd.DataFrame:
+    """Origin-destination skim between hubs, with scipy's compiled Dijkstra.
+
+    Parameters
+    ----------
+    graph
+        A corridor graph.
+    hubs
+        Hub names (default: every hub of the graph).
+    by
+        ``"time"`` (hours), ``"length"`` (km) or ``"cost"``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Square matrix indexed by hub id (origins as rows); ``inf`` where no
+        route exists, ``0`` on the diagonal.
+    """
+    weight = _weight_attribute(by)
+    ids = list(graph.graph["hub_nodes"]) if hubs is None else [resolve_hub(graph, h) for h in hubs]
+    ids = list(dict.fromkeys(ids))
+    nodes = [hub_node(graph, h) for h in ids]
+    values = shortest_path_lengths(graph, nodes, nodes, weight=weight)
+    scale = {"travel_time": 3600.0, "length": 1000.0, "cost": 1.0}[weight]
+    return pd.DataFrame(values / scale, index=ids, columns=ids)
+
+
+def shortest_path_lengths(
+    graph: nx.MultiDiGraph,
+    sources: Sequence[int],
+    targets: Sequence[int] | None = None,
+    *,
+    weight: str = "travel_time",
+) -> np.ndarray:
+    """Shortest-path lengths from ``sources`` to ``targets`` (all nodes if None), in edge units.
+
+    The graph is converted to a sparse matrix once per graph version and
+    weight, then each call is one run of scipy's compiled Dijkstra with
+    ``indices=sources``.
+    """
+    matrix, index = sparse_matrix(graph, weight)
+    rows = np.fromiter((index[s] for s in sources), dtype=np.int64, count=len(sources))
+    distances = dijkstra(matrix, directed=True, indices=rows)
+    if targets is None:
+        return distances
+    columns = np.fromiter((index[t] for t in targets), dtype=np.int64, count=len(targets))
+    return distances[:, columns]
+
+
+_cache: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _cached(graph: nx.MultiDiGraph, key: tuple, build):
+    """Memoise ``build()`` per graph object, graph version and ``key``."""
+    version = graph.graph.get("version")
+    per_graph = _cache.get(graph)
+    if per_graph is None or per_graph["version"] != version:
+        per_graph = _cache[graph] = {"version": version}
+    if key not in per_graph:
+        per_graph[key] = build()
+    return per_graph[key]
+
+
+def sparse_matrix(graph: nx.MultiDiGraph, weight: str = "travel_time") -> tuple[csr_array, dict[int, int]]:
+    """The graph as a CSR matrix of least parallel-edge weights, and the node-to-row index.
+
+    Cached per graph and ``graph.graph["version"]``: after changing a graph in
+    place, give it a new version (any new value) so routes see the change.
+    """
+
+    def build() -> tuple[csr_array, dict[int, int]]:
+        nodes = list(graph.nodes)
+        index = {node: i for i, node in enumerate(nodes)}
+        edges = [(index[u], index[v], d.get(weight, 0.0)) for u, v, d in graph.edges(data=True)]
+        rows, cols, data = (np.array(c) for c in zip(*edges, strict=True)) if edges else (np.array([], int),) * 3
+        frame = pd.DataFrame({"r": rows, "c": cols, "w": data.astype(float)}).groupby(["r", "c"], sort=False)["w"].min()
+        values = frame.to_numpy()
+        # csgraph treats explicit zeros as missing edges: keep zero-cost edges with a tiny weight.
+        values = np.where(values > 0, values, 1e-9)
+        r, c = frame.index.get_level_values(0), frame.index.get_level_values(1)
+        return csr_array((values, (r, c)), shape=(len(nodes), len(nodes))), index
+
+    return _cached(graph, ("csr", weight), build)
+
+
+def simple_digraph(graph: nx.MultiDiGraph, weight: str = "travel_time") -> nx.DiGraph:
+    """The graph with parallel edges reduced to the one of least ``weight`` (cached)."""
+
+    def build() -> nx.DiGraph:
+        simple = nx.DiGraph()
+        simple.add_nodes_from(graph.nodes)
+        for u, v, data in graph.edges(data=True):
+            w = data.get(weight, 0.0)
+            if not simple.has_edge(u, v) or w < simple[u][v][weight]:
+                simple.add_edge(u, v, **{weight: w})
+        return simple
+
+    return _cached(graph, ("simple", weight), build)
+
+
+def _weight_attribute(by: str) -> str:
+    if by not in WEIGHTS:
+        msg = f"unknown route criterion {by!r}; use one of {', '.join(WEIGHTS)}"
+        raise CorridorError(msg)
+    return WEIGHTS[by]
+
+
+def _link_lengths(route: Route) -> dict[str, float]:
+    lengths: dict[str, float] = {}
+    for leg in route.legs:
+        for link in leg.links:
+            lengths[link] = leg.length_km / max(len(leg.links), 1)
+    return lengths
+
+
+def _difference(a: dict[str, float], b: dict[str, float]) -> float:
+    """Share of the longer route's link-km that the two routes do not share."""
+    shared = sum(min(a[k], b[k]) for k in a.keys() & b.keys())
+    longest = max(sum(a.values()), sum(b.values()), 1e-9)
+    return 1.0 - shared / longest
+
+
+def _no_route_message(graph: nx.MultiDiGraph, source: str, target: str) -> str:
+    """Say why no route exists: the profile, mode filter or year that cut it."""
+    profile, year, modes = graph.graph.get("profile"), graph.graph.get("year"), graph.graph.get("modes")
+    conditions = [f"the {profile} profile"]
+    if modes is not None:
+        conditions.append(f"modes {','.join(modes)}")
+    conditions.append(f"the network of {year}" if year is not None else "links open today")
+    for hub in (source, target):
+        node = hub_node(graph, hub)
+        if not any(graph.nodes[n].get("node_type") == "terminal" for n in graph.successors(node)) and not any(
+            d.get("edge_type") == "urban" for _, _, d in graph.out_edges(node, data=True)
+        ):
+            return f"no route from '{source}' to '{target}': no {profile} service calls at '{hub}' under {', '.join(conditions[1:])}"
+    return f"no route from '{source}' to '{target}' under {', '.join(conditions)}"
+
+def routes_report(graph: nx.MultiDiGraph, routes: Sequence[Route], *, by: str) -> dict:
+    """Routes as one JSON-ready object, the stable contract of ``corridor route --json``.
+
+    Returns
+    -------
+    dict
+        ``{"origin", "destination", "profile", "by", "year", "routes": [...]}``
+        with each route as in :meth:`Route.as_dict` plus ``rank``, and hub
+        names in ``hub_names``.
+    """
+    first = routes[0]
+    names = {hub: graph.nodes[hub_node(graph, hub)]["name"] for route in routes for hub in route.hubs}
+    return {
+        "origin": first.hubs[0],
+        "destination": first.hubs[-1],
+        "profile": graph.graph.get("profile"),
+        "by": by,
+        "year": graph.graph.get("year"),
+        "hub_names": names,
+        "routes": [{"rank": i + 1, **route.as_dict()} for i, route in enumerate(routes)],
+    }
+
+
+def write_routes_geojson(routes: Sequence[Route], path: str | Path, report: dict | None = None) -> None:
+    """Write routes as a GeoJSON FeatureCollection (one LineString each), atomically."""
+    import json
+
+    from shapely.geometry import mapping
+
+    summaries = (report or {}).get("routes") or [route.as_dict() for route in routes]
+    features = [
+        {"type": "Feature", "properties": summary, "geometry": mapping(route.geometry)}
+        for route, summary in zip(routes, summaries, strict=True)
+    ]
+    write_text_atomic(path, json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False))
+
+
+def write_matrix(matrix: pd.DataFrame, path: str | Path) -> None:
+    """Write an OD matrix to ``.csv`` or ``.parquet`` (by the file's suffix), atomically."""
+    suffix = Path(path).suffix.lower()
+    if suffix not in (".csv", ".parquet"):
+        msg = f"{path}: unknown output format '{suffix}'; use .csv or .parquet"
+        raise CorridorError(msg)
+    with atomic_path(path) as tmp:
+        if suffix == ".csv":
+            matrix.to_csv(tmp, float_format="%.4f")
+        else:
+            matrix.to_parquet(tmp)

@@ -1,0 +1,108 @@
+"""Routes on the mini corridor, checked on paper (tests/data/mini/README.md)."""
+
+from __future__ import annotations
+
+import json
+
+import networkx as nx
+import osmnx as ox
+import pytest
+
+from corridor import NoRouteError, UnknownHubError
+from corridor.graph import graph_from_network, hub_node
+from corridor.routing import find_routes, od_matrix
+
+
+def test_freight_chongqing_singapore_by_hand(mini_freight):
+    route = find_routes(mini_freight, "Chongqing", "Singapore")[0]
+    assert route.hubs == ["chongqing", "qinzhou_port", "singapore"]
+    assert [leg.mode for leg in route.legs] == ["expressway", "sea"]
+    assert route.legs[0].time_h == pytest.approx(22.0)
+    assert route.legs[1].time_h == pytest.approx(80.0)
+    assert route.terminal_h == pytest.approx(42.0)
+    assert route.time_h == pytest.approx(144.0)
+    assert route.length_km == pytest.approx(3500.0)
+    assert route.transfers == 1
+
+
+def test_passenger_station_route_by_hand(mini_passenger):
+    route = find_routes(mini_passenger, "cq_west", "Qinzhou Port")[0]
+    assert route.modes == ["hsr", "rail"]
+    assert route.time_h == pytest.approx(8.9)
+    assert route.moving_h == pytest.approx(6.9)
+    assert route.transfers == 1
+
+
+def test_city_origin_counts_urban_transfer(mini_freight):
+    route = find_routes(mini_freight, "Chongqing", "Hanoi", k=1)[0]
+    rail_route = find_routes(mini_freight, "Chongqing", "Hanoi", k=3)
+    assert any(leg.mode == "urban" for r in rail_route for leg in r.legs)
+    assert route.time_h == min(r.time_h for r in rail_route)
+
+
+def test_border_time_on_cross_border_rail(mini_network, round_params):
+    graph = graph_from_network(mini_network, profile="freight", params=round_params, modes=["rail"])
+    route = find_routes(graph, "qinzhou_port", "hanoi")[0]
+    assert route.legs[0].time_h == pytest.approx(400 / 50 + 10.0)
+
+
+def test_alternatives_sorted_and_distinct(mini_freight):
+    routes = find_routes(mini_freight, "Chongqing", "Singapore", k=3)
+    assert len(routes) == 3
+    times = [r.time_h for r in routes]
+    assert times == sorted(times)
+    link_sets = [frozenset(l for leg in r.legs for l in leg.links) for r in routes]
+    assert len(set(link_sets)) == 3
+
+
+def test_by_length_and_cost_differ_from_time(mini_freight):
+    by_length = find_routes(mini_freight, "Chongqing", "Singapore", by="length")[0]
+    by_cost = find_routes(mini_freight, "Chongqing", "Singapore", by="cost")[0]
+    assert by_length.length_km <= find_routes(mini_freight, "Chongqing", "Singapore")[0].length_km
+    # per-km haulage: rail (4/TEU-km) beats the expressway (8/TEU-km) on cost
+    assert "rail" in by_cost.modes
+
+
+def test_year_and_profile_filters(mini_network, round_params):
+    now = graph_from_network(mini_network, profile="passenger", params=round_params, avoid=["expressway"])
+    later = graph_from_network(mini_network, profile="passenger", params=round_params, year=2030, avoid=["expressway"])
+    before = find_routes(now, "guiyang", "qinzhou_port")[0]
+    after = find_routes(later, "guiyang", "qinzhou_port")[0]
+    assert after.modes == ["hsr"] and after.time_h < before.time_h
+
+
+def test_no_route_says_why(mini_network, round_params):
+    graph = graph_from_network(mini_network, profile="passenger", params=round_params)
+    with pytest.raises(NoRouteError, match="passenger"):
+        find_routes(graph, "Chongqing", "Singapore")
+    graph = graph_from_network(mini_network, profile="freight", params=round_params, year=1960)
+    with pytest.raises(NoRouteError, match="1960"):
+        find_routes(graph, "cq_west", "guiyang")
+
+
+def test_unknown_hub_suggests(mini_freight):
+    with pytest.raises(UnknownHubError, match="did you mean 'Chongqing'"):
+        find_routes(mini_freight, "Chongqng", "Singapore")
+
+
+@pytest.mark.parametrize("name", ["chongqing", "CHONGQING", "重庆", "Chong qing", "cq-west", "Qinzhou Gang"])
+def test_hub_lookup_by_any_name(mini_freight, name):
+    assert find_routes(mini_freight, name, "Singapore")[0].hubs[-1] == "singapore"
+
+
+def test_skim_matches_routes(mini_freight):
+    matrix = od_matrix(mini_freight)
+    for origin in ["chongqing", "cq_west", "huaihua"]:
+        for destination in ["singapore", "hanoi", "guiyang"]:
+            assert matrix.loc[origin, destination] == pytest.approx(find_routes(mini_freight, origin, destination)[0].time_h)
+    assert matrix.loc["chongqing", "chongqing"] == 0
+
+
+def test_osmnx_works_on_corridor_graphs(mini_freight):
+    nodes, edges = ox.graph_to_gdfs(mini_freight)
+    assert {"x", "y"} <= set(nodes.columns) and {"length", "travel_time", "mode", "geometry"} <= set(edges.columns)
+    source, target = hub_node(mini_freight, "chongqing"), hub_node(mini_freight, "singapore")
+    path = ox.routing.shortest_path(mini_freight, source, target, weight="travel_time")
+    ours = find_routes(mini_freight, "chongqing", "singapore")[0]
+    assert path == ours.nodes
+    assert nx.path_weight(mini_freight, path, "travel_time") / 3600 == pytest.approx(ours.time_h)
