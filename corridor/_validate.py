@@ -94,7 +94,7 @@ def _check_feature(path: Path, index: int, feature: Any, geometry_type: str) -> 
         raise NetworkFileError(msg)
 
 
-def check_ids(path: Path, records: Iterable[Mapping[str, Any]]) -> None:
+def check_ids(path: Path | str, records: Iterable[Mapping[str, Any]]) -> None:
     """Fail unless every record has a non-empty, unique string ``id``."""
     seen: set[str] = set()
     for index, record in enumerate(records):
@@ -108,7 +108,7 @@ def check_ids(path: Path, records: Iterable[Mapping[str, Any]]) -> None:
         seen.add(fid)
 
 
-def check_hub(path: Path, hub: Mapping[str, Any], hub_ids: set[str]) -> None:
+def check_hub(path: Path | str, hub: Mapping[str, Any], hub_ids: set[str]) -> None:
     """Check the fields of one hub record."""
     where = f"{path}: feature '{hub['id']}' field"
     for field in ("name",):
@@ -126,7 +126,7 @@ def check_hub(path: Path, hub: Mapping[str, Any], hub_ids: set[str]) -> None:
     _check_optional_year(where, hub, "opened")
 
 
-def check_link(path: Path, link: Mapping[str, Any], hub_ids: set[str]) -> None:
+def check_link(path: Path | str, link: Mapping[str, Any], hub_ids: set[str]) -> None:
     """Check the fields of one link record against the known hub ids."""
     where = f"{path}: feature '{link['id']}' field"
     for field in ("from_hub", "to_hub"):

@@ -101,22 +101,39 @@ def network_from_files(hubs_path: Path, links_path: Path, *, source: str | None 
     """Load and validate a network from a hubs file and a links file (GeoJSON)."""
     hub_features = _validate.read_feature_collection(hubs_path, "Point")
     link_features = _validate.read_feature_collection(links_path, "LineString")
+    return network_from_features(
+        hub_features, link_features, source=source or str(hubs_path.parent), hubs_name=hubs_path, links_name=links_path
+    )
+
+
+def network_from_features(
+    hub_features: list[dict[str, Any]],
+    link_features: list[dict[str, Any]],
+    *,
+    source: str = "features",
+    hubs_name: str | Path = HUBS_FILE,
+    links_name: str | Path = LINKS_FILE,
+) -> Network:
+    """Validate GeoJSON-like features (``properties`` + ``geometry``) and build a Network.
+
+    ``hubs_name`` and ``links_name`` are the names errors report.
+    """
     hub_records = [f["properties"] for f in hub_features]
     link_records = [f["properties"] for f in link_features]
-    _validate.check_ids(hubs_path, hub_records)
-    _validate.check_ids(links_path, link_records)
+    _validate.check_ids(hubs_name, hub_records)
+    _validate.check_ids(links_name, link_records)
     hub_ids = {h["id"] for h in hub_records}
     for hub in hub_records:
-        _validate.check_hub(hubs_path, hub, hub_ids)
+        _validate.check_hub(hubs_name, hub, hub_ids)
     for link in link_records:
-        _validate.check_link(links_path, link, hub_ids)
+        _validate.check_link(links_name, link, hub_ids)
     if not hub_records:
-        msg = f"{hubs_path}: no hubs; a network needs at least two"
+        msg = f"{hubs_name}: no hubs; a network needs at least two"
         raise NetworkFileError(msg)
     hubs = _frame(hub_features, _HUB_DEFAULTS)
     hubs["city"] = hubs["city"].fillna(hubs.index.to_series())
     links = _frame(link_features, _LINK_DEFAULTS)
-    return Network(hubs=hubs, links=links, source=source or str(hubs_path.parent))
+    return Network(hubs=hubs, links=links, source=source)
 
 
 _HUB_DEFAULTS: dict[str, Any] = {

@@ -96,11 +96,12 @@ def _merged(base: dict[str, dict[str, Any]], overrides: Mapping[str, Any], sourc
                     raise ParameterError(msg)
                 for mode, number in value.items():
                     if mode not in MODES:
-                        msg = f"{where}: unknown mode '{mode}'; use one of {', '.join(MODES)}"
+                        msg = f"{where} has unknown mode '{mode}'; use one of {', '.join(MODES)}"
                         raise ParameterError(msg)
-                    number = _non_negative(number, f"{where}.{mode}")
+                    entry = f"{source}: parameter '{profile}.{name}.{mode}'"
+                    number = _non_negative(number, entry)
                     if name.startswith("speed") and number == 0:
-                        msg = f"{where}.{mode} must be positive (a speed of zero never arrives)"
+                        msg = f"{entry} must be positive (a speed of zero never arrives)"
                         raise ParameterError(msg)
                     merged[profile].setdefault(name, {})[mode] = number
             else:

@@ -1,0 +1,106 @@
+"""The command line on the mini corridor: tables, the JSON contract, files, one-line errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+MINI = str(Path(__file__).parent / "data" / "mini")
+ROUND = str(Path(__file__).parent / "data" / "mini" / "round.toml")
+
+
+def cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "corridor", *args], capture_output=True, text=True, timeout=120)
+
+
+def assert_one_line_error(result: subprocess.CompletedProcess, *fragments: str) -> None:
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip().count("\n") == 0, result.stderr
+    for fragment in fragments:
+        assert fragment in result.stderr
+
+
+def test_route_json_contract():
+    result = cli("route", "Chongqing", "Singapore", "--k", "3", "--json", "-n", MINI, "--params", ROUND)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert {"origin", "destination", "profile", "by", "routes"} <= set(data)
+    assert data["origin"] == "chongqing" and data["profile"] == "freight" and data["by"] == "time"
+    assert len(data["routes"]) == 3
+    first = data["routes"][0]
+    assert {"hubs", "length_km", "time_h", "transfers", "legs"} <= set(first)
+    assert first["time_h"] == 144.0
+    for leg in first["legs"]:
+        assert {"mode", "line", "from", "to", "length_km", "time_h"} <= set(leg)
+
+
+def test_route_table_and_geojson(tmp_path):
+    out = tmp_path / "routes.geojson"
+    result = cli("route", "cq_west", "Qinzhou Port", "--profile", "passenger", "--k", "2", "-n", MINI, "--geojson", str(out))
+    assert result.returncode == 0, result.stderr
+    assert "Route 1" in result.stdout and "Route 2" in result.stdout and "Chongqing West" in result.stdout
+    collection = json.loads(out.read_text())
+    assert len(collection["features"]) == 2
+    assert collection["features"][0]["geometry"]["type"] == "LineString"
+    assert len(collection["features"][0]["geometry"]["coordinates"]) > 2
+
+
+def test_route_mode_filters():
+    data = json.loads(cli("route", "Chongqing", "Singapore", "--avoid", "expressway", "--json", "-n", MINI).stdout)
+    assert "expressway" not in data["routes"][0]["modes"]
+    data = json.loads(cli("route", "Chongqing", "Qinzhou Port", "--modes", "expressway", "--json", "-n", MINI).stdout)
+    assert data["routes"][0]["modes"] == ["expressway"]
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".parquet"])
+def test_od_writes_skim(tmp_path, suffix):
+    out = tmp_path / f"skim{suffix}"
+    result = cli("od", "--hubs", "chongqing,huaihua,singapore", "--out", str(out), "-n", MINI)
+    assert result.returncode == 0, result.stderr
+    frame = pd.read_csv(out, index_col=0) if suffix == ".csv" else pd.read_parquet(out)
+    assert list(frame.index) == ["chongqing", "huaihua", "singapore"]
+    assert frame.loc["chongqing", "chongqing"] == 0
+
+
+def test_od_json_uses_null_for_unreachable():
+    data = json.loads(cli("od", "--profile", "passenger", "--json", "-n", MINI).stdout)
+    row = data["hubs"].index("chongqing")
+    column = data["hubs"].index("singapore")
+    assert data["matrix"][row][column] is None
+
+
+@pytest.mark.parametrize(
+    ("args", "fragments"),
+    [
+        (("route", "Chongqng", "Singapore"), ["unknown hub 'Chongqng'", "did you mean 'Chongqing'?"]),
+        (("route", "Chongqing", "Singapore", "--profile", "passenger"), ["no route", "passenger"]),
+        (("route", "cq_west", "guiyang", "--year", "1960"), ["no route", "1960"]),
+        (("route", "Chongqing", "Singapore", "--by", "beauty"), ["unknown route criterion"]),
+        (("route", "Chongqing", "Singapore", "--modes", "rocket"), ["unknown mode 'rocket'"]),
+        (("od", "--out", "/tmp/skim.xlsx"), ["unknown output format"]),
+        (("route", "Chongqing", "Singapore", "--params", "/nonexistent.toml"), ["/nonexistent.toml"]),
+    ],
+)
+def test_errors_are_one_line(args, fragments):
+    assert_one_line_error(cli(*args, "-n", MINI), *fragments)
+
+
+def test_bad_params_file(tmp_path):
+    params = tmp_path / "p.toml"
+    params.write_text("[freight]\nspeed_kmh = { rail = 0 }\n")
+    assert_one_line_error(cli("route", "Chongqing", "Singapore", "-n", MINI, "--params", str(params)), "freight.speed_kmh.rail", "positive")
+    params.write_text("[freight]\nwarp = 9\n")
+    assert_one_line_error(cli("route", "Chongqing", "Singapore", "-n", MINI, "--params", str(params)), "freight.warp", "unknown")
+
+
+def test_no_partial_output_on_error(tmp_path):
+    out = tmp_path / "routes.geojson"
+    result = cli("route", "Chongqing", "Nowhere", "-n", MINI, "--geojson", str(out))
+    assert result.returncode == 2
+    assert list(tmp_path.iterdir()) == []

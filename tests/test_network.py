@@ -1,0 +1,133 @@
+"""Loading and validating network files: every bad input fails with one line naming file, feature, field."""
+
+from __future__ import annotations
+
+import copy
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from corridor import NetworkFileError
+from corridor.graph import graph_from_network
+from corridor.network import load_network
+
+MINI = Path(__file__).parent / "data" / "mini"
+
+
+def _write(tmp_path: Path, hubs: dict, links: dict) -> Path:
+    (tmp_path / "hubs.geojson").write_text(json.dumps(hubs), encoding="utf-8")
+    (tmp_path / "links.geojson").write_text(json.dumps(links), encoding="utf-8")
+    return tmp_path
+
+
+@pytest.fixture
+def mini_json():
+    hubs = json.loads((MINI / "hubs.geojson").read_text(encoding="utf-8"))
+    links = json.loads((MINI / "links.geojson").read_text(encoding="utf-8"))
+    return copy.deepcopy(hubs), copy.deepcopy(links)
+
+
+def _link(links: dict, link_id: str) -> dict:
+    return next(f for f in links["features"] if f["properties"]["id"] == link_id)
+
+
+def _hub(hubs: dict, hub_id: str) -> dict:
+    return next(f for f in hubs["features"] if f["properties"]["id"] == hub_id)
+
+
+def test_mini_network_loads(mini_network):
+    assert len(mini_network.hubs) == 8 and len(mini_network.links) == 10
+    summary = mini_network.summary()
+    assert summary["km"]["rail"]["open"] == 3150.0
+    assert summary["links"]["by_mode"]["hsr"] == {"open": 1, "under_construction": 1, "planned": 0}
+
+
+# (what to break, file, expected fragments of the one-line message)
+CASES = {
+    "unknown from_hub": (lambda h, l: _link(l, "yuhuai")["properties"].update(from_hub="cq_wset"), "links.geojson", ["'yuhuai'", "'from_hub'", "did you mean 'cq_west'"]),
+    "unknown to_hub": (lambda h, l: _link(l, "sea_sg")["properties"].update(to_hub="nowhere"), "links.geojson", ["'sea_sg'", "'to_hub'", "unknown hub"]),
+    "duplicate link id": (lambda h, l: _link(l, "jiaoliu")["properties"].update(id="yuhuai"), "links.geojson", ["'yuhuai'", "'id'", "duplicate"]),
+    "duplicate hub id": (lambda h, l: _hub(h, "guiyang")["properties"].update(id="huaihua"), "hubs.geojson", ["'huaihua'", "'id'", "duplicate"]),
+    "missing length": (lambda h, l: _link(l, "g75")["properties"].pop("length_km"), "links.geojson", ["'g75'", "'length_km'", "missing"]),
+    "zero length": (lambda h, l: _link(l, "g75")["properties"].update(length_km=0), "links.geojson", ["'g75'", "'length_km'", "positive"]),
+    "negative speed": (lambda h, l: _link(l, "g75")["properties"].update(speed_kmh=-5), "links.geojson", ["'g75'", "'speed_kmh'", "positive"]),
+    "text speed": (lambda h, l: _link(l, "g75")["properties"].update(speed_kmh="fast"), "links.geojson", ["'g75'", "'speed_kmh'"]),
+    "unknown mode": (lambda h, l: _link(l, "g75")["properties"].update(mode="hyperloop"), "links.geojson", ["'g75'", "'mode'", "hyperloop", "expressway"]),
+    "unknown status": (lambda h, l: _link(l, "g75")["properties"].update(status="dreaming"), "links.geojson", ["'g75'", "'status'", "under_construction"]),
+    "hsr with freight": (lambda h, l: _link(l, "yugui_hsr")["properties"].update(freight=True), "links.geojson", ["'yugui_hsr'", "'freight'"]),
+    "self loop": (lambda h, l: _link(l, "g75")["properties"].update(to_hub="chongqing"), "links.geojson", ["'g75'", "itself"]),
+    "empty geometry": (lambda h, l: _link(l, "g75")["geometry"].update(coordinates=[]), "links.geojson", ["'g75'", "'geometry'", "empty"]),
+    "point for a link": (lambda h, l: _link(l, "g75").update(geometry={"type": "Point", "coordinates": [1, 2]}), "links.geojson", ["'g75'", "'geometry'", "LineString"]),
+    "null geometry": (lambda h, l: _hub(h, "hanoi").update(geometry=None), "hubs.geojson", ["'hanoi'", "'geometry'"]),
+    "latitude out of range": (lambda h, l: _hub(h, "hanoi")["geometry"].update(coordinates=[105.8, 121.0]), "hubs.geojson", ["'hanoi'", "'geometry'", "out of range"]),
+    "projected coordinates": (lambda h, l: _link(l, "jiaoliu")["geometry"].update(coordinates=[[500000, 3000000], [600000, 3100000]]), "links.geojson", ["'jiaoliu'", "out of range"]),
+    "other crs": (lambda h, l: h.update(crs={"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::3857"}}), "hubs.geojson", ["'crs'", "EPSG:4326"]),
+    "unknown kind": (lambda h, l: _hub(h, "hanoi")["properties"].update(kind="village"), "hubs.geojson", ["'hanoi'", "'kind'", "rail_station"]),
+    "missing id": (lambda h, l: _hub(h, "hanoi")["properties"].pop("id"), "hubs.geojson", ["'id'", "missing"]),
+    "bad year": (lambda h, l: _link(l, "g75")["properties"].update(opened="2010s"), "links.geojson", ["'g75'", "'opened'", "year"]),
+}
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_bad_input_names_file_feature_field(tmp_path, mini_json, case):
+    hubs, links = mini_json
+    breaker, filename, fragments = CASES[case]
+    breaker(hubs, links)
+    folder = _write(tmp_path, hubs, links)
+    with pytest.raises(NetworkFileError) as info:
+        load_network(folder)
+    message = str(info.value)
+    assert "\n" not in message
+    assert filename in message
+    for fragment in fragments:
+        assert fragment in message
+
+
+def test_invalid_json_names_line(tmp_path, mini_json):
+    hubs, links = mini_json
+    folder = _write(tmp_path, hubs, links)
+    (folder / "links.geojson").write_text('{"type": "FeatureCollection", "features": [', encoding="utf-8")
+    with pytest.raises(NetworkFileError, match=r"links.geojson: not valid JSON \(line 1"):
+        load_network(folder)
+
+
+def test_missing_folder_and_file(tmp_path):
+    with pytest.raises(NetworkFileError, match="not a folder"):
+        load_network(tmp_path / "nope")
+    with pytest.raises(NetworkFileError, match="hubs.geojson: no such file"):
+        load_network(tmp_path)
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "corridor", *args], capture_output=True, text=True, timeout=120)
+
+
+def test_validate_cli(tmp_path, mini_json):
+    ok = _cli("validate", str(MINI))
+    assert ok.returncode == 0 and "valid" in ok.stdout
+    hubs, links = mini_json
+    _link(links, "g75")["properties"]["mode"] = "teleport"
+    bad = _cli("validate", str(_write(tmp_path, hubs, links)))
+    assert bad.returncode == 2
+    assert bad.stderr.count("\n") == 1 and "Traceback" not in bad.stderr
+    assert "'g75'" in bad.stderr and "'mode'" in bad.stderr
+
+
+def test_year_filter(mini_network):
+    before = graph_from_network(mini_network, profile="passenger", year=2017)
+    after = graph_from_network(mini_network, profile="passenger", year=2030)
+    today = graph_from_network(mini_network, profile="passenger")
+    links = lambda g: {d["link_id"] for _, _, d in g.edges(data=True) if d["edge_type"] == "link"}  # noqa: E731
+    assert "yugui_hsr" not in links(before) and "yugui_hsr" in links(today)
+    assert "new_hsr" in links(after) and "new_hsr" not in links(today)
+
+
+def test_profiles_select_what_may_move(mini_network):
+    freight = graph_from_network(mini_network, profile="freight")
+    passenger = graph_from_network(mini_network, profile="passenger")
+    modes = lambda g: {d["mode"] for _, _, d in g.edges(data=True) if d["edge_type"] == "link"}  # noqa: E731
+    assert "hsr" not in modes(freight) and "sea" in modes(freight)
+    assert "hsr" in modes(passenger) and "sea" not in modes(passenger)
