@@ -83,8 +83,8 @@ HUBS = [
    ref_note="Natural Earth Wuzhou point projected onto the Natural Earth Xun/Xi river centreline"),
  H("xijin_pingtang", "Pinglu Canal head (Pingtang, Xijin Reservoir)", "西津水库平塘江口", "Pingtang Jiangkou", ["Pinglu Canal head", "Xijin", "Jiuzhou"], "river_port", "xijin_pingtang", "CN", "Guangxi", "o:六景", pos=(108.970, 22.720), ref_max=22.0, facts="xijin_pingtang",
    ref_note="canal head absent from public point sets; nearest public point is OSM 六景 station (20 km NW); position from knowledge (low confidence); ref_max_km 22"),
- H("luwu", "Luwu (Pinglu Canal)", "陆屋", "Luwu", ["Madao hub", "Lingshan"], "river_port", "luwu", "CN", "Guangxi", "n:Qinzhou", pos=(108.900, 22.250), ref_max=42.0, facts="luwu",
-   ref_note="town absent from public point sets; nearest usable public point is the Natural Earth Qinzhou city point (~38 km SSW); position from knowledge (low confidence); ref_max_km 42"),
+ H("luwu", "Luwu (Pinglu Canal)", "陆屋", "Luwu", ["Madao hub", "Lingshan"], "river_port", "luwu", "CN", "Guangxi", "o:钦州东", pos=(108.900, 22.250), ref_max=40.0, facts="luwu",
+   ref_note="town absent from public point sets; nearest public point is the OSM station 钦州东 (Qinzhou East, ~38 km SSW); position from knowledge (low confidence); ref_max_km 40"),
  H("baise", "Baise", "百色站", "Baise", [], "rail_station", "baise", "CN", "Guangxi", "o:百色"),
  # ---------------- Yunnan, Laos, Vietnam, Singapore ----------------
  H("kunming", "Kunming", "昆明", "Kunming", [], "city", "kunming", "CN", "Yunnan", "n:Kunming", pop="Kunming"),
@@ -108,7 +108,7 @@ HUBS = [
  # ---------------- other Chinese cities ----------------
  H("chengdu", "Chengdu", "成都", "Chengdu", [], "city", "chengdu", "CN", "Sichuan", "n:Chengdu", pop="Chengdu"),
  H("chengdu_east", "Chengdu East", "成都东站", "Chengdu Dong", ["Chengdudong"], "rail_station", "chengdu", "CN", "Sichuan", "o:成都东", facts="chengdu_east"),
- H("xian", "Xi'an", "西安", "Xi'an", ["Xian", "Sian"], "city", "xian", "CN", "Shaanxi", "p:西安市", pop="Xi'an"),
+ H("xian", "Xi'an", "西安", "Xi'an", ["Xian", "Sian"], "city", "xian", "CN", "Shaanxi", "p:西安市", pop=None),
  H("xian_north", "Xi'an North", "西安北站", "Xi'an Bei", ["Xianbei", "Xi'an North"], "rail_station", "xian", "CN", "Shaanxi", "o:西安北", facts="xian_north"),
  H("zhengzhou", "Zhengzhou", "郑州", "Zhengzhou", [], "city", "zhengzhou", "CN", "Henan", "n:Zhengzhou", pop="Zhengzhou"),
  H("zhengzhou_east", "Zhengzhou East", "郑州东站", "Zhengzhou Dong", ["Zhengzhoudong"], "rail_station", "zhengzhou", "CN", "Henan", "o:郑州东", facts="zhengzhou_east"),

@@ -1,0 +1,323 @@
+#!/usr/bin/env python3
+"""Build geodata/hubs.geojson, geodata/links.geojson and geodata/SOURCES.md.
+
+DEVELOPER TOOL, run by hand:  /tmp/probe/bin/python scripts/build_geodata.py
+It reads the public reference data in /work/shared/data (Natural Earth places, ports, rivers;
+OSM railway stations of China (ODbL); pyecharts city coordinates (MIT)) and the curated tables
+in scripts/geodata_src/. Its output in geodata/ is committed; the runtime package never reads
+/work/shared. Requires shapely and pyproj.
+"""
+from __future__ import annotations
+
+import json
+import math
+import sys
+from pathlib import Path
+
+from pyproj import Geod
+from shapely.geometry import LineString, Point, shape
+from shapely.ops import substring
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "scripts" / "geodata_src"))
+from hubs_table import HUBS  # noqa: E402
+from links_table import LINKS, EXPRESSWAY_SPEED_SRC  # noqa: E402
+
+SHARED = Path("/work/shared")
+DATA = SHARED / "data"
+GEOD = Geod(ellps="WGS84")
+
+
+def load(name):
+    return json.load(open(DATA / name, encoding="utf-8"))["features"]
+
+
+OSM: dict[str, tuple] = {}
+for f in load("osm_railway_stations_cn.geojson"):
+    n = f["properties"].get("name")
+    if n and n not in OSM:  # first occurrence wins; duplicates are rare (checked by hand)
+        OSM[n] = tuple(f["geometry"]["coordinates"][:2])
+PYE = {f["properties"]["name"]: tuple(f["geometry"]["coordinates"][:2]) for f in load("pyecharts_city_coordinates_cn.geojson")}
+NE: dict[str, tuple] = {}
+NE_POP: dict[str, int] = {}
+for f in load("ne_10m_populated_places_region.geojson"):
+    p = f["properties"]
+    for key in (p["NAME"], p["NAMEASCII"]):
+        if key not in NE:
+            NE[key] = (p["LONGITUDE"], p["LATITUDE"])
+            NE_POP[key] = p["POP_MAX"]
+NEPORT: dict[str, list] = {}
+for f in load("ne_10m_ports_region.geojson"):
+    NEPORT.setdefault(f["properties"]["name"], []).append(tuple(f["geometry"]["coordinates"][:2]))
+RIVERS = [(f["properties"]["name"], shape(f["geometry"])) for f in load("ne_10m_rivers_region.geojson")]
+
+SRC_LABEL = {
+    "o": "OSM railway station (© OpenStreetMap contributors, ODbL) named",
+    "p": "pyecharts city coordinates (MIT) point",
+    "n": "Natural Earth populated place",
+    "np": "Natural Earth port",
+}
+
+
+def resolve(tok: str, hubs=None):
+    kind, _, name = tok.partition(":")
+    if kind == "o":
+        return OSM[name]
+    if kind == "p":
+        return PYE[name]
+    if kind == "n":
+        return NE[name]
+    if kind == "np":
+        nm, _, lon = name.partition("@")
+        pts = NEPORT[nm]
+        if lon:
+            pts = [min(pts, key=lambda c: abs(c[0] - float(lon)))]
+        return pts[0]
+    if kind == "w":
+        a, b = name.split(",")
+        return (float(a), float(b))
+    if kind == "h":
+        return hubs[name]["_xy"]
+    raise KeyError(tok)
+
+
+def tok_label(tok: str) -> str:
+    kind, _, name = tok.partition(":")
+    return f"{SRC_LABEL[kind]} '{name.split('@')[0]}'"
+
+
+def hav_km(a, b):
+    r = 6371.0088
+    p1, p2 = math.radians(a[1]), math.radians(b[1])
+    dp, dl = p2 - p1, math.radians(b[0] - a[0])
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * r * math.asin(math.sqrt(h))
+
+
+def geod_len_km(coords):
+    lons, lats = zip(*coords)
+    return GEOD.line_length(lons, lats) / 1000.0
+
+
+# ---------------------------------------------------------------- rivers
+def chain(pieces, start):
+    """Concatenate LineStrings greedily from the piece end nearest to start."""
+    pieces = [list(p.coords) for p in pieces]
+    out = []
+    cur = start
+    while pieces:
+        best = min(
+            ((hav_km(cur, p[0]), i, False) for i, p in enumerate(pieces))
+            and [(min(hav_km(cur, p[0]), hav_km(cur, p[-1])), i, hav_km(cur, p[-1]) < hav_km(cur, p[0])) for i, p in enumerate(pieces)]
+        )
+        _, i, rev = best
+        p = pieces.pop(i)
+        if rev:
+            p = p[::-1]
+        out.extend(p if not out else p[1:])
+        cur = out[-1]
+    return LineString(out)
+
+
+def river_parts(name):
+    out = []
+    for n, g in RIVERS:
+        if n == name:
+            out.extend(getattr(g, "geoms", [g]))
+    return out
+
+
+def build_rivers():
+    cj = [g for g in river_parts("Chang Jiang") if len(g.coords) > 10]
+    yz = [g for g in river_parts("Yangtze") if len(g.coords) > 10]
+    yangtze = chain(cj + yz, (103.85, 28.67))
+    tail = [NEPORT["Jiangyin"][0], PYE["张家港"], PYE["太仓"], (121.60, 31.38)]
+    yangtze = LineString(list(yangtze.coords) + tail)
+    yong = river_parts("Yong")
+    yu = river_parts("Yu")
+    xun = river_parts("Xun")
+    xi = river_parts("Xi")
+    main = max(xi, key=lambda g: len(g.coords))
+    branch = [g for g in xi if abs(g.coords[0][0] - 113.08) < 0.02 and abs(g.coords[0][1] - 22.76) < 0.02][0]
+    cut = main.project(Point(branch.coords[0]))
+    main_part = substring(main, 0, cut)
+    up = chain(yong + yu + xun, (108.09, 22.84))
+    xijiang = LineString(list(up.coords) + list(main_part.coords)[1:] + list(branch.coords))
+    return {"yangtze": yangtze, "xijiang": xijiang}
+
+
+RIV = build_rivers()
+
+
+def river_section(river, a, b):
+    line = RIV[river]
+    da, db = line.project(Point(a)), line.project(Point(b))
+    seg = substring(line, min(da, db), max(da, db))
+    coords = list(seg.coords)
+    if da > db:
+        coords = coords[::-1]
+    return [a] + coords + [b]
+
+
+# ---------------------------------------------------------------- hubs
+FACTS_HUBS = {}
+import csv  # noqa: E402
+
+for row in csv.DictReader(open(SHARED / "facts" / "hubs_facts.csv", encoding="utf-8")):
+    FACTS_HUBS[row["id"]] = row
+
+
+def build_hubs():
+    hubs = {}
+    for args, kw in HUBS:
+        hid, name, zh, pinyin, aliases, kind, city, country, province, ref = args
+        ref_xy = resolve(ref)
+        pos = kw.get("pos")
+        if pos is None:
+            xy = ref_xy
+            coord_source = tok_label(ref)
+        elif isinstance(pos, str) and pos.startswith("snap:"):
+            line = RIV[pos[5:]]
+            pt = line.interpolate(line.project(Point(ref_xy)))
+            xy = (pt.x, pt.y)
+            coord_source = f"{tok_label(ref)} projected onto the Natural Earth river centreline ({pos[5:]})"
+        else:
+            xy = pos
+            coord_source = "knowledge: best real-world position of the facility (checked against the reference point)"
+        fact = FACTS_HUBS.get(kw.get("facts", ""), None)
+        if fact:
+            source = fact["fact_source"]
+        elif kind == "city":
+            source = "Natural Earth populated places / pyecharts (position); knowledge (role)"
+        else:
+            source = "knowledge (role of the facility); position as coord_source"
+        ref_source = tok_label(ref)
+        if kw.get("ref_note"):
+            ref_source += " — " + kw["ref_note"]
+        pop = None
+        if kind == "city" and kw.get("pop"):
+            pop = NE_POP.get(kw["pop"])
+            if pop is not None:
+                pop = int(pop)
+        props = {
+            "id": hid, "name": name, "name_zh": zh, "pinyin": pinyin, "aliases": aliases,
+            "kind": kind, "city": city, "country": country, "province": province,
+            "population": pop,
+            "ref_lon": round(ref_xy[0], 5), "ref_lat": round(ref_xy[1], 5), "ref_source": ref_source,
+            "source": source, "coord_source": coord_source, "opened": kw.get("opened"),
+        }
+        if kw.get("ref_max"):
+            props["ref_max_km"] = kw["ref_max"]
+        props["_xy"] = (round(xy[0], 5), round(xy[1], 5))
+        props["_facts"] = kw.get("facts")
+        assert hid not in hubs, hid
+        hubs[hid] = props
+    return hubs
+
+
+# ---------------------------------------------------------------- links
+DEFAULT_SPEED = {"expressway": 120, "waterway": 15, "sea": 33}
+DEFAULT_SPEED_SRC = {
+    "expressway": EXPRESSWAY_SPEED_SRC,
+    "waterway": "knowledge (typical loaded inland container/bulk vessel speed)",
+    "sea": "knowledge (container service speed ~18 kn = 33 km/h)",
+}
+
+
+def build_links(hubs):
+    links = []
+    for args, kw in LINKS:
+        lid, line, zh, mode, a, b, via = args
+        assert a in hubs and b in hubs and a != b, lid
+        pa, pb = hubs[a]["_xy"], hubs[b]["_xy"]
+        if kw.get("river"):
+            coords = river_section(kw["river"], pa, pb)
+            via_names = []
+        else:
+            pts = [resolve(t, hubs) for t in via]
+            coords = [pa] + pts + [pb]
+            via_names = [t.split(":", 1)[1].split("@")[0] if not t.startswith("w:") else None for t in via]
+            via_names = [hubs[v]["name"] if v in hubs else v for v in via_names if v]
+        coords = [(round(x, 5), round(y, 5)) for x, y in coords]
+        # drop consecutive duplicates
+        cc = [coords[0]]
+        for c in coords[1:]:
+            if c != cc[-1]:
+                cc.append(c)
+        coords = cc
+        glen = geod_len_km(coords)
+        if kw.get("length") is not None:
+            length, basis, lsrc = float(kw["length"]), "published", kw["length_source"]
+        else:
+            length, basis, lsrc = round(glen, 1), "measured", None
+        ratio = glen / length
+        speed = kw.get("speed", DEFAULT_SPEED.get(mode))
+        ssrc = kw.get("speed_source")
+        if ssrc is None:
+            if mode == "expressway" and speed != 120:
+                ssrc = "knowledge (mountain/urban section design speed); max 120 km/h per " + EXPRESSWAY_SPEED_SRC
+            else:
+                ssrc = DEFAULT_SPEED_SRC.get(mode, "knowledge")
+        freight = {"hsr": False, "rail": True, "expressway": True, "waterway": True, "sea": True}[mode]
+        passenger = {"hsr": True, "rail": not kw.get("freight_only"), "expressway": True, "waterway": False, "sea": False}[mode]
+        if kw.get("freight_only"):
+            freight = True
+        zh_name = zh
+        name = f"{line}: {hubs[a]['name']}–{hubs[b]['name']}"
+        props = {
+            "id": lid, "name": name, "name_zh": zh_name, "line": line, "mode": mode,
+            "from_hub": a, "to_hub": b,
+            "length_km": round(length, 2), "length_basis": basis, "length_source": lsrc,
+            "speed_kmh": speed, "operating_speed_kmh": kw.get("operating"), "speed_source": ssrc,
+            "status": kw.get("status", "open"), "opened": kw.get("opened"), "expected": kw.get("expected"),
+            "freight": freight, "passenger": passenger,
+            "via": via_names, "stops": kw.get("stops", 0 if mode in ("sea", "waterway", "expressway") else len(via_names)),
+            "source": kw["source"], "notes": kw.get("notes", ""),
+        }
+        props["_coords"] = coords
+        props["_ratio"] = ratio
+        props["_glen"] = glen
+        links.append(props)
+    return links
+
+
+def fc(features):
+    return {"type": "FeatureCollection", "features": features}
+
+
+def main():
+    hubs = build_hubs()
+    links = build_links(hubs)
+    bad = []
+    for h in hubs.values():
+        d = hav_km(h["_xy"], (h["ref_lon"], h["ref_lat"]))
+        tol = h.get("ref_max_km", 5.0)
+        if d > tol:
+            bad.append(f"hub {h['id']} {d:.1f} km from ref (tol {tol})")
+    for l in links:
+        if not (0.85 <= l["_ratio"] <= 1.5):
+            bad.append(f"link {l['id']} ratio {l['_ratio']:.3f} (geom {l['_glen']:.1f} / {l['length_km']})")
+    for l in links:
+        print(f"{l['id']:22s} {l['mode']:10s} {l['length_km']:8.1f} {l['length_basis']:9s} ratio {l['_ratio']:.3f}")
+    if bad:
+        print("\n".join(bad))
+        sys.exit(1)
+    out = ROOT / "geodata"
+    out.mkdir(exist_ok=True)
+    hf = []
+    for h in hubs.values():
+        p = {k: v for k, v in h.items() if not k.startswith("_")}
+        hf.append({"type": "Feature", "geometry": {"type": "Point", "coordinates": list(h["_xy"])}, "properties": p})
+    lf = []
+    for l in links:
+        p = {k: v for k, v in l.items() if not k.startswith("_")}
+        lf.append({"type": "Feature", "geometry": {"type": "LineString", "coordinates": [list(c) for c in l["_coords"]]}, "properties": p})
+    (out / "hubs.geojson").write_text(json.dumps(fc(hf), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    (out / "links.geojson").write_text(json.dumps(fc(lf), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    import sources_md  # noqa: E402
+    (out / "SOURCES.md").write_text(sources_md.render(hubs, links), encoding="utf-8")
+    print(f"{len(hf)} hubs, {len(lf)} links written")
+
+
+if __name__ == "__main__":
+    main()
