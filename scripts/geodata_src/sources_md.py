@@ -33,8 +33,11 @@ URLs, collected Nov 2026) and the public point/line data listed under *Licences*
 * **Sea lanes** run through open-water waypoints (routing points, not places) chosen to stay at
   sea: Beibu Gulf → west of Hainan → off central and southern Vietnam → Singapore Strait;
   Shanghai → off Zhoushan → Taiwan Strait → South China Sea; Qinzhou → Gulf of Tonkin → Haiphong.
-  They were checked by eye against coastlines; the last legs into Haiphong (Cam river channel) and
-  into Singapore are approximate.
+  They were checked against the cnmaps provincial polygons (0.01° simplified): no interior leg
+  crosses the mainland or Hainan; three legs touch small islands/shoals of those polygons for
+  ≤ 7 km (Jiuduansha shoal in the Yangtze estuary, islets off the Pearl River mouth and in the
+  South China Sea). Vietnam/Laos coastlines were checked by eye only; the last legs into Haiphong
+  (Cam river channel) and into Singapore are approximate.
 * **Lengths.** `length_basis: published` when a source gives the section's length (cited in
   `length_source`; a few are explicitly `knowledge`), else `measured` = geodesic (WGS84) length of
   the shipped geometry, rounded to 0.1 km. For every link geometry/length is within [0.85, 1.5]
