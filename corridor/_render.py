@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Sequence
 
 import pandas as pd
@@ -10,7 +12,8 @@ from rich.table import Table
 
 from corridor.settings import MODE_LABELS
 
-console = Console()
+# Piped output gets 120 columns rather than rich's 80, so route tables stay readable.
+console = Console(width=None if sys.stdout.isatty() or os.environ.get("COLUMNS") else 120)
 
 
 def table(title: str, rows: Sequence[dict], *, columns: Sequence[str] | None = None) -> None:
@@ -32,7 +35,7 @@ def _cell(value) -> str:
     if value is None:
         return ""
     if isinstance(value, float):
-        return f"{value:,.1f}" if abs(value) >= 100 else f"{value:,.2f}"
+        return f"{value:,.1f}" if abs(value) >= 100 else f"{value:.3f}".rstrip("0").rstrip(".")
     if isinstance(value, list):
         return ", ".join(map(str, value))
     return str(value)

@@ -162,6 +162,32 @@ def od(
         _render.matrix(matrix, by)
 
 
+@app.command()
+def calibrate(network: NetworkOption = None, as_json: JsonOption = False) -> None:
+    """Fit the travel-time model to the published times in geodata/calibration_times.csv."""
+    from corridor import _render
+    from corridor.calibration import calibrate as fit
+    from corridor.calibration import read_calibration_rows
+    from corridor.network import load_network
+
+    params, rows = fit(load_network(network), read_calibration_rows())
+    fitted = {
+        "passenger.speed_factor.hsr": params.value("passenger", "speed_factor", "hsr"),
+        "passenger.speed_factor.rail": params.value("passenger", "speed_factor", "rail"),
+        "freight.speed_kmh.rail": params.value("freight", "speed_kmh", "rail"),
+    }
+    table = [
+        {"id": r.id, "from": r.origin, "to": r.destination, "mode": r.mode, "published h": r.published_h,
+         "model h": round(r.model_h, 3), "residual h": round(r.residual_h, 3)}
+        for r in rows
+    ]
+    if as_json:
+        _print_json({"fitted": fitted, "rows": table})
+        return
+    _render.table("Fitted parameters", [{"parameter": k, "value": v} for k, v in fitted.items()])
+    _render.table("Published vs model (moving time for passenger rows, door to door for freight)", table)
+
+
 # -- commands of later concerns are added above this line --
 
 

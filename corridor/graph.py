@@ -203,13 +203,17 @@ def _crosses_border(graph: nx.MultiDiGraph, link) -> bool:
 
 
 def link_time_h(link, profile: str, params: ModelParams, *, cross_border: bool = False) -> float:
-    """Hours to travel one link: running time, stops, and a border crossing if any.
+    """Hours to travel one link: running time, the stop at its end hub, a border crossing if any.
+
+    The model follows the fastest scheduled service, which calls at the hubs
+    that end sections but not at every intermediate station (a link's
+    ``stops`` field is informative only).
 
     Parameters
     ----------
     link
-        A link record with ``mode``, ``length_km``, ``speed_kmh``, optional
-        ``operating_speed_kmh`` and ``stops``.
+        A link record with ``mode``, ``length_km``, ``speed_kmh`` and
+        optional ``operating_speed_kmh``.
     profile
         ``"freight"`` or ``"passenger"``.
     params
@@ -223,10 +227,9 @@ def link_time_h(link, profile: str, params: ModelParams, *, cross_border: bool =
     operating = link.get("operating_speed_kmh")
     speed = operating if operating is not None and operating == operating else link["speed_kmh"]
     running = float(link["length_km"]) / params.speed_kmh(profile, mode, float(speed))
-    stops = int(link.get("stops") or 0)
-    dwell = (stops + 1) * params.value(profile, "dwell_h", mode)
+    stop = params.value(profile, "dwell_h", mode)
     border = params.value(profile, "border_h") if cross_border and mode in LAND_MODES else 0.0
-    return running + dwell + border
+    return running + stop + border
 
 
 def _add_urban_edges(graph: nx.MultiDiGraph, profile: str, params: ModelParams) -> None:
