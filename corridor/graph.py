@@ -173,7 +173,32 @@ def _ensure_terminal(graph: nx.MultiDiGraph, hub: str, mode: str, profile: str, 
     return node
 
 
-def _add_link(graph: nx.MultiDiGraph, link_id: str, link, profile: str, params: ModelParams) -> None:
+def add_link_edges(graph: nx.MultiDiGraph, link_record, *, profile: str, params: ModelParams) -> tuple[int, int]:
+    """Add one link to ``graph`` as :func:`graph_from_network` does, and give the graph a new version.
+
+    Parameters
+    ----------
+    graph
+        A corridor graph; both end hubs must be in it.
+    link_record
+        A link record (mapping or frame row) with ``id``, ``mode``,
+        ``from_hub``, ``to_hub``, ``length_km``, ``speed_kmh``, ``status``,
+        ``geometry`` and optional ``name``, ``line``, ``operating_speed_kmh``.
+    profile, params
+        The graph's profile and model parameters.
+
+    Returns
+    -------
+    tuple of int
+        The terminal nodes of the link's mode at its two hubs, created with
+        their board and alight edges where the hub had none.
+    """
+    nodes = _add_link(graph, link_record["id"], link_record, profile, params)
+    graph.graph["version"] = next(_version_counter)
+    return nodes
+
+
+def _add_link(graph: nx.MultiDiGraph, link_id: str, link, profile: str, params: ModelParams) -> tuple[int, int]:
     mode = link["mode"]
     u = _ensure_terminal(graph, link["from_hub"], mode, profile, params)
     v = _ensure_terminal(graph, link["to_hub"], mode, profile, params)
@@ -183,8 +208,8 @@ def _add_link(graph: nx.MultiDiGraph, link_id: str, link, profile: str, params: 
     attributes = {
         "edge_type": LINK,
         "link_id": link_id,
-        "name": link["name"] or link_id,
-        "line": link["line"] or link["name"] or link_id,
+        "name": link.get("name") or link_id,
+        "line": link.get("line") or link.get("name") or link_id,
         "mode": mode,
         "status": link["status"],
         "cross_border": _crosses_border(graph, link),
@@ -192,9 +217,10 @@ def _add_link(graph: nx.MultiDiGraph, link_id: str, link, profile: str, params: 
         "travel_time": hours * 3600.0,
         "cost": cost,
     }
-    geometry = link.geometry
+    geometry = link["geometry"]
     graph.add_edge(u, v, key=link_id, geometry=geometry, reversed=False, **attributes)
     graph.add_edge(v, u, key=link_id, geometry=LineString(geometry.coords[::-1]), reversed=True, **attributes)
+    return u, v
 
 
 def _crosses_border(graph: nx.MultiDiGraph, link) -> bool:
