@@ -63,18 +63,19 @@ def overview(report: dict) -> None:
     year = report.get("year")
     routes = []
     for row in report["routes"]:
+        what = f"{row['profile']}, {'fastest' if row['by'] == 'time' else 'cheapest'}"
         routes.append(
             {
                 "from": row["origin"],
                 "to": row["destination"],
-                "profile": row["profile"],
+                "route": what,
                 "h door to door": row.get("time_h"),
                 "h moving": row.get("moving_h"),
                 "km": row.get("length_km"),
-                "via": " > ".join(row.get("via", [])) or row.get("error", ""),
+                "via": " > ".join(row.get("via", [])) if "via" in row else "no route",
             }
         )
-    table(f"Fastest routes ({'network of ' + str(year) if year else 'links open today'})", routes)
+    table(f"Key routes ({'network of ' + str(year) if year else 'links open today'})", routes)
 
 
 def routes(report: dict) -> None:

@@ -11,6 +11,9 @@ from corridor.params import ModelParams
 from corridor.routing import find_routes
 from corridor.settings import PROFILES
 
+#: What the overview reports for each pair: (profile, criterion).
+CASES: tuple[tuple[str, str], ...] = (("freight", "time"), ("freight", "cost"), ("passenger", "time"))
+
 #: Origin-destination pairs the overview reports by default.
 KEY_PAIRS: tuple[tuple[str, str], ...] = (
     ("chongqing", "qinzhou_port"),
@@ -27,23 +30,24 @@ def network_overview(
     params: ModelParams | None = None,
     pairs: Sequence[tuple[str, str]] = KEY_PAIRS,
 ) -> dict:
-    """Summary of ``network`` and the fastest route of each profile for each pair.
+    """Summary of ``network`` and, for each pair, the fastest and cheapest freight route and the fastest passenger route.
 
     Returns
     -------
     dict
         ``summary`` (see :meth:`Network.summary`) and ``routes``: one entry
-        per pair and profile with ``time_h``, ``moving_h``, ``length_km``,
-        ``modes``, ``hubs`` and ``via`` (the lines used), or ``error`` when
-        the pair has no route under that profile.
+        per pair, profile and criterion (``by``) with ``time_h``,
+        ``moving_h``, ``length_km``, ``modes``, ``hubs`` and ``via`` (the
+        lines used), or ``error`` when the pair has no route.
     """
     rows = []
-    for profile in PROFILES:
-        graph = graph_from_network(network, profile=profile, year=year, params=params)
-        for origin, destination in pairs:
-            row = {"origin": origin, "destination": destination, "profile": profile}
+    graphs = {profile: graph_from_network(network, profile=profile, year=year, params=params) for profile in PROFILES}
+    for origin, destination in pairs:
+        for profile, by in CASES:
+            graph = graphs[profile]
+            row = {"origin": origin, "destination": destination, "profile": profile, "by": by}
             try:
-                route = find_routes(graph, origin, destination, by="time")[0]
+                route = find_routes(graph, origin, destination, by=by)[0]
             except (NoRouteError, UnknownHubError) as exc:
                 row["error"] = str(exc)
             else:
