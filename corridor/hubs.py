@@ -45,6 +45,8 @@ def resolve_hub(graph: nx.MultiDiGraph, name: str) -> str:
         When nothing matches; the message suggests the closest name, or says
         why the hub is missing in the graph's year.
     """
+    if name in graph.graph["hub_nodes"]:
+        return name
     wanted = normalise_name(name)
     names = hub_names(graph)
     matches = [hub for hub, labels in names.items() if any(normalise_name(label) == wanted for label in labels)]
