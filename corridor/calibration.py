@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 
 from corridor._errors import CorridorError
-from corridor.graph import graph_from_network
+from corridor.graph import graph_from_network, link_speed_kmh
 from corridor.network import Network
 from corridor.params import ModelParams
 from corridor.routing import Route, find_routes
@@ -103,9 +103,7 @@ def _terms(network: Network, route: Route) -> tuple[float, float, float]:
     for leg in route.legs:
         for link_id in leg.links:
             link = network.links.loc[link_id]
-            operating = link["operating_speed_kmh"]
-            speed = operating if operating is not None and operating == operating else link["speed_kmh"]
-            x += link["length_km"] / speed
+            x += link["length_km"] / link_speed_kmh(link)
             c += 1
             km += link["length_km"]
     return x, c, km

@@ -100,7 +100,7 @@ def graph_from_network(
     )
     hubs = network.hubs
     for hub_id, hub in hubs.iterrows():
-        if year is not None and hub["opened"] is not None and hub["opened"] == hub["opened"] and hub["opened"] > year:
+        if year is not None and _known(hub["opened"]) and hub["opened"] > year:
             graph.graph["excluded_hubs"][hub_id] = f"opens in {int(hub['opened'])}"
             continue
         node = graph.graph["hub_nodes"][hub_id] = len(graph)
@@ -130,10 +130,13 @@ def _in_service(link, year: int | None) -> bool:
     if year is None:
         return link["status"] == "open"
     if link["status"] == "open":
-        opened = link["opened"]
-        return opened is None or opened != opened or opened <= year
-    expected = link["expected"]
-    return expected is not None and expected == expected and expected <= year
+        return not _known(link["opened"]) or link["opened"] <= year
+    return _known(link["expected"]) and link["expected"] <= year
+
+
+def _known(value) -> bool:
+    """Whether an optional number is given (not None, not NaN as pandas fills gaps)."""
+    return value is not None and value == value
 
 
 def _hub_attributes(hub) -> dict:
@@ -228,6 +231,12 @@ def _crosses_border(graph: nx.MultiDiGraph, link) -> bool:
     return countries[0] != countries[1]
 
 
+def link_speed_kmh(link) -> float:
+    """A link's operating speed where one is published, else its design speed."""
+    operating = link.get("operating_speed_kmh")
+    return float(operating if _known(operating) else link["speed_kmh"])
+
+
 def link_time_h(link, profile: str, params: ModelParams, *, cross_border: bool = False) -> float:
     """Hours to travel one link: running time, the stop at its end hub, a border crossing if any.
 
@@ -250,9 +259,7 @@ def link_time_h(link, profile: str, params: ModelParams, *, cross_border: bool =
         of the port's terminal time.
     """
     mode = link["mode"]
-    operating = link.get("operating_speed_kmh")
-    speed = operating if operating is not None and operating == operating else link["speed_kmh"]
-    running = float(link["length_km"]) / params.speed_kmh(profile, mode, float(speed))
+    running = float(link["length_km"]) / params.speed_kmh(profile, mode, link_speed_kmh(link))
     stop = params.value(profile, "dwell_h", mode)
     border = params.value(profile, "border_h") if cross_border and mode in LAND_MODES else 0.0
     return running + stop + border

@@ -26,6 +26,7 @@ from corridor._errors import CorridorError, NoRouteError
 from corridor._io import atomic_path, write_text_atomic
 from corridor.graph import LINK, hub_node
 from corridor.hubs import resolve_hub
+from corridor.settings import MODES
 
 #: Route criteria and the edge attribute each minimises.
 WEIGHTS: dict[str, str] = {"time": "travel_time", "length": "length", "cost": "cost"}
@@ -376,16 +377,14 @@ def _no_route_message(graph: nx.MultiDiGraph, source: str, target: str) -> str:
     """Say why no route exists: the profile, mode filter or year that cut it."""
     profile, year, modes = graph.graph.get("profile"), graph.graph.get("year"), graph.graph.get("modes")
     conditions = [f"the {profile} profile"]
-    if modes is not None:
+    if modes is not None and set(modes) != set(MODES):
         conditions.append(f"modes {','.join(modes)}")
     conditions.append(f"the network of {year}" if year is not None else "links open today")
     for hub in (source, target):
-        node = hub_node(graph, hub)
-        if not any(graph.nodes[n].get("node_type") == "terminal" for n in graph.successors(node)) and not any(
-            d.get("edge_type") == "urban" for _, _, d in graph.out_edges(node, data=True)
-        ):
-            return f"no route from '{source}' to '{target}': no {profile} service calls at '{hub}' under {', '.join(conditions[1:])}"
+        if graph.degree(hub_node(graph, hub)) == 0:
+            return f"no route from '{source}' to '{target}': no {profile} service reaches '{hub}' under {', '.join(conditions)}"
     return f"no route from '{source}' to '{target}' under {', '.join(conditions)}"
+
 
 def routes_report(graph: nx.MultiDiGraph, routes: Sequence[Route], *, by: str) -> dict:
     """Routes as one JSON-ready object, the stable contract of ``corridor route --json``.
