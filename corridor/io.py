@@ -1,0 +1,423 @@
+"""Corridor graphs and networks in and out of GeoPackage files.
+
+Two layouts, told apart by their layers:
+
+- a **graph** GeoPackage (``corridor import-osm``, :func:`save_graph_gpkg`)
+  has the layers ``nodes`` and ``edges`` of ``osmnx.save_graph_geopackage``
+  (nodes by ``osmid``, edges by ``u``, ``v``, ``key``) plus a ``corridor_meta``
+  table. Edges keep their own ``speed_kmh`` and ``freight``/``passenger``
+  flags; :func:`graph_from_gpkg` rebuilds ``travel_time`` and ``cost`` with
+  the profile and parameters asked for, so ``--params`` works on it.
+- a **network** GeoPackage (``corridor export``, :func:`save_network_gpkg`)
+  has the layers ``hubs`` and ``links`` in the schema of ``hubs.geojson`` and
+  ``links.geojson``; :func:`network_from_gpkg` reads it back as a
+  :class:`corridor.network.Network`, validated like the GeoJSON files.
+
+Every file is written through :func:`corridor._io.atomic_path`.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import warnings
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import networkx as nx
+import pandas as pd
+
+from corridor import _validate
+from corridor._errors import NetworkFileError
+from corridor._io import atomic_path
+from corridor.network import Network
+from corridor.params import ModelParams
+from corridor.settings import CRS
+
+#: Name and version of the graph layout written to ``corridor_meta``.
+GRAPH_FORMAT = "corridor-graph"
+GRAPH_FORMAT_VERSION = 1
+NETWORK_FORMAT = "corridor-network"
+
+META_LAYER = "corridor_meta"
+
+#: Node attributes stored as JSON text (GeoPackage has no list type).
+_JSON_NODE_FIELDS = ("aliases",)
+#: Node and edge attributes stored as integers.
+_INT_FIELDS = ("osm_id",)
+#: Edge attributes rebuilt on load, never stored (urban edges are rebuilt too).
+_REBUILT = ("travel_time", "cost")
+
+
+# -- graphs ------------------------------------------------------------------------
+
+
+def save_graph_gpkg(graph: nx.MultiDiGraph, path: str | Path) -> None:
+    """Write a corridor graph to a GeoPackage (layers ``nodes``, ``edges``, ``corridor_meta``).
+
+    Parameters
+    ----------
+    graph
+        A graph from :func:`corridor.osm.network_graph_from_xml`, from
+        :func:`graph_from_gpkg` or :func:`corridor.osm.graph_for_profile`.
+        ``urban`` edges are left out (they are rebuilt on load); the stored
+        ``travel_time`` and ``cost`` are those of ``graph["profile"]``, for
+        reading in a GIS only.
+    path
+        The ``.gpkg`` file; replaced atomically.
+    """
+    node_columns, edge_columns = _node_rows(graph), _edge_rows(graph)
+    nodes = gpd.GeoDataFrame(node_columns, crs=graph.graph.get("crs", CRS))
+    edges = gpd.GeoDataFrame(edge_columns, crs=graph.graph.get("crs", CRS))
+    meta = {
+        "format": GRAPH_FORMAT,
+        "format_version": GRAPH_FORMAT_VERSION,
+        "source": graph.graph.get("source", graph.graph.get("name", "")),
+        "imported": graph.graph.get("imported", ""),
+        "profile": graph.graph.get("profile"),
+        "modes": graph.graph.get("modes"),
+        "unsnapped": [list(item) for item in graph.graph.get("unsnapped", [])],
+        # GeoPackage reads a boolean column with nulls back as numbers: name them to restore them
+        "bool_fields": {"nodes": _flag_names(node_columns), "edges": _flag_names(edge_columns)},
+    }
+    with atomic_path(path) as tmp:
+        _write_layers(tmp, {"nodes": nodes, "edges": edges}, meta)
+
+
+def _flag_names(columns: dict[str, Any]) -> list[str]:
+    return [name for name, column in columns.items() if isinstance(column, pd.arrays.BooleanArray)]
+
+
+def _node_rows(graph: nx.MultiDiGraph) -> dict[str, list]:
+    from shapely.geometry import Point
+
+    columns: dict[str, list] = {"osmid": [], "geometry": []}
+    count = 0
+    for node, data in graph.nodes(data=True):
+        columns["osmid"].append(int(node))
+        columns["geometry"].append(Point(data["x"], data["y"]))
+        for name, value in data.items():
+            if name in _JSON_NODE_FIELDS:
+                value = json.dumps(list(value or []), ensure_ascii=False)
+            _put(columns, name, count, value)
+        count += 1
+    return _pad(columns, count)
+
+
+def _edge_rows(graph: nx.MultiDiGraph) -> dict[str, list]:
+    columns: dict[str, list] = {"u": [], "v": [], "key": [], "geometry": []}
+    count = 0
+    for u, v, key, data in graph.edges(keys=True, data=True):
+        if data.get("edge_type") == "urban":
+            continue
+        columns["u"].append(int(u))
+        columns["v"].append(int(v))
+        columns["key"].append(int(key) if isinstance(key, int) else _stable_key(key))
+        columns["geometry"].append(data["geometry"])
+        for name, value in data.items():
+            if name != "geometry":
+                _put(columns, name, count, value)
+        count += 1
+    return _pad(columns, count)
+
+
+def _stable_key(key: Any) -> int:
+    """An integer edge key for a non-integer one (built-in graphs key links by id)."""
+    import zlib
+
+    return zlib.crc32(str(key).encode("utf-8"))
+
+
+def _put(columns: dict[str, list], name: str, row: int, value: Any) -> None:
+    if isinstance(value, list | tuple | dict | set):
+        value = json.dumps(list(value) if not isinstance(value, dict) else value, ensure_ascii=False)
+    column = columns.get(name)
+    if column is None:
+        column = columns[name] = []
+    if len(column) < row:
+        column.extend([None] * (row - len(column)))
+    column.append(value)
+
+
+def _pad(columns: dict[str, list], count: int) -> dict[str, Any]:
+    """Pad the columns to ``count`` rows; give flag columns a nullable boolean type (not text)."""
+    typed: dict[str, Any] = {}
+    for name, column in columns.items():
+        if len(column) < count:
+            column.extend([None] * (count - len(column)))
+        values = [v for v in column if v is not None]
+        flags = bool(values) and all(isinstance(v, bool) for v in values)
+        typed[name] = pd.array(column, dtype="boolean") if flags else column
+    return typed
+
+
+def _write_layers(path: Path, layers: dict[str, gpd.GeoDataFrame], meta: dict[str, Any]) -> None:
+    import pyogrio
+
+    path.unlink(missing_ok=True)
+    table = pd.DataFrame({"key": list(meta), "value": [json.dumps(v, ensure_ascii=False) for v in meta.values()]})
+    with warnings.catch_warnings():
+        # the temporary file of atomic_path ends in .tmp, not .gpkg; it is renamed when complete
+        warnings.filterwarnings("ignore", message=".*(extension|conformant).*", category=RuntimeWarning)
+        for name, frame in layers.items():
+            pyogrio.write_dataframe(frame, path, layer=name, driver="GPKG")
+        pyogrio.write_dataframe(table, path, layer=META_LAYER, driver="GPKG")
+
+
+def _layers(path: Path) -> set[str]:
+    import pyogrio
+    from pyogrio.errors import DataSourceError
+
+    if not path.is_file():
+        msg = f"{path}: no such file; give a GeoPackage written by `corridor import-osm` or `corridor export`"
+        raise NetworkFileError(msg)
+    try:
+        return {str(row[0]) for row in pyogrio.list_layers(path)}
+    except (DataSourceError, OSError) as exc:
+        msg = f"{path}: not a readable GeoPackage ({' '.join(str(exc).split())})"
+        raise NetworkFileError(msg) from None
+
+
+def _read_layer(path: Path, layer: str, **kwargs: Any) -> pd.DataFrame:
+    import pyogrio
+    from pyogrio.errors import DataLayerError, DataSourceError
+
+    try:
+        return pyogrio.read_dataframe(path, layer=layer, **kwargs)
+    except (DataLayerError, DataSourceError, OSError) as exc:
+        msg = f"{path}: cannot read layer '{layer}' ({' '.join(str(exc).split())})"
+        raise NetworkFileError(msg) from None
+
+
+def read_meta(path: str | Path) -> dict[str, Any]:
+    """The ``corridor_meta`` table of a corridor GeoPackage as a dict (empty when absent)."""
+    path = Path(path)
+    if META_LAYER not in _layers(path):
+        return {}
+    table = _read_layer(path, META_LAYER, read_geometry=False)
+    try:
+        return {str(k): json.loads(v) for k, v in zip(table["key"], table["value"], strict=True)}
+    except (KeyError, TypeError, json.JSONDecodeError) as exc:
+        msg = f"{path}: layer '{META_LAYER}' is malformed ({exc}); write the file again with corridor"
+        raise NetworkFileError(msg) from None
+
+
+def network_graph_from_gpkg(path: str | Path) -> nx.MultiDiGraph:
+    """The stored graph of a graph GeoPackage, as saved (no profile applied).
+
+    Raises
+    ------
+    NetworkFileError
+        When the file lacks the ``nodes`` or ``edges`` layer, a required
+        column, or hub nodes.
+    """
+    path = Path(path)
+    layers = _layers(path)
+    missing = {"nodes", "edges"} - layers
+    if missing:
+        msg = f"{path}: no layer(s) {', '.join(sorted(missing))}; a corridor graph GeoPackage has nodes and edges"
+        raise NetworkFileError(msg)
+    meta = read_meta(path)
+    nodes = _read_layer(path, "nodes")
+    edges = _read_layer(path, "edges")
+    flags = meta.get("bool_fields", {})
+    for layer, frame, required in (
+        ("nodes", nodes, ("osmid", "x", "y", "node_type", "hub")),
+        ("edges", edges, ("u", "v", "key", "edge_type", "mode", "length")),
+    ):
+        absent = [c for c in required if c not in frame.columns]
+        if absent:
+            msg = f"{path}: layer '{layer}' has no column(s) {', '.join(absent)}; write it with `corridor import-osm`"
+            raise NetworkFileError(msg)
+    graph = nx.MultiDiGraph(
+        crs=CRS,
+        name=f"corridor ({path})",
+        source=str(path),
+        imported=meta.get("imported") or "gpkg",
+        profile=None,
+        year=None,
+        modes=meta.get("modes"),
+        version=0,
+        excluded_hubs={},
+        hub_nodes={},
+        terminal_nodes={},
+        unsnapped=[tuple(item) for item in meta.get("unsnapped", [])],
+    )
+    node_columns = [c for c in nodes.columns if c not in ("osmid", "geometry")]
+    for row in zip(nodes["osmid"].to_numpy(), *(nodes[c].to_numpy() for c in node_columns), strict=True):
+        node = int(row[0])
+        data = {name: _native(value) for name, value in zip(node_columns, row[1:], strict=True)}
+        data = {name: value for name, value in data.items() if value is not None or name == "hub"}
+        for name in _JSON_NODE_FIELDS:
+            if name in data:
+                data[name] = json.loads(data[name])
+        for name in _INT_FIELDS:
+            if name in data:
+                data[name] = int(data[name])
+        for name in flags.get("nodes", ()):
+            if name in data:
+                data[name] = bool(data[name])
+        if data.get("node_type") == "hub":
+            data.setdefault("aliases", [])
+            for name in ("name_zh", "pinyin", "country"):
+                data.setdefault(name, "")
+            data.setdefault("city", data["hub"])
+            graph.graph["hub_nodes"][data["hub"]] = node
+        graph.add_node(node, **data)
+    if not graph.graph["hub_nodes"]:
+        msg = f"{path}: no hub nodes (node_type='hub'); import the network with `corridor import-osm ... --hubs HUBS`"
+        raise NetworkFileError(msg)
+    edge_columns = [c for c in edges.columns if c not in ("u", "v", "key", *_REBUILT)]
+    for row in zip(edges["u"].to_numpy(), edges["v"].to_numpy(), edges["key"].to_numpy(), *(edges[c].to_numpy() for c in edge_columns), strict=True):
+        u, v, key = int(row[0]), int(row[1]), int(row[2])
+        data = {name: _native(value) for name, value in zip(edge_columns, row[3:], strict=True)}
+        data = {name: value for name, value in data.items() if value is not None}
+        for name in flags.get("edges", ()):
+            if name in data:
+                data[name] = bool(data[name])
+        if u not in graph or v not in graph:
+            msg = f"{path}: layer 'edges' edge ({u}, {v}, {key}) refers to a node missing from layer 'nodes'"
+            raise NetworkFileError(msg)
+        if data["edge_type"] == "board":
+            graph.graph["terminal_nodes"][graph.nodes[u]["hub"], data["mode"]] = v
+        graph.add_edge(u, v, key=key, **data)
+    if not graph.graph["modes"]:
+        graph.graph["modes"] = sorted({d["mode"] for _, _, d in graph.edges(data=True)})
+    return graph
+
+
+def _native(value: Any) -> Any:
+    """A plain Python value for a cell: ``None`` for nulls, ``int``/``float``/``bool`` for numpy scalars."""
+    if value is None:
+        return None
+    if hasattr(value, "item") and not hasattr(value, "geom_type"):
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
+
+
+def graph_from_gpkg(
+    path: str | Path,
+    *,
+    profile: str = "freight",
+    year: int | None = None,
+    modes: Iterable[str] | None = None,
+    avoid: Iterable[str] | None = None,
+    params: ModelParams | None = None,
+) -> nx.MultiDiGraph:
+    """The routing graph of a GeoPackage network, for one profile, year, mode filter and parameters.
+
+    Parameters
+    ----------
+    path
+        A graph GeoPackage (``corridor import-osm``) or a network GeoPackage
+        (``corridor export``; hubs and links layers).
+    profile
+        ``"freight"`` or ``"passenger"``: edges whose flag for the profile is
+        false are left out.
+    year
+        For a network GeoPackage, as in :func:`corridor.graph.graph_from_network`;
+        an imported graph has no opening years and accepts only ``None``.
+    modes, avoid
+        Modes that may (default: all) and may not be used.
+    params
+        Travel-time and cost parameters (default: ``corridor/model.toml``);
+        ``travel_time`` and ``cost`` are rebuilt with them.
+
+    Returns
+    -------
+    networkx.MultiDiGraph
+        A graph in the corridor layout (``docs/DEVELOPING.md``).
+    """
+    from corridor.osm import graph_for_profile
+
+    path = Path(path)
+    layers = _layers(path)
+    if {"hubs", "links"} <= layers:
+        from corridor.graph import graph_from_network
+
+        return graph_from_network(network_from_gpkg(path), profile=profile, year=year, modes=modes, avoid=avoid, params=params)
+    network = network_graph_from_gpkg(path)
+    return graph_for_profile(network, profile=profile, year=year, modes=modes, avoid=avoid, params=params)
+
+
+# -- networks ----------------------------------------------------------------------
+
+
+def save_network_gpkg(network: Network, path: str | Path) -> None:
+    """Write a network's hubs and links as the layers ``hubs`` and ``links`` of a GeoPackage.
+
+    List fields (``aliases``, ``via``) are written as JSON text and named in
+    ``corridor_meta`` so :func:`network_from_gpkg` restores them.
+    """
+    frames, json_fields = {}, {}
+    for name, frame in (("hubs", network.hubs), ("links", network.links)):
+        frame = frame.reset_index(drop=True).copy()
+        listed = [c for c in frame.columns if c != "geometry" and frame[c].map(lambda v: isinstance(v, list | tuple | dict)).any()]
+        for column in listed:
+            frame[column] = frame[column].map(lambda v: None if v is None else json.dumps(v, ensure_ascii=False))
+        json_fields[name] = listed
+        frames[name] = frame
+    meta = {"format": NETWORK_FORMAT, "format_version": GRAPH_FORMAT_VERSION, "source": network.source, "json_fields": json_fields}
+    with atomic_path(path) as tmp:
+        _write_layers(tmp, frames, meta)
+
+
+def network_from_gpkg(path: str | Path) -> Network:
+    """Read and validate a network GeoPackage (layers ``hubs`` and ``links``).
+
+    Raises
+    ------
+    NetworkFileError
+        As :func:`corridor.network.load_network`, naming ``FILE:hubs`` or
+        ``FILE:links``, the feature and the field.
+    """
+    from corridor.network import _HUB_DEFAULTS, _LINK_DEFAULTS, _frame
+
+    path = Path(path)
+    layers = _layers(path)
+    missing = {"hubs", "links"} - layers
+    if missing:
+        msg = f"{path}: no layer(s) {', '.join(sorted(missing))}; a corridor network GeoPackage has hubs and links"
+        raise NetworkFileError(msg)
+    json_fields = read_meta(path).get("json_fields", {})
+    features = {}
+    for layer, geometry_type in (("hubs", "Point"), ("links", "LineString")):
+        frame = _read_layer(path, layer)
+        if frame.crs is not None and frame.crs.to_epsg() != 4326:
+            msg = f"{path}:{layer}: CRS {frame.crs.to_string()} is not EPSG:4326; reproject the layer"
+            raise NetworkFileError(msg)
+        columns = [c for c in frame.columns if c != "geometry"]
+        rows = []
+        for index, row in enumerate(zip(*(frame[c].to_numpy() for c in columns), frame.geometry, strict=True)):
+            properties = {name: _native(value) for name, value in zip(columns, row[:-1], strict=True)}
+            for name in json_fields.get(layer, []):
+                if isinstance(properties.get(name), str):
+                    properties[name] = json.loads(properties[name])
+            geometry = row[-1]
+            if geometry is None or geometry.geom_type != geometry_type:
+                got = "no geometry" if geometry is None else geometry.geom_type
+                msg = f"{path}:{layer}: feature #{index + 1} has {got}; every feature must be a {geometry_type}"
+                raise NetworkFileError(msg)
+            rows.append({"type": "Feature", "properties": properties, "geometry": geometry.__geo_interface__})
+        features[layer] = rows
+    hub_records = [f["properties"] for f in features["hubs"]]
+    link_records = [f["properties"] for f in features["links"]]
+    hubs_where, links_where = f"{path}:hubs", f"{path}:links"
+    _validate.check_ids(hubs_where, hub_records)
+    _validate.check_ids(links_where, link_records)
+    hub_ids = {h["id"] for h in hub_records}
+    for hub in hub_records:
+        _validate.check_hub(hubs_where, hub, hub_ids)
+    for link in link_records:
+        _validate.check_link(links_where, link, hub_ids)
+    if not hub_records:
+        msg = f"{hubs_where}: no hubs; a network needs at least two"
+        raise NetworkFileError(msg)
+    hubs = _frame(features["hubs"], _HUB_DEFAULTS)
+    hubs["city"] = hubs["city"].fillna(hubs.index.to_series())
+    links = _frame(features["links"], _LINK_DEFAULTS)
+    return Network(hubs=hubs, links=links, source=str(path))

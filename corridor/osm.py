@@ -1,0 +1,705 @@
+"""Import OpenStreetMap railways, motorways, ferries and waterways as a corridor graph.
+
+An OSM XML extract (``.osm``, ``.osm.bz2`` or ``.osm.gz``) is read offline with
+:func:`osmnx.graph_from_xml`; every way is classified into a corridor mode by
+its tags (see :func:`classify_way`), ways no mode uses are dropped, missing
+speeds are filled from :data:`DEFAULT_SPEEDS_KMH`, each mode becomes its own
+network (a level crossing joins no rail line to a road), the topology is
+simplified with :func:`osmnx.simplify_graph` (keeping nodes where the mode,
+speed or profile flags change and where a hub is snapped), and the user's hubs
+are snapped to the nearest node of each mode that serves their kind.
+
+The result has the corridor graph layout (see ``docs/DEVELOPING.md``): hub
+nodes joined by ``board``/``alight`` edges to their snapped node per mode,
+and network edges with their own ``speed_kmh`` and ``freight``/``passenger``
+flags, so :func:`graph_for_profile` can rebuild ``travel_time`` and ``cost``
+for any profile and parameters (this is what ``--network net.gpkg`` does).
+
+OSM data is (c) OpenStreetMap contributors, ODbL 1.0: networks built from it
+are derived databases; say so when you share them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import itertools
+import json
+import math
+import re
+import warnings
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import Any
+from xml.etree.ElementTree import ParseError
+from xml.sax import SAXException
+
+import networkx as nx
+import numpy as np
+from pyproj import Geod
+from shapely.geometry import LineString
+
+from corridor import _validate
+from corridor._errors import CorridorError, NetworkFileError
+from corridor.params import ModelParams
+from corridor.settings import CRS, HUB_KINDS, MODES, PROFILES
+
+_GEOD = Geod(ellps="WGS84")
+
+#: OSM way tags kept on the raw edges (``osmnx.settings.useful_tags_way`` during import).
+USEFUL_TAGS_WAY: tuple[str, ...] = (
+    "railway", "highway", "route", "service", "usage", "maxspeed", "highspeed", "electrified", "name", "ref",
+    "railway:traffic_mode", "waterway", "CEMT", "ship", "boat", "motorboat", "oneway", "junction",
+)  # fmt: skip
+
+#: OSM node tags kept on the raw nodes (station names help read the result).
+USEFUL_TAGS_NODE: tuple[str, ...] = ("railway", "highway", "public_transport", "name", "ref")
+
+#: A railway=rail way is high-speed rail when tagged ``highspeed=yes`` or when
+#: its ``maxspeed`` is at least this (km/h; UIC: lines upgraded to 200 km/h).
+HSR_MIN_SPEED_KMH = 200.0
+
+#: Highway classes that make the expressway mode (China's expressways are
+#: ``motorway``; national trunk roads ``trunk``) and their slip roads.
+EXPRESSWAY_CLASSES: tuple[str, ...] = ("motorway", "trunk", "motorway_link", "trunk_link")
+
+#: Railway ``service`` values of tracks that only freight uses (no passenger trains).
+FREIGHT_ONLY_SERVICES: tuple[str, ...] = ("yard", "siding", "spur", "crossover")
+
+#: ``waterway`` values that make the waterway mode: a fairway always; a river or
+#: canal only when tagged navigable (``CEMT`` class, or ``ship``/``boat``/``motorboat=yes``).
+WATERWAY_ALWAYS: tuple[str, ...] = ("fairway",)
+WATERWAY_IF_NAVIGABLE: tuple[str, ...] = ("river", "canal")
+
+#: Speed (km/h) of a way whose ``maxspeed`` is missing or unreadable, by class.
+#: hsr: the lowest Chinese HSR design class (250 km/h lines) rather than 350;
+#: rail: Chinese conventional main lines (120-160 km/h, the lower bound);
+#: motorway: the Chinese expressway limit (120); trunk: national highways
+#: (class-1 roads, 80-100; 80); slip roads 60 and 50 (ramp limits);
+#: ferry: 16 knots (30 km/h), the sea feeder speed of ``model.toml``;
+#: waterway: Yangtze container ships, 15 km/h. Freight speeds are capped by
+#: ``model.toml`` (``freight.speed_kmh``) anyway; passenger speeds scale these.
+DEFAULT_SPEEDS_KMH: dict[str, float] = {
+    "hsr": 250.0,
+    "rail": 120.0,
+    "motorway": 120.0,
+    "trunk": 80.0,
+    "motorway_link": 60.0,
+    "trunk_link": 50.0,
+    "ferry": 30.0,
+    "waterway": 15.0,
+}
+
+#: Modes each hub kind is snapped to (a hub file's ``modes`` column overrides it).
+KIND_MODES: dict[str, tuple[str, ...]] = {
+    "city": ("hsr", "rail", "expressway"),
+    "rail_station": ("hsr", "rail"),
+    "freight_yard": ("rail", "expressway"),
+    "dry_port": ("rail", "expressway"),
+    "river_port": ("waterway", "rail", "expressway"),
+    "sea_port": ("sea", "rail", "expressway"),
+    "border_crossing": ("rail", "expressway"),
+}
+
+#: A hub farther than this from every node of a mode gets no terminal of that mode (km).
+MAX_SNAP_KM = 10.0
+
+#: Modes that carry passengers in the model (``model.toml`` has no passenger
+#: parameters for ships): sea and waterway edges are freight only.
+PASSENGER_MODES: tuple[str, ...] = ("hsr", "rail", "expressway")
+
+_MPH = 1.609344
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+def parse_maxspeed(value: Any) -> float | None:
+    """Speed in km/h of an OSM ``maxspeed`` value, or ``None`` when it gives none.
+
+    ``"120"``, ``"120 km/h"`` and ``"70 mph"`` are read; several values
+    (``"80;100"``) give their mean; ``"none"``, ``"signals"`` and zone codes
+    (``"CN:urban"``) give ``None``.
+    """
+    if value is None:
+        return None
+    values = value if isinstance(value, list) else [value]
+    speeds: list[float] = []
+    for item in values:
+        for part in re.split(r"[;|]", str(item)):
+            number = _NUMBER.search(part)
+            if number is None:
+                continue
+            speed = float(number.group()) * (_MPH if "mph" in part.lower() else 1.0)
+            if speed > 0:
+                speeds.append(speed)
+    return sum(speeds) / len(speeds) if speeds else None
+
+
+def classify_way(tags: Mapping[str, Any]) -> tuple[str, str] | None:
+    """Corridor mode and speed class of an OSM way, or ``None`` when no mode uses it.
+
+    Rules, in order:
+
+    - ``railway=rail`` with ``highspeed=yes`` or ``maxspeed`` >= :data:`HSR_MIN_SPEED_KMH`: ``hsr``;
+    - other ``railway=rail``: ``rail``;
+    - ``highway`` in :data:`EXPRESSWAY_CLASSES`: ``expressway``;
+    - ``route=ferry``: ``sea``;
+    - ``waterway`` in :data:`WATERWAY_ALWAYS`, or in :data:`WATERWAY_IF_NAVIGABLE`
+      with a ``CEMT`` class or ``ship``/``boat``/``motorboat=yes``: ``waterway``.
+
+    Returns
+    -------
+    tuple of str or None
+        ``(mode, speed_class)``; the class keys :data:`DEFAULT_SPEEDS_KMH`.
+    """
+    railway, highway = _first(tags.get("railway")), _first(tags.get("highway"))
+    if railway == "rail":
+        speed = parse_maxspeed(tags.get("maxspeed"))
+        if _first(tags.get("highspeed")) == "yes" or (speed is not None and speed >= HSR_MIN_SPEED_KMH):
+            return "hsr", "hsr"
+        return "rail", "rail"
+    if highway in EXPRESSWAY_CLASSES:
+        return "expressway", highway
+    if _first(tags.get("route")) == "ferry":
+        return "sea", "ferry"
+    waterway = _first(tags.get("waterway"))
+    if waterway in WATERWAY_ALWAYS or (waterway in WATERWAY_IF_NAVIGABLE and _navigable(tags)):
+        return "waterway", "waterway"
+    return None
+
+
+def _navigable(tags: Mapping[str, Any]) -> bool:
+    return bool(tags.get("CEMT")) or any(_first(tags.get(key)) == "yes" for key in ("ship", "boat", "motorboat"))
+
+
+def _first(value: Any) -> Any:
+    """One tag value (osmnx keeps a list where merged ways differ)."""
+    return value[0] if isinstance(value, list) and value else value
+
+
+def profile_flags(mode: str, tags: Mapping[str, Any]) -> tuple[bool, bool]:
+    """``(freight, passenger)``: which profiles may use a way of ``mode``.
+
+    High-speed rail carries no freight; ships carry no passengers in the model
+    (see :data:`PASSENGER_MODES`); yards, sidings and spurs carry no
+    passengers; ``railway:traffic_mode=freight|passenger`` restricts a line.
+    """
+    freight = mode != "hsr"
+    passenger = mode in PASSENGER_MODES
+    if mode == "rail":
+        if _first(tags.get("service")) in FREIGHT_ONLY_SERVICES:
+            passenger = False
+        traffic = _first(tags.get("railway:traffic_mode"))
+        if traffic == "freight":
+            passenger = False
+        elif traffic == "passenger":
+            freight = False
+    return freight, passenger
+
+
+# -- reading -----------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def _osmnx_tags() -> Iterator[None]:
+    """Set osmnx's kept tags for the import and restore them afterwards."""
+    import osmnx as ox
+
+    saved = (ox.settings.useful_tags_way, ox.settings.useful_tags_node, ox.settings.log_console)
+    ox.settings.useful_tags_way = list(USEFUL_TAGS_WAY)
+    ox.settings.useful_tags_node = list(USEFUL_TAGS_NODE)
+    ox.settings.log_console = False
+    try:
+        yield
+    finally:
+        ox.settings.useful_tags_way, ox.settings.useful_tags_node, ox.settings.log_console = saved
+
+
+def read_osm_xml(path: str | Path) -> nx.MultiDiGraph:
+    """Every way of an OSM XML file as an unsimplified osmnx graph (tags of :data:`USEFUL_TAGS_WAY`).
+
+    osmnx's ``graph_from_xml`` has no tag filter: it turns every way into
+    edges and keeps the tags named in ``osmnx.settings.useful_tags_way``, so
+    railways and ferries survive as long as their tags are kept. Filtering
+    happens afterwards in :func:`network_graph_from_xml`.
+
+    Raises
+    ------
+    NetworkFileError
+        When the file is missing, not OSM XML, truncated or holds no ways.
+    """
+    import osmnx as ox
+    from osmnx._errors import InsufficientResponseError
+
+    path = Path(path)
+    if not path.is_file():
+        msg = f"{path}: no such file; give an OSM XML extract (.osm, .osm.bz2 or .osm.gz)"
+        raise NetworkFileError(msg)
+    try:
+        with _osmnx_tags(), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            raw = ox.graph_from_xml(path, simplify=False, retain_all=True, bidirectional=False)
+    except (ParseError, SAXException) as exc:
+        msg = f"{path}: not valid OSM XML: {' '.join(str(exc).split())}"
+        raise NetworkFileError(msg) from None
+    except InsufficientResponseError:
+        msg = f"{path}: no OSM nodes or ways in the file"
+        raise NetworkFileError(msg) from None
+    except (OSError, EOFError, UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
+        msg = f"{path}: cannot read OSM XML ({type(exc).__name__}: {' '.join(str(exc).split())})"
+        raise NetworkFileError(msg) from None
+    return raw
+
+
+def read_hubs(path: str | Path) -> list[dict[str, Any]]:
+    """Hub records from a GeoJSON file of points or a CSV file.
+
+    Fields: ``id``, ``name``, ``kind`` (one of ``HUB_KINDS``) and, optionally,
+    ``name_zh``, ``pinyin``, ``aliases`` (CSV: separated by ``;``), ``city``
+    (id of the hub of the city centre), ``country`` and ``modes`` (to snap
+    to, CSV: separated by ``;``; default by kind, :data:`KIND_MODES`). A CSV
+    gives the position in ``lon`` and ``lat`` columns.
+
+    Raises
+    ------
+    NetworkFileError
+        Naming the file, the record and the field of the first problem.
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix in (".geojson", ".json"):
+        features = _validate.read_feature_collection(path, "Point")
+        records = [{**f["properties"], "lon": f["geometry"]["coordinates"][0], "lat": f["geometry"]["coordinates"][1]} for f in features]
+    elif suffix == ".csv":
+        records = _read_hub_csv(path)
+    else:
+        msg = f"{path}: unknown hubs format '{suffix}'; give a .geojson or .csv file"
+        raise NetworkFileError(msg)
+    _validate.check_ids(path, records)
+    if not records:
+        msg = f"{path}: no hubs; give at least two"
+        raise NetworkFileError(msg)
+    ids = {r["id"] for r in records}
+    hubs = []
+    for record in records:
+        record = {k: (None if v == "" else v) for k, v in record.items()}
+        _validate.check_hub(path, record, ids)
+        where = f"{path}: feature '{record['id']}' field"
+        for field, low, high in (("lon", -180.0, 180.0), ("lat", -90.0, 90.0)):
+            try:
+                value = float(record.get(field))
+            except (TypeError, ValueError):
+                value = math.nan
+            if not low <= value <= high:
+                msg = f"{where} '{field}': {record.get(field)!r} is not a number between {low:g} and {high:g}"
+                raise NetworkFileError(msg)
+            record[field] = value
+        modes = _listed(record.get("modes")) or list(KIND_MODES[record["kind"]])
+        for mode in modes:
+            if mode not in MODES:
+                msg = f"{where} 'modes': unknown mode {mode!r}; use some of {', '.join(MODES)}"
+                raise NetworkFileError(msg)
+        hubs.append(
+            {
+                "id": record["id"],
+                "name": record["name"],
+                "name_zh": record.get("name_zh") or "",
+                "pinyin": record.get("pinyin") or "",
+                "aliases": _listed(record.get("aliases")),
+                "kind": record["kind"],
+                "city": record.get("city") or record["id"],
+                "country": record.get("country") or "",
+                "modes": modes,
+                "lon": record["lon"],
+                "lat": record["lat"],
+            }
+        )
+    return hubs
+
+
+def _read_hub_csv(path: Path) -> list[dict[str, Any]]:
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as f:
+            reader = csv.DictReader(f)
+            missing = {"id", "name", "kind", "lon", "lat"} - set(reader.fieldnames or ())
+            if missing:
+                msg = f"{path}: missing column(s) {', '.join(sorted(missing))}; a hubs CSV needs id,name,kind,lon,lat"
+                raise NetworkFileError(msg)
+            return [{k: (v.strip() if isinstance(v, str) else v) for k, v in row.items() if k} for row in reader]
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        msg = f"{path}: cannot read CSV: {exc}"
+        raise NetworkFileError(msg) from None
+
+
+def _listed(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, list):
+        return [str(v) for v in value]
+    return [part.strip() for part in str(value).split(";") if part.strip()]
+
+
+# -- building ------------------------------------------------------------------
+
+
+def network_graph_from_xml(
+    path: str | Path,
+    hubs: str | Path | list[dict[str, Any]],
+    *,
+    max_snap_km: float = MAX_SNAP_KM,
+) -> nx.MultiDiGraph:
+    """The network of an OSM XML file with the user's hubs, before choosing a profile.
+
+    Parameters
+    ----------
+    path
+        OSM XML extract (``.osm``, ``.osm.bz2``, ``.osm.gz``).
+    hubs
+        A hubs file (see :func:`read_hubs`) or its records.
+    max_snap_km
+        A hub gets a terminal of a mode only when a node of that mode lies
+        within this distance.
+
+    Returns
+    -------
+    networkx.MultiDiGraph
+        Every mode and both profile flags; edges carry ``speed_kmh`` (their
+        own speed), ``freight``, ``passenger``, ``length`` and ``geometry``
+        but no ``travel_time`` yet (see :func:`graph_for_profile`).
+        ``graph["unsnapped"]`` lists ``(hub, mode, km)`` for terminals not
+        made because the mode's nearest node was too far.
+
+    Raises
+    ------
+    NetworkFileError
+        For an unreadable file, or one with no way of any corridor mode.
+    """
+    import osmnx as ox
+
+    path = Path(path)
+    hub_records = read_hubs(hubs) if isinstance(hubs, str | Path) else list(hubs)
+    raw = read_osm_xml(path)
+    split = _split_by_mode(raw)
+    del raw
+    if split.number_of_edges() == 0:
+        msg = (
+            f"{path}: no railway=rail, highway=motorway/trunk, route=ferry or navigable waterway ways; "
+            "nothing to import (is this the right extract?)"
+        )
+        raise NetworkFileError(msg)
+    snaps, unsnapped = _snap_hubs(split, hub_records, max_snap_km)
+    for (hub, _mode), (node, _metres) in snaps.items():
+        split.nodes[node].setdefault("hub", hub)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        simple = ox.simplify_graph(
+            split, node_attrs_include=["hub"], edge_attrs_differ=["mode", "speed_kmh", "freight", "passenger"], remove_rings=False
+        )
+    del split
+    return _corridor_layout(simple, hub_records, snaps, unsnapped, source=str(path))
+
+
+def graph_from_xml(
+    path: str | Path,
+    hubs: str | Path | list[dict[str, Any]],
+    *,
+    profile: str = "freight",
+    modes: Iterable[str] | None = None,
+    avoid: Iterable[str] | None = None,
+    params: ModelParams | None = None,
+    max_snap_km: float = MAX_SNAP_KM,
+) -> nx.MultiDiGraph:
+    """The routing graph of an OSM XML file for one profile (see :func:`network_graph_from_xml`)."""
+    network = network_graph_from_xml(path, hubs, max_snap_km=max_snap_km)
+    return graph_for_profile(network, profile=profile, modes=modes, avoid=avoid, params=params)
+
+
+def _split_by_mode(raw: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """Keep the ways a mode uses, one node per (OSM node, mode), with speeds and flags."""
+    graph = nx.MultiDiGraph(crs=CRS)
+    ids: dict[tuple[str, int], int] = {}
+    raw_nodes = raw.nodes
+    for u, v, data in raw.edges(data=True):
+        found = classify_way(data)
+        if found is None:
+            continue
+        mode, speed_class = found
+        own = parse_maxspeed(data.get("maxspeed"))
+        speed, speed_source = (own, "maxspeed") if own is not None else (DEFAULT_SPEEDS_KMH[speed_class], "default")
+        freight, passenger = profile_flags(mode, data)
+        ends = []
+        for osm in (u, v):
+            node = ids.get((mode, osm))
+            if node is None:
+                node = ids[mode, osm] = len(ids)
+                attrs = raw_nodes[osm]
+                graph.add_node(node, x=attrs["x"], y=attrs["y"], mode=mode, osm_id=int(osm), name=str(attrs.get("name") or ""))
+            ends.append(node)
+        name, ref = _text(data.get("name")), _text(data.get("ref"))
+        graph.add_edge(
+            ends[0], ends[1],
+            mode=mode, osm_class=speed_class, speed_kmh=float(speed), speed_source=speed_source,
+            freight=freight, passenger=passenger, length=float(data["length"]),
+            osmid=data.get("osmid"), name=name, ref=ref,
+            oneway=bool(data.get("oneway", False)), reversed=bool(data.get("reversed", False)),
+        )  # fmt: skip
+    return graph
+
+
+def _text(value: Any) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if isinstance(value, list):
+        return ";".join(sorted({str(v) for v in value if v}))
+    return str(value)
+
+
+def _snap_hubs(
+    graph: nx.MultiDiGraph, hubs: list[dict[str, Any]], max_snap_km: float
+) -> tuple[dict[tuple[str, str], tuple[int, float]], list[tuple[str, str, float]]]:
+    """Nearest node of each hub's modes (osmnx ``nearest_nodes`` on the mode's subgraph).
+
+    The subgraph is given in an azimuthal equidistant projection centred on
+    the data, so osmnx searches it with scipy's k-d tree (its search of
+    unprojected graphs needs scikit-learn, not a corridor dependency).
+    """
+    import osmnx as ox
+    from pyproj import Transformer
+
+    xs = np.fromiter((d["x"] for _, d in graph.nodes(data=True)), float, count=len(graph))
+    ys = np.fromiter((d["y"] for _, d in graph.nodes(data=True)), float, count=len(graph))
+    projection = f"+proj=aeqd +lat_0={float(np.median(ys)):.6f} +lon_0={float(np.median(xs)):.6f} +datum=WGS84 +units=m"
+    to_metres = Transformer.from_crs(CRS, projection, always_xy=True)
+    px, py = to_metres.transform(xs, ys)
+    node_ids = np.fromiter(graph.nodes, int, count=len(graph))
+    node_modes = np.array([d["mode"] for _, d in graph.nodes(data=True)])
+    snaps: dict[tuple[str, str], tuple[int, float]] = {}
+    unsnapped: list[tuple[str, str, float]] = []
+    for mode in MODES:
+        wanted = [hub for hub in hubs if mode in hub["modes"]]
+        chosen = node_modes == mode
+        if not wanted:
+            continue
+        if not chosen.any():
+            unsnapped.extend((hub["id"], mode, math.inf) for hub in wanted)
+            continue
+        stub = nx.MultiDiGraph(crs=projection)
+        stub.add_nodes_from((int(n), {"x": x, "y": y}) for n, x, y in zip(node_ids[chosen], px[chosen], py[chosen], strict=True))
+        hx, hy = to_metres.transform([hub["lon"] for hub in wanted], [hub["lat"] for hub in wanted])
+        nearest, _ = ox.distance.nearest_nodes(stub, np.asarray(hx), np.asarray(hy), return_dist=True)
+        for hub, node in zip(wanted, nearest, strict=True):
+            node = int(node)
+            metres = float(_GEOD.inv(hub["lon"], hub["lat"], graph.nodes[node]["x"], graph.nodes[node]["y"])[2])
+            if metres <= max_snap_km * 1000.0:
+                snaps[hub["id"], mode] = (node, metres)
+            else:
+                unsnapped.append((hub["id"], mode, round(metres / 1000.0, 1)))
+    return snaps, unsnapped
+
+
+def _corridor_layout(
+    simple: nx.MultiDiGraph,
+    hubs: list[dict[str, Any]],
+    snaps: dict[tuple[str, str], tuple[int, float]],
+    unsnapped: list[tuple[str, str, float]],
+    *,
+    source: str,
+) -> nx.MultiDiGraph:
+    """Relabel to 0..n-1 (hubs first), add hub nodes and board/alight edges, tidy edge attributes."""
+    graph = nx.MultiDiGraph(
+        crs=CRS,
+        name=f"corridor ({source})",
+        source=source,
+        imported="osm",
+        profile=None,
+        year=None,
+        modes=sorted({d["mode"] for _, _, d in simple.edges(data=True)}, key=MODES.index),
+        version=0,
+        excluded_hubs={},
+        hub_nodes={},
+        terminal_nodes={},
+        unsnapped=unsnapped,
+    )
+    for hub in hubs:
+        node = graph.graph["hub_nodes"][hub["id"]] = len(graph)
+        graph.add_node(
+            node, x=hub["lon"], y=hub["lat"], node_type="hub", hub=hub["id"], name=hub["name"], name_zh=hub["name_zh"],
+            pinyin=hub["pinyin"], aliases=list(hub["aliases"]), kind=hub["kind"], city=hub["city"], country=hub["country"],
+        )  # fmt: skip
+    offset = len(graph)
+    relabel = {old: offset + i for i, old in enumerate(simple.nodes)}
+    for old, data in simple.nodes(data=True):
+        node_type = "terminal" if "hub" in data else "network"
+        graph.add_node(
+            relabel[old], x=data["x"], y=data["y"], node_type=node_type, hub=data.get("hub"), mode=data["mode"],
+            name=data.get("name") or "", osm_id=data["osm_id"],
+        )  # fmt: skip
+    for u, v, key, data in simple.edges(keys=True, data=True):
+        a, b = relabel[u], relabel[v]
+        geometry = data.get("geometry")
+        if geometry is None:
+            geometry = LineString([(simple.nodes[u]["x"], simple.nodes[u]["y"]), (simple.nodes[v]["x"], simple.nodes[v]["y"])])
+        name, ref = _text(data.get("name")), _text(data.get("ref"))
+        line = (ref or name) if data["mode"] == "expressway" else (name or ref)
+        osmid = data.get("osmid")
+        graph.add_edge(
+            a, b, key=key, edge_type="link", mode=data["mode"], link_id=f"{min(a, b)}-{max(a, b)}" + (f"-{key}" if key else ""),
+            name=name or ref or f"unnamed {data['mode']}", line=line or f"unnamed {data['mode']}", status="open", cross_border=False,
+            length=float(data["length"]), speed_kmh=float(data["speed_kmh"]), speed_source=_text(data["speed_source"]),
+            freight=bool(data["freight"]), passenger=bool(data["passenger"]), osm_class=_text(data["osm_class"]),
+            osmid=_text(osmid), oneway=bool(_first(data.get("oneway", False))), reversed=bool(_first(data.get("reversed", False))),
+            geometry=geometry,
+        )  # fmt: skip
+    for (hub, mode), (old, metres) in snaps.items():
+        hub_at, node = graph.graph["hub_nodes"][hub], relabel[old]
+        graph.graph["terminal_nodes"][hub, mode] = node
+        a = (graph.nodes[hub_at]["x"], graph.nodes[hub_at]["y"])
+        b = (graph.nodes[node]["x"], graph.nodes[node]["y"])
+        for u, v, edge_type, line in ((hub_at, node, "board", LineString([a, b])), (node, hub_at, "alight", LineString([b, a]))):
+            graph.add_edge(u, v, edge_type=edge_type, mode=mode, length=metres, geometry=line, freight=mode != "hsr", passenger=mode in PASSENGER_MODES)
+    label_catchments(graph)
+    return graph
+
+
+def label_catchments(graph: nx.MultiDiGraph) -> None:
+    """Give each network node the ``hub`` of the nearest terminal along its mode's network.
+
+    Routes report the hubs their nodes belong to (``corridor.routing``), so a
+    node between two terminals is labelled with the nearer of them; nodes no
+    terminal reaches (fragments of the extract) keep ``hub=None``.
+    """
+    from scipy.sparse import csr_array
+    from scipy.sparse.csgraph import dijkstra
+
+    terminals = sorted(set(graph.graph["terminal_nodes"].values()))
+    if not terminals:
+        return
+    nodes = list(graph.nodes)
+    index = {n: i for i, n in enumerate(nodes)}
+    rows, cols, weights = [], [], []
+    for u, v, data in graph.edges(data=True):
+        if data.get("edge_type") == "link":
+            rows.append(index[u])
+            cols.append(index[v])
+            weights.append(max(float(data["length"]), 1e-3))
+    matrix = csr_array((weights, (rows, cols)), shape=(len(nodes), len(nodes)))
+    _, _, sources = dijkstra(matrix, directed=False, indices=[index[t] for t in terminals], min_only=True, return_predecessors=True)
+    node_data = graph.nodes
+    for i, node in enumerate(nodes):
+        data = node_data[node]
+        if data["node_type"] == "network":
+            data["hub"] = node_data[nodes[sources[i]]]["hub"] if sources[i] >= 0 else None
+
+
+# -- profiles ----------------------------------------------------------------
+
+
+_version_counter = itertools.count(1_000_000)
+
+
+def graph_for_profile(
+    network: nx.MultiDiGraph,
+    *,
+    profile: str = "freight",
+    year: int | None = None,
+    modes: Iterable[str] | None = None,
+    avoid: Iterable[str] | None = None,
+    params: ModelParams | None = None,
+) -> nx.MultiDiGraph:
+    """The routing graph of an imported network for one profile, mode filter and parameters.
+
+    Keeps the edges whose mode is allowed and whose ``freight``/``passenger``
+    flag is set for ``profile``, then sets every edge's ``travel_time`` and
+    ``cost`` from the corridor model: link edges run at
+    ``params.speed_kmh(profile, mode, speed_kmh)`` (no dwell time: OSM does
+    not say where trains stop), board and alight edges take the mode's
+    ``terminal_h``, and city centres join their stations by ``urban`` edges
+    as in :func:`corridor.graph.graph_from_network`.
+
+    Parameters
+    ----------
+    network
+        A graph from :func:`network_graph_from_xml` or
+        :func:`corridor.io.graph_from_gpkg`.
+    profile
+        ``"freight"`` or ``"passenger"``.
+    year
+        Must be ``None``: OpenStreetMap maps what exists, with no opening years.
+    modes, avoid
+        Modes that may (default: all) and may not be used.
+    params
+        Travel-time and cost parameters (default: ``corridor/model.toml``).
+    """
+    from corridor.graph import _add_urban_edges, _allowed_modes
+
+    if profile not in PROFILES:
+        msg = f"unknown profile {profile!r}; use one of {', '.join(PROFILES)}"
+        raise CorridorError(msg)
+    if year is not None:
+        msg = f"{network.graph.get('source', 'this network')}: an imported network has no opening years; drop the year ({year})"
+        raise CorridorError(msg)
+    allowed = _allowed_modes(modes, avoid)
+    params = params or ModelParams()
+    value_of_time = params.value(profile, "value_of_time")
+    terminal_cost = params.value(profile, "terminal_cost")
+    graph = nx.MultiDiGraph()
+    graph.graph.update(
+        {
+            **{k: v for k, v in network.graph.items() if k not in ("hub_nodes", "terminal_nodes")},
+            "profile": profile,
+            "year": None,
+            "modes": sorted(allowed, key=MODES.index),
+            "version": next(_version_counter),
+            "hub_nodes": dict(network.graph["hub_nodes"]),
+            "terminal_nodes": {},
+        }
+    )
+    graph.add_nodes_from(network.nodes(data=True))
+    for u, v, key, data in network.edges(keys=True, data=True):
+        mode, edge_type = data["mode"], data["edge_type"]
+        if edge_type == "urban" or mode not in allowed or not data.get(profile, True):
+            continue
+        if edge_type == "link":
+            hours = data["length"] / 1000.0 / params.speed_kmh(profile, mode, data["speed_kmh"])
+            cost = hours * value_of_time + data["length"] / 1000.0 * params.value(profile, "cost_per_km", mode)
+        else:
+            hours = params.value(profile, "terminal_h", mode)
+            cost = hours * value_of_time + terminal_cost
+            if edge_type == "board":
+                graph.graph["terminal_nodes"][network.nodes[u]["hub"], mode] = v
+        graph.add_edge(u, v, key=key, **{**data, "travel_time": hours * 3600.0, "cost": cost})
+    _add_urban_edges(graph, profile, params)
+    return graph
+
+
+def summary(graph: nx.MultiDiGraph) -> dict[str, Any]:
+    """Nodes, hubs, terminals and kilometres by mode of an imported graph (for the CLI)."""
+    km: dict[str, float] = {}
+    defaults: dict[str, int] = {}
+    edges: dict[str, int] = {}
+    for _, _, data in graph.edges(data=True):
+        if data.get("edge_type") != "link":
+            continue
+        mode = data["mode"]
+        edges[mode] = edges.get(mode, 0) + 1
+        km[mode] = km.get(mode, 0.0) + data["length"] / 1000.0
+        if data.get("speed_source") == "default":
+            defaults[mode] = defaults.get(mode, 0) + 1
+    return {
+        "source": graph.graph.get("source"),
+        "nodes": graph.number_of_nodes(),
+        "edges": graph.number_of_edges(),
+        "hubs": len(graph.graph["hub_nodes"]),
+        "terminals": [f"{hub}/{mode}" for hub, mode in graph.graph["terminal_nodes"]],
+        "edges_by_mode": edges,
+        "km_by_mode": {mode: round(value, 1) for mode, value in km.items()},
+        "default_speed_edges": defaults,
+        "unsnapped": [{"hub": h, "mode": m, "nearest_km": None if d == math.inf else d} for h, m, d in graph.graph.get("unsnapped", [])],
+    }
+
+
+def hubs_to_json(hubs: list[dict[str, Any]]) -> str:
+    """Hub records as JSON (for messages and the GeoPackage metadata)."""
+    return json.dumps(hubs, ensure_ascii=False)
+
+
+_ = HUB_KINDS  # the kinds KIND_MODES covers; checked in tests
