@@ -1,0 +1,327 @@
+"""The generated maps in a real browser: Debian chromium, driven by Playwright, offline.
+
+The page's JavaScript and CSS (Leaflet, jQuery) are served from local copies
+of the same versions, installed from the npm registry by ``.ci/browser-deps``
+into ``tests/browser/node_modules``; every other request (base tiles aside,
+answered with a blank tile in the tiles test) is aborted and fails the test.
+Skipped only when chromium or those local copies are missing.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import struct
+import zlib
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from corridor import maps
+from corridor.graph import graph_from_network
+from corridor.network import load_network
+
+CHROMIUM = Path("/usr/bin/chromium")
+VENDOR = Path(__file__).parent / "browser" / "node_modules"
+MINI = Path(__file__).parent / "data" / "mini"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+XSS_NAME = "<script>alert(1)</script>"
+XSS_NAME_ZH = "`${alert(2)}` \\u"
+XSS_LINK = "<img src=x onerror=alert(3)>"
+
+_NPM_URL = re.compile(r"/npm/(?P<package>(?:@[^/@]+/)?[^/@]+)@(?P<version>[^/]+)/(?P<path>[^?#]+)")
+_JQUERY_URL = re.compile(r"code\.jquery\.com/jquery-(?P<version>[\d.]+)(?P<min>\.min)?\.js")
+
+
+def local_file(url: str) -> Path | None:
+    """The local copy of a CDN URL the maps load, or None when there is none (or its version differs)."""
+    if match := _NPM_URL.search(url):
+        package, version, path = match["package"], match["version"], match["path"]
+    elif match := _JQUERY_URL.search(url):
+        package, version, path = "jquery", match["version"], f"dist/jquery{match['min'] or ''}.js"
+    else:
+        return None
+    manifest = VENDOR / package / "package.json"
+    if not manifest.is_file() or json.loads(manifest.read_text())["version"] != version:
+        return None
+    candidate = VENDOR / package / path
+    return candidate if candidate.is_file() else None
+
+
+def _missing_prerequisites() -> str | None:
+    if not CHROMIUM.exists():
+        return f"{CHROMIUM} not found: run .ci/browser-deps (installs Debian chromium)"
+    js, css = maps.page_dependencies()
+    missing = [url for _, url in js + css if local_file(url) is None]
+    if missing:
+        return f"local copies of {', '.join(missing)} not found under {VENDOR}: run .ci/browser-deps"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "the playwright Python package is not installed (pip install -e '.[test]')"
+    return None
+
+
+pytestmark = pytest.mark.skipif(bool(_missing_prerequisites()), reason=_missing_prerequisites() or "")
+
+
+def _blank_tile() -> bytes:
+    """A 256x256 light grey PNG, standing in for base tiles offline."""
+    raw = b"".join(b"\x00" + b"\xdd\xe4\xea" * 256 for _ in range(256))
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    header = struct.pack(">IIBBBBB", 256, 256, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
+
+
+@pytest.fixture(scope="module")
+def hostile_network(tmp_path_factory):
+    """The mini corridor with hostile names on Hanoi and the border link."""
+    folder = tmp_path_factory.mktemp("hostile")
+    hubs = json.loads((MINI / "hubs.geojson").read_text(encoding="utf-8"))
+    for feature in hubs["features"]:
+        if feature["properties"]["id"] == "hanoi":
+            feature["properties"]["name"] = XSS_NAME
+            feature["properties"]["name_zh"] = XSS_NAME_ZH
+    links = json.loads((MINI / "links.geojson").read_text(encoding="utf-8"))
+    for feature in links["features"]:
+        if feature["properties"]["id"] == "border":
+            feature["properties"]["name"] = XSS_LINK
+            feature["properties"]["source"] = "</div><b>bold?</b>"
+    (folder / "hubs.geojson").write_text(json.dumps(hubs, ensure_ascii=False), encoding="utf-8")
+    (folder / "links.geojson").write_text(json.dumps(links, ensure_ascii=False), encoding="utf-8")
+    return load_network(folder)
+
+
+@pytest.fixture(scope="module")
+def content(hostile_network):
+    graph = graph_from_network(hostile_network, profile="freight")
+    ranking = pd.DataFrame(
+        {"rank": [1, 2, 3, 4], "id": ["qinzhou_port", "guiyang", "hanoi", "singapore"], "score": [0.6, 0.4, 0.2, 0.1]}
+    )
+    routes = maps.map_routes(graph, [("chongqing", "singapore"), ("Huaihua", "hanoi")], k=2)
+    return maps.map_content(hostile_network, ranking=ranking, measure="betweenness", routes=routes)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+class PageLog:
+    """What a page did wrong: console errors, uncaught exceptions, dialogs, requests we could not serve."""
+
+    def __init__(self) -> None:
+        self.errors: list[str] = []
+        self.dialogs: list[str] = []
+        self.unserved: list[str] = []
+        self.served: list[str] = []
+        self.tiles = 0
+
+
+def open_map(browser, path: Path, *, tile: bytes | None = None):
+    """Open a map file in a new page, serving its dependencies from the local copies."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    log = PageLog()
+    page.on("console", lambda msg: log.errors.append(f"console: {msg.text}") if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: log.errors.append(f"page error: {exc}"))
+    page.on("requestfailed", lambda req: log.errors.append(f"request failed: {req.url} {req.failure}"))
+
+    def on_dialog(dialog) -> None:
+        log.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
+
+    def handle(route) -> None:
+        url = route.request.url
+        if url.startswith("file://"):
+            route.continue_()
+            return
+        if tile is not None and re.search(r"/\d+/\d+/\d+\.png", url):
+            log.tiles += 1
+            route.fulfill(status=200, content_type="image/png", body=tile)
+            return
+        local = local_file(url)
+        if local is None:
+            log.unserved.append(url)
+            route.abort()
+            return
+        log.served.append(url)
+        content_type = {".js": "application/javascript", ".css": "text/css", ".png": "image/png"}.get(local.suffix, "application/octet-stream")
+        route.fulfill(status=200, content_type=content_type, body=local.read_bytes(), headers={"Access-Control-Allow-Origin": "*"})
+
+    page.route("**/*", handle)
+    page.goto(path.as_uri())
+    page.wait_for_selector(".leaflet-overlay-pane svg path", state="attached")
+    page.wait_for_load_state("networkidle")
+    return page, log
+
+
+def _hit_centre(page, selector: str):
+    """Centre of the first element matching ``selector`` that is the top element at its centre, or None."""
+    return page.evaluate(
+        """(selector) => {
+            for (const el of document.querySelectorAll(selector)) {
+                const box = el.getBoundingClientRect();
+                const x = box.left + box.width / 2, y = box.top + box.height / 2;
+                if (document.elementFromPoint(x, y) === el) return [x, y];
+            }
+            return null;
+        }""",
+        selector,
+    )
+
+
+def _point_on_path(page, selector: str):
+    """A point along the first path matching ``selector`` where that path is the top element, or None."""
+    return page.evaluate(
+        """(selector) => {
+            const path = document.querySelector(selector);
+            const length = path.getTotalLength(), matrix = path.getScreenCTM();
+            for (let i = 1; i < 40; i++) {
+                const p = path.getPointAtLength(length * ((i * 0.618) % 1));
+                const x = matrix.a * p.x + matrix.c * p.y + matrix.e, y = matrix.b * p.x + matrix.d * p.y + matrix.f;
+                if (document.elementFromPoint(x, y) === path) return [x, y];
+            }
+            return null;
+        }""",
+        selector,
+    )
+
+
+def test_map_draws_every_link_and_hub_and_opens_popups(browser, content, tmp_path):
+    path = maps.write_map(content, tmp_path / "map.html", tiles=None)
+    page, log = open_map(browser, path)
+    try:
+        links = content.links
+        # One Leaflet path per visible link, in its layer; one marker per hub; one per route.
+        assert page.locator("path.corridor-link").count() == len(links)
+        for layer in maps.LAYERS:
+            assert page.locator(f"path.corridor-link.layer-{layer}").count() == int((links["layer"] == layer).sum())
+        assert page.locator("path.corridor-link.not-in-service").count() == int(links["dashed"].sum()) >= 1
+        assert page.locator("path.corridor-link.not-in-service").first.get_attribute("stroke-dasharray") == maps.DASH
+        assert page.locator("path.corridor-hub").count() == len(content.hubs)
+        assert page.locator("path.corridor-route").count() == sum(len(p.routes) for p in content.routes)
+        circle_markers = page.evaluate(
+            """() => { let n = 0; for (const k in window) { const v = window[k];
+                 if (v instanceof L.Map) v.eachLayer(l => { if (l instanceof L.CircleMarker) n += 1; }); } return n; }"""
+        )
+        assert circle_markers == len(content.hubs)
+        assert page.locator(".leaflet-tile").count() == 0  # no base tiles asked for
+
+        # The legend and the layer control are there.
+        assert "Conventional rail" in page.locator(".corridor-legend").inner_text()
+        assert page.locator(".leaflet-control-layers-overlays label").count() >= 4
+
+        # A click on a hub opens its popup, names in English and Chinese.
+        point = _hit_centre(page, "path.corridor-hub.hub-singapore")
+        assert point is not None, "the Singapore marker is covered by something"
+        page.mouse.click(*point)
+        popup = page.locator(".leaflet-popup-content")
+        popup.wait_for(state="visible")
+        assert "Singapore" in popup.inner_text()
+        assert "新加坡" in popup.inner_text()
+        assert "Rank" in popup.inner_text()
+
+        # A hostile hub name shows as text and runs nothing.
+        page.locator(".leaflet-popup-close-button").click()
+        popup.wait_for(state="detached")
+        point = _hit_centre(page, "path.corridor-hub.hub-hanoi")
+        assert point is not None, "the Hanoi marker is covered by something"
+        page.mouse.click(*point)
+        popup.wait_for(state="visible")
+        page.wait_for_function("() => document.querySelector('.leaflet-popup-content').innerText.includes('alert(1)')")
+        text = popup.inner_text()
+        assert XSS_NAME in text
+        assert XSS_NAME_ZH in text
+        assert popup.locator("script").count() == 0
+
+        # Link popups too: the hostile link name is text, its source no markup.
+        page.locator(".leaflet-popup-close-button").click()
+        popup.wait_for(state="detached")
+        # (the Huaihua-Hanoi route covers the border link: turn the route off in the layer control first)
+        page.locator(".leaflet-control-layers-overlays label", has_text="Route: Huaihua").locator("input").uncheck()
+        point = _point_on_path(page, "path.corridor-link.link-border")
+        assert point is not None, "no visible point of the border link"
+        page.mouse.click(*point)
+        page.wait_for_function("() => document.querySelector('.leaflet-popup-content').innerText.includes('onerror')")
+        assert XSS_LINK in popup.inner_text()
+        assert popup.locator("img, b:text('bold?')").count() == 0
+
+        # Turning a layer off in the layer control removes its paths.
+        page.locator(".leaflet-control-layers-overlays label", has_text="Conventional rail").locator("input").uncheck()
+        assert page.locator("path.corridor-link.layer-rail").count() == 0
+
+        screenshot = tmp_path / "map.png"
+        page.screenshot(path=str(screenshot))
+        assert screenshot.stat().st_size > 10_000
+        assert log.dialogs == [], f"the page ran script from data: {log.dialogs}"
+        assert log.unserved == [], f"requests not served locally: {log.unserved}"
+        assert log.errors == [], f"the page logged errors: {log.errors}"
+        assert len(log.served) >= 3
+    finally:
+        page.close()
+
+
+def test_map_with_tiles_and_a_scenario(browser, hostile_network, tmp_path):
+    base = hostile_network
+    scenario_links = base.links.drop(index="g75")
+    scenario_links.loc["new_hsr", "status"] = "open"
+    scenario = type(base)(hubs=base.hubs, links=scenario_links, source="scenario")
+    savings = pd.DataFrame(
+        {"origin": ["guiyang", "chongqing"], "destination": ["qinzhou_port", "hanoi"], "base_h": [8.0, 30.0],
+         "scenario_h": [5.0, 29.0], "saved_h": [3.0, 1.0]}
+    )  # fmt: skip
+    diff = maps.ScenarioDiff("fast south", base, added=frozenset({"new_hsr"}), removed=frozenset({"g75"}), savings=savings)
+    content = maps.map_content(scenario, diff=diff)
+    path = maps.write_map(content, tmp_path / "scenario.html", tiles=True)
+    page, log = open_map(browser, path, tile=_blank_tile())
+    try:
+        assert page.locator("path.corridor-link").count() == len(base.links)
+        assert page.locator("path.corridor-link.diff-added").count() == 1
+        assert page.locator("path.corridor-link.diff-removed").count() == 1
+        assert page.locator("path.corridor-hub").count() == len(base.hubs)
+        assert log.tiles > 0
+        assert page.locator(".leaflet-tile-loaded").count() > 0
+        panel = page.locator(".corridor-savings").inner_text()
+        assert "Guiyang → Qinzhou Port" in panel
+        assert "3.0" in panel
+        page.screenshot(path=str(tmp_path / "scenario.png"))
+        assert log.unserved == [], f"requests not served locally: {log.unserved}"
+        assert log.errors == [], f"the page logged errors: {log.errors}"
+    finally:
+        page.close()
+
+
+@pytest.mark.skipif(not (Path(__file__).parents[1] / "geodata" / "hubs.geojson").exists(), reason="no built-in geodata")
+def test_overview_map_of_the_builtin_network(browser, builtin_network, tmp_path):
+    path = maps.write_overview_map(builtin_network, tmp_path / "corridor.html", tiles=None)
+    page, log = open_map(browser, path)
+    try:
+        assert page.locator("path.corridor-link").count() == len(builtin_network.links)
+        assert page.locator("path.corridor-hub").count() == len(builtin_network.hubs)
+        assert page.locator("path.corridor-route").count() >= 1
+        screenshot = tmp_path / "corridor.png"
+        page.screenshot(path=str(screenshot))
+        assert screenshot.stat().st_size > 10_000
+        assert log.unserved == [] and log.errors == [], (log.unserved, log.errors)
+    finally:
+        page.close()
