@@ -47,6 +47,10 @@ def _load_graph(network: Path | None, profile: str, year: int | None, modes: str
     from corridor.params import ModelParams
 
     model = ModelParams.from_file(params) if params else ModelParams()
+    if network is not None and network.suffix.lower() == ".gpkg":
+        from corridor.io import graph_from_gpkg
+
+        return graph_from_gpkg(network, profile=profile, year=year, modes=_split(modes), avoid=_split(avoid), params=model)
     return graph_from_network(
         load_network(network), profile=profile, year=year, modes=_split(modes), avoid=_split(avoid), params=model
     )
@@ -186,6 +190,106 @@ def calibrate(network: NetworkOption = None, as_json: JsonOption = False) -> Non
         return
     _render.table("Fitted parameters", [{"parameter": k, "value": v} for k, v in fitted.items()])
     _render.table("Published vs model (moving time for passenger rows, door to door for freight)", table)
+
+
+DemandOption = Annotated[
+    Path | None,
+    typer.Option("--demand", help="OD demand table (CSV: origin,destination,flow); default: the gravity model on city populations."),
+]
+StationsOption = Annotated[bool, typer.Option("--stations", help="Rank single stations and terminals, not cities with their stations.")]
+CsvOption = Annotated[Path | None, typer.Option("--csv", help="Also write the table to this CSV file.")]
+
+
+@app.command()
+def rank(
+    by: Annotated[str, typer.Option("--by", help="betweenness, closeness, degree, strength or demand.")] = "betweenness",
+    top: Annotated[int, typer.Option("--top", help="Show this many hubs.")] = 15,
+    stations: StationsOption = False,
+    demand: DemandOption = None,
+    sample: Annotated[int | None, typer.Option("--sample", help="Betweenness from this many sampled origin cities (large networks).")] = None,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of --sample.")] = 0,
+    compare_year: Annotated[int | None, typer.Option("--compare-year", help="Show each hub's rank change since the network of this year.")] = None,
+    profile: ProfileOption = "freight",
+    year: YearOption = None,
+    modes: ModesOption = None,
+    avoid: AvoidOption = None,
+    network: NetworkOption = None,
+    params: ParamsOption = None,
+    csv_out: CsvOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Rank hubs by centrality: betweenness, closeness, degree, strength or demand flow."""
+    from corridor import _render
+    from corridor._io import write_text_atomic
+    from corridor.centrality import compare_rankings, hub_ranking, ranking_report
+    from corridor.demand import demand_matrix, hub_populations
+    from corridor.network import load_network
+
+    def ranking_of(graph):
+        flows = None
+        if by == "demand":
+            population = None if demand else hub_populations(load_network(network))
+            flows = demand_matrix(graph, csv=demand, population=population)
+        return hub_ranking(graph, measure=by, demand=flows, by_station=stations, k=sample, seed=seed)
+
+    graph = _load_graph(network, profile, year, modes, avoid, params)
+    ranking = ranking_of(graph)
+    if compare_year is not None:
+        ranking = compare_rankings(ranking, ranking_of(_load_graph(network, profile, compare_year, modes, avoid, params)))
+    ranking = ranking.head(top)
+    if csv_out:
+        write_text_atomic(csv_out, ranking.to_csv(index=False))
+    report = ranking_report(graph, ranking, measure=by, by_station=stations)
+    if as_json:
+        _print_json(report)
+        return
+    since = f", rank change since {compare_year}" if compare_year is not None else ""
+    _render.table(f"Hubs by {by} ({profile}, {year or 'open now'}{since})", ranking.to_dict(orient="records"))
+
+
+@app.command()
+def critical(
+    top: Annotated[int, typer.Option("--top", help="Show this many hubs or links.")] = 10,
+    links: Annotated[bool, typer.Option("--links", help="Remove links instead of hubs.")] = False,
+    stations: StationsOption = False,
+    demand: DemandOption = None,
+    profile: ProfileOption = "freight",
+    year: YearOption = None,
+    modes: ModesOption = None,
+    avoid: AvoidOption = None,
+    network: NetworkOption = None,
+    params: ParamsOption = None,
+    csv_out: CsvOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Which hub or link the corridor can least afford to lose: remove each in turn."""
+    from rich.console import Console
+    from rich.progress import Progress
+
+    from corridor import _render
+    from corridor._io import write_text_atomic
+    from corridor.centrality import criticality, criticality_report
+    from corridor.demand import demand_matrix, hub_populations
+    from corridor.network import load_network
+
+    graph = _load_graph(network, profile, year, modes, avoid, params)
+    flows = demand_matrix(graph, csv=demand, population=None if demand else hub_populations(load_network(network)))
+    if sys.stderr.isatty():
+        with Progress(console=Console(stderr=True), transient=True) as bar:
+            task = bar.add_task(f"removing {'links' if links else 'hubs'}", total=None)
+            table = criticality(
+                graph, flows, links=links, top=top, by_station=stations,
+                progress=lambda done, total: bar.update(task, completed=done, total=total),
+            )
+    else:
+        table = criticality(graph, flows, links=links, top=top, by_station=stations)
+    if csv_out:
+        write_text_atomic(csv_out, table.to_csv(index=False))
+    if as_json:
+        _print_json(criticality_report(graph, table, links=links))
+        return
+    what = "links" if links else ("stations" if stations else "hubs")
+    _render.table(f"Most critical {what} ({profile}, {year or 'open now'}): demand-weighted hours added, OD pairs cut", table.to_dict(orient="records"))
 
 
 # -- commands of later concerns are added above this line --
