@@ -1,0 +1,467 @@
+"""Candidate new links, each evaluated exactly, ranked by demand-weighted time saving.
+
+:func:`generate_candidates` proposes a link of one mode between every two
+hubs that have none and lie within reach; :func:`read_candidates` reads
+them from a file instead. :func:`rank_candidates` evaluates every
+candidate on a routing graph and ranks them by the demand-weighted total
+time saving (flows from :func:`corridor.demand.demand_matrix`) and by the
+saving per kilometre built.
+
+Evaluation is incremental, not a fresh shortest-path run per candidate.
+With ``d`` the travel times of the graph as it is, a candidate joining
+nodes ``u`` and ``v`` with time ``w`` (both directions) changes the time
+between two city hubs ``s`` and ``t`` to::
+
+    d'(s, t) = min(d(s, t), d(s, u) + w + d(v, t), d(s, v) + w + d(u, t))
+
+A shortest path never uses the new link twice, so this is exact. Two
+Dijkstra runs over the graph (from every city hub, and to every city hub on
+the reversed graph) give every ``d`` the formula needs; per candidate only
+the block of rows ``s`` with ``d(s, u) + w < d(s, v)`` and columns ``t``
+with ``w + d(v, t) < d(u, t)`` can gain (and the mirror block for ``v`` to
+``u``), so the update touches those cells alone. Where a hub has no
+terminal of the candidate's mode yet, the candidate creates one as
+:func:`corridor.graph.add_link_edges` would: reaching it costs the hub's
+node plus the mode's terminal time (``terminal_h``), leaving it the reverse.
+
+Candidate length and speed
+--------------------------
+Length is the great-circle distance times :data:`DETOUR_FACTOR` of the mode
+(lines bend around terrain and towns); speed is :data:`DEFAULT_SPEED_KMH`.
+The travel time is :func:`corridor.graph.link_time_h` with the graph's
+model parameters (a scenario's, when evaluated on one), so a candidate is
+timed exactly as a link of the network would be.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import sys
+import tomllib
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+from scipy.sparse.csgraph import dijkstra
+from shapely.geometry import LineString
+
+from corridor._errors import CorridorError, ScenarioError
+from corridor.graph import LINK, add_link_edges, hub_node, link_time_h
+from corridor.network import Network
+from corridor.params import ModelParams
+from corridor.routing import sparse_matrix
+from corridor.scenario import geodesic_km
+from corridor.settings import MODES
+
+#: Built length of a candidate over its great-circle length, by mode. Assumptions:
+#: Chinese HSR sections run about 15-25 % longer than the straight line between
+#: their end stations (e.g. Zhengzhou-Wanzhou 818 km for about 660 km), conventional
+#: lines and expressways follow valleys more closely, rivers meander.
+DETOUR_FACTOR: dict[str, float] = {"hsr": 1.2, "rail": 1.3, "expressway": 1.25, "waterway": 1.4, "sea": 1.15}
+
+#: Design speed of a candidate link, km/h, by mode (new HSR 350, new conventional
+#: passenger-freight line 160, expressway 120, inland waterway 12, sea 30).
+DEFAULT_SPEED_KMH: dict[str, float] = {"hsr": 350.0, "rail": 160.0, "expressway": 120.0, "waterway": 12.0, "sea": 30.0}
+
+#: Kinds of hub a candidate of each mode may join. A ``city`` hub counts only
+#: when no hub of its city has a kind of the list (its stations stand for it).
+CANDIDATE_KINDS: dict[str, tuple[str, ...]] = {
+    "hsr": ("rail_station", "city"),
+    "rail": ("rail_station", "freight_yard", "dry_port", "sea_port", "river_port", "border_crossing", "city"),
+    "expressway": ("city", "dry_port", "sea_port", "river_port", "border_crossing", "freight_yard"),
+    "waterway": ("river_port", "sea_port"),
+    "sea": ("sea_port",),
+}
+
+#: Profiles that may use a mode (the graph's profile must be one of them).
+_PROFILES_OF_MODE = {"hsr": ("passenger",), "waterway": ("freight",), "sea": ("freight",)}
+
+
+@dataclass
+class Candidate:
+    """A proposed link between two hubs."""
+
+    id: str
+    from_hub: str
+    to_hub: str
+    mode: str
+    length_km: float
+    speed_kmh: float
+    name: str = ""
+
+    def record(self, graph: nx.MultiDiGraph) -> dict[str, Any]:
+        """The candidate as a link record (the fields of ``links.geojson``), with a straight geometry."""
+        ends = [graph.nodes[hub_node(graph, hub)] for hub in (self.from_hub, self.to_hub)]
+        return {
+            "id": self.id,
+            "name": self.name or self.id,
+            "line": self.name or self.id,
+            "mode": self.mode,
+            "from_hub": self.from_hub,
+            "to_hub": self.to_hub,
+            "length_km": self.length_km,
+            "speed_kmh": self.speed_kmh,
+            "operating_speed_kmh": None,
+            "status": "open",
+            "stops": 0,
+            "freight": self.mode != "hsr",
+            "passenger": self.mode in ("hsr", "rail", "expressway"),
+            "geometry": LineString([(end["x"], end["y"]) for end in ends]),
+        }
+
+
+def generate_candidates(
+    graph: nx.MultiDiGraph,
+    *,
+    mode: str = "hsr",
+    max_km: float = 400.0,
+    network: Network | None = None,
+) -> list[Candidate]:
+    """A candidate link of ``mode`` between every two eligible hubs without one.
+
+    Parameters
+    ----------
+    graph
+        The routing graph the candidates will be evaluated on.
+    mode
+        Mode of the candidates.
+    max_km
+        Longest candidate, in built km (great-circle km x the detour factor).
+    network
+        When given, hubs joined by a link of ``mode`` in any status (open,
+        under construction, planned) get no candidate; otherwise only the
+        links of the graph count.
+
+    Returns
+    -------
+    list of Candidate
+        Shortest first; ids are ``"{from_hub}-{to_hub}-{mode}"``.
+    """
+    _check_mode(mode)
+    eligible = _eligible_hubs(graph, mode)
+    linked = _linked_pairs(graph, mode, network)
+    found = []
+    for i, a in enumerate(eligible):
+        node_a = graph.nodes[hub_node(graph, a)]
+        for b in eligible[i + 1 :]:
+            node_b = graph.nodes[hub_node(graph, b)]
+            if frozenset((a, b)) in linked or node_a.get("city", a) == node_b.get("city", b):
+                continue
+            km = geodesic_km([(node_a["x"], node_a["y"]), (node_b["x"], node_b["y"])]) * DETOUR_FACTOR[mode]
+            if km <= max_km:
+                found.append(Candidate(f"{a}-{b}-{mode}", a, b, mode, round(km, 1), DEFAULT_SPEED_KMH[mode]))
+    found.sort(key=lambda c: (c.length_km, c.id))
+    return found
+
+
+def _check_mode(mode: str) -> None:
+    if mode not in MODES:
+        msg = f"unknown mode {mode!r}; use one of {', '.join(MODES)}"
+        raise CorridorError(msg)
+
+
+def _eligible_hubs(graph: nx.MultiDiGraph, mode: str) -> list[str]:
+    kinds = CANDIDATE_KINDS[mode]
+    hubs = graph.graph["hub_nodes"]
+    kind = {hub: graph.nodes[node].get("kind", "city") for hub, node in hubs.items()}
+    served_cities = {graph.nodes[node].get("city", hub) for hub, node in hubs.items() if kind[hub] != "city" and kind[hub] in kinds}
+    return [hub for hub in hubs if kind[hub] in kinds and not (kind[hub] == "city" and hub in served_cities)]
+
+
+def _linked_pairs(graph: nx.MultiDiGraph, mode: str, network: Network | None) -> set[frozenset[str]]:
+    pairs = {
+        frozenset((graph.nodes[u]["hub"], graph.nodes[v]["hub"]))
+        for u, v, data in graph.edges(data=True)
+        if data.get("edge_type", LINK) == LINK and data.get("mode") == mode
+    }
+    if network is not None:
+        links = network.links[network.links["mode"] == mode]
+        pairs |= {frozenset(ends) for ends in zip(links["from_hub"], links["to_hub"], strict=True)}
+    return pairs
+
+
+def read_candidates(path: str | Path, graph: nx.MultiDiGraph, *, mode: str = "hsr") -> list[Candidate]:
+    """Read candidates from a TOML file (``[[candidates]]`` tables) or a CSV file.
+
+    Each candidate has ``from_hub`` and ``to_hub`` (hub ids of the graph) and
+    optionally ``id``, ``mode`` (default ``mode``), ``length_km`` (default:
+    great-circle x detour factor), ``speed_kmh`` (default by mode) and
+    ``name``. A CSV file has these as header columns.
+
+    Raises
+    ------
+    ScenarioError
+        One line naming the file, the entry (``candidates[3]`` or CSV row)
+        and the field.
+    """
+    path = Path(path)
+    rows = _candidate_rows(path)
+    hubs = graph.graph["hub_nodes"]
+    found = []
+    for where, row in rows:
+        for name in ("from_hub", "to_hub"):
+            value = row.get(name)
+            if not value:
+                msg = f"{where} field '{name}': missing; give a hub id"
+                raise ScenarioError(msg)
+            if value not in hubs:
+                msg = f"{where} field '{name}': unknown hub {value!r} (not in the network, or not open in its year)"
+                raise ScenarioError(msg)
+        if row["from_hub"] == row["to_hub"]:
+            msg = f"{where} field 'to_hub': a link cannot join hub '{row['from_hub']}' to itself"
+            raise ScenarioError(msg)
+        link_mode = row.get("mode") or mode
+        if link_mode not in MODES:
+            msg = f"{where} field 'mode': unknown mode {link_mode!r}; use one of {', '.join(MODES)}"
+            raise ScenarioError(msg)
+        numbers = {name: _positive(where, name, row.get(name)) for name in ("length_km", "speed_kmh")}
+        if numbers["length_km"] is None:
+            ends = [graph.nodes[hubs[row[n]]] for n in ("from_hub", "to_hub")]
+            numbers["length_km"] = round(geodesic_km([(e["x"], e["y"]) for e in ends]) * DETOUR_FACTOR[link_mode], 1)
+        candidate_id = row.get("id") or f"{row['from_hub']}-{row['to_hub']}-{link_mode}"
+        speed = numbers["speed_kmh"] or DEFAULT_SPEED_KMH[link_mode]
+        found.append(Candidate(candidate_id, row["from_hub"], row["to_hub"], link_mode, numbers["length_km"], speed, row.get("name", "")))
+    return found
+
+
+def _candidate_rows(path: Path) -> list[tuple[str, dict[str, Any]]]:
+    try:
+        if path.suffix.lower() == ".csv":
+            with path.open(newline="", encoding="utf-8-sig") as f:
+                reader = csv.DictReader(f)
+                return [(f"{path}: row {n}", {k.strip(): (v or "").strip() for k, v in row.items() if k}) for n, row in enumerate(reader, start=2)]
+        with path.open("rb") as f:
+            data = tomllib.load(f)
+    except FileNotFoundError:
+        msg = f"{path}: no such candidates file"
+        raise ScenarioError(msg) from None
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        msg = f"{path}: cannot read candidates ({exc}); give a TOML file of [[candidates]] or a CSV file"
+        raise ScenarioError(msg) from None
+    items = data.get("candidates")
+    if not isinstance(items, list) or not all(isinstance(item, Mapping) for item in items):
+        msg = f"{path}: field 'candidates': expected [[candidates]] tables with from_hub and to_hub"
+        raise ScenarioError(msg)
+    return [(f"{path}: candidates[{n}]", dict(item)) for n, item in enumerate(items, start=1)]
+
+
+def _positive(where: str, name: str, value: Any) -> float | None:
+    if value is None or value == "":
+        return None
+    try:
+        number = float(value) if not isinstance(value, bool) else math.nan
+    except (TypeError, ValueError):
+        number = math.nan
+    if not math.isfinite(number) or number <= 0:
+        msg = f"{where} field '{name}': {value!r} is not a positive number"
+        raise ScenarioError(msg)
+    return number
+
+
+class IncrementalSkim:
+    """Travel times between zone nodes of a graph, and their exact update for one added link.
+
+    Parameters
+    ----------
+    graph
+        A corridor graph (or any graph with ``travel_time`` on its edges).
+    zones
+        Nodes between which time is counted (city hub nodes).
+    demand
+        Flows between the zones (``len(zones)`` square), weights of the total.
+
+    Attributes
+    ----------
+    times
+        Seconds between zones, ``inf`` where unreachable.
+    """
+
+    def __init__(self, graph: nx.MultiDiGraph, zones: Sequence[int], demand: np.ndarray) -> None:
+        matrix, index = sparse_matrix(graph, "travel_time")
+        self._index = index
+        rows = np.fromiter((index[z] for z in zones), dtype=np.int64, count=len(zones))
+        self._from_zones = dijkstra(matrix, directed=True, indices=rows)  # d(zone, node)
+        self._to_zones = dijkstra(matrix.T.tocsr(), directed=True, indices=rows)  # d(node, zone)
+        self.times = self._from_zones[:, rows]
+        self.demand = np.asarray(demand, dtype=float)
+        self._finite = np.isfinite(self.times)
+
+    def endpoint(self, node: int, *, enter_s: float = 0.0, leave_s: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
+        """Times from every zone to an endpoint and from it to every zone.
+
+        ``enter_s`` and ``leave_s`` are added on the way in and out: a
+        terminal the candidate would create at ``node`` (a hub) is its
+        boarding and alighting time away from the hub.
+        """
+        column = self._index[node]
+        return self._from_zones[:, column] + enter_s, self._to_zones[:, column] + leave_s
+
+    def saving(self, a: tuple[np.ndarray, np.ndarray], b: tuple[np.ndarray, np.ndarray], seconds: float) -> tuple[float, int, float]:
+        """Demand-weighted saving (seconds x flow) of a link ``a``-``b`` of ``seconds`` both ways.
+
+        Returns
+        -------
+        tuple
+            Saving over zone pairs connected before, number of pairs whose
+            time falls, and the flow of pairs connected only by the link.
+        """
+        total, improved, connected = 0.0, 0, 0.0
+        for (to_u, from_u), (to_v, from_v) in ((a, b), (b, a)):
+            rows = np.flatnonzero(to_u + seconds < to_v)
+            if not rows.size:
+                continue
+            cols = np.flatnonzero(seconds + from_v < from_u)
+            if not cols.size:
+                continue
+            via = to_u[rows, None] + seconds + from_v[None, cols]
+            block = np.ix_(rows, cols)
+            old = self.times[block]
+            gain = old - via
+            better = gain > 0
+            finite = self._finite[block]
+            flows = self.demand[block]
+            total += float((flows * np.where(better & finite, gain, 0.0)).sum())
+            improved += int(better.sum())
+            connected += float(flows[better & ~finite].sum())
+        return total, improved, connected
+
+
+def rank_candidates(
+    graph: nx.MultiDiGraph,
+    candidates: Sequence[Candidate],
+    *,
+    params: ModelParams | None = None,
+    demand: pd.DataFrame | None = None,
+    network: Network | None = None,
+    progress: bool | None = None,
+) -> pd.DataFrame:
+    """Evaluate every candidate exactly and rank them by demand-weighted time saving.
+
+    Parameters
+    ----------
+    graph
+        The routing graph (a profile, year and, for a scenario, its network
+        and parameters).
+    candidates
+        From :func:`generate_candidates` or :func:`read_candidates`.
+    params
+        The model parameters the graph was built with (default:
+        ``corridor/model.toml``): candidate times and new terminals use them.
+    demand
+        Flows between city hubs (default: :func:`corridor.demand.demand_matrix`
+        of the graph, with the network's populations when ``network`` is given).
+    network
+        The network the graph was built from, for the gravity model's populations.
+    progress
+        Show a progress bar (default: when stderr is a terminal).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per candidate, best first: ``rank``, ``id``, ``from_hub``,
+        ``to_hub``, ``mode``, ``length_km``, ``speed_kmh``, ``time_h``,
+        ``saving_h`` (flow x hours), ``saving_per_km``, ``pairs_improved``,
+        ``newly_connected_flow``.
+    """
+    params = params or ModelParams()
+    profile = graph.graph.get("profile", "freight")
+    for candidate in candidates:
+        allowed = _PROFILES_OF_MODE.get(candidate.mode)
+        if allowed and profile not in allowed:
+            msg = f"candidate '{candidate.id}': mode {candidate.mode} does not carry {profile}; use the {allowed[0]} profile"
+            raise CorridorError(msg)
+    if demand is None:
+        from corridor.demand import demand_matrix, hub_populations
+
+        demand = demand_matrix(graph, population=hub_populations(network) if network is not None else None)
+    zones = [hub_node(graph, hub) for hub in demand.index]
+    skim = IncrementalSkim(graph, zones, demand.to_numpy(dtype=float))
+    rows = []
+    for candidate in _progress(candidates, "Evaluating candidates", progress):
+        seconds = candidate_hours(graph, candidate, params) * 3600.0
+        a = _endpoint(skim, graph, candidate.from_hub, candidate.mode, profile, params)
+        b = _endpoint(skim, graph, candidate.to_hub, candidate.mode, profile, params)
+        saving, improved, connected = skim.saving(a, b, _positive_seconds(seconds))
+        rows.append(
+            {
+                "id": candidate.id,
+                "from_hub": candidate.from_hub,
+                "to_hub": candidate.to_hub,
+                "mode": candidate.mode,
+                "length_km": candidate.length_km,
+                "speed_kmh": candidate.speed_kmh,
+                "time_h": round(seconds / 3600.0, 3),
+                "saving_h": saving / 3600.0,
+                "saving_per_km": saving / 3600.0 / candidate.length_km,
+                "pairs_improved": improved,
+                "newly_connected_flow": connected,
+            }
+        )
+    columns = ["rank", "id", "from_hub", "to_hub", "mode", "length_km", "speed_kmh", "time_h", "saving_h", "saving_per_km",
+               "pairs_improved", "newly_connected_flow"]
+    if not rows:
+        return pd.DataFrame(columns=columns)
+    frame = pd.DataFrame(rows).sort_values(["saving_h", "newly_connected_flow", "id"], ascending=[False, False, True], kind="stable")
+    frame.insert(0, "rank", range(1, len(frame) + 1))
+    return frame.reset_index(drop=True)[columns]
+
+
+def candidate_hours(graph: nx.MultiDiGraph, candidate: Candidate, params: ModelParams) -> float:
+    """Hours along a candidate link, as :func:`corridor.graph.link_time_h` times a network link."""
+    countries = {graph.nodes[hub_node(graph, hub)].get("country", "") for hub in (candidate.from_hub, candidate.to_hub)}
+    profile = graph.graph.get("profile", "freight")
+    return link_time_h(candidate.record(graph), profile, params, cross_border=len(countries) > 1)
+
+
+def _endpoint(skim: IncrementalSkim, graph: nx.MultiDiGraph, hub: str, mode: str, profile: str, params: ModelParams):
+    terminal = graph.graph.get("terminal_nodes", {}).get((hub, mode))
+    if terminal is not None:
+        return skim.endpoint(terminal)
+    seconds = _positive_seconds(params.value(profile, "terminal_h", mode) * 3600.0)
+    return skim.endpoint(hub_node(graph, hub), enter_s=seconds, leave_s=seconds)
+
+
+def _positive_seconds(seconds: float) -> float:
+    """Zero-time edges count as 1e-9 s, as in :func:`corridor.routing.sparse_matrix` (csgraph drops zeros)."""
+    return seconds if seconds > 0 else 1e-9
+
+
+def add_candidate(graph: nx.MultiDiGraph, candidate: Candidate, params: ModelParams) -> nx.MultiDiGraph:
+    """A copy of ``graph`` with the candidate added as a network link (for checks and maps)."""
+    changed = graph.copy()
+    changed.graph = {**graph.graph, "terminal_nodes": dict(graph.graph.get("terminal_nodes", {}))}
+    add_link_edges(changed, candidate.record(changed), profile=changed.graph.get("profile", "freight"), params=params)
+    return changed
+
+
+def _progress(items: Sequence[Any], description: str, show: bool | None) -> Iterator[Any]:
+    """Iterate, with a rich progress bar on stderr when it is a terminal (or ``show``)."""
+    if show is None:
+        show = sys.stderr.isatty()
+    if not show:
+        yield from items
+        return
+    from rich.console import Console
+    from rich.progress import track
+
+    yield from track(items, description=description, total=len(items), console=Console(stderr=True), transient=True)
+
+
+def candidates_report(frame: pd.DataFrame, *, top: int, total: int, mode: str, max_km: float | None, profile: str) -> dict[str, Any]:
+    """The ranking as one JSON-ready object (``corridor candidates --json``)."""
+    return {
+        "mode": mode,
+        "profile": profile,
+        "max_km": max_km,
+        "evaluated": total,
+        "detour_factor": DETOUR_FACTOR.get(mode),
+        "default_speed_kmh": DEFAULT_SPEED_KMH.get(mode),
+        "candidates": [
+            {k: (round(v, 4) if isinstance(v, float) else v) for k, v in row.items()} for row in frame.head(top).to_dict("records")
+        ],
+    }

@@ -1,0 +1,374 @@
+"""Compare a network before and after a scenario: times, routes, savings, hub ranks.
+
+:func:`compare_scenario` builds the baseline graph (the network as of the
+scenario's ``baseline_year`` with the base model parameters) and the
+scenario graph (the changed network as of the scenario's ``year`` with its
+parameter overrides), then reports, side by side:
+
+- the fastest route of each key origin-destination pair (the scenario's
+  ``pairs`` and :data:`DEFAULT_PAIRS`) before and after: door-to-door time,
+  time on the move, the lines used and whether the route changed;
+- the demand-weighted total time saving over every pair of city hubs
+  (flows from :func:`corridor.demand.demand_matrix`, held at the baseline's
+  demand), and the pairs that gain most;
+- the shift of each hub's centrality rank (:func:`corridor.centrality.hub_ranking`);
+- the scenario's published figures (``[[published]]``) against the model,
+  with the difference, so a gap between model and timetable is shown, not hidden.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+from corridor._errors import NoRouteError, UnknownHubError
+from corridor.graph import graph_from_network, hub_node
+from corridor.network import Network
+from corridor.params import ModelParams
+from corridor.routing import Route, find_routes, shortest_path_lengths
+from corridor.scenario import AppliedScenario, Scenario, apply_scenario
+
+#: Origin-destination pairs every comparison reports (those whose hubs the network has).
+DEFAULT_PAIRS: tuple[tuple[str, str], ...] = (
+    ("chongqing", "qinzhou_port"),
+    ("chongqing", "beijing"),
+    ("chongqing", "shanghai"),
+    ("chongqing", "singapore"),
+    ("chengdu", "qinzhou_port"),
+    ("huaihua", "qinzhou_port"),
+    ("kunming", "vientiane"),
+    ("nanning", "hanoi"),
+)
+
+#: Profile of a comparison when neither the scenario nor the caller names one.
+DEFAULT_PROFILE = "freight"
+
+#: A model figure within this many hours of a published one "agrees" with it.
+PUBLISHED_TOLERANCE_H = 0.5
+
+#: How many pairs ``top_gains`` and hubs ``rank_shifts`` list.
+TOP = 10
+
+
+def compare_scenario(
+    network: Network,
+    scenario: Scenario | AppliedScenario,
+    *,
+    profile: str | None = None,
+    params: ModelParams | None = None,
+    demand_csv: str | Path | None = None,
+    top: int = TOP,
+) -> dict[str, Any]:
+    """Compare ``network`` before and after ``scenario``.
+
+    Parameters
+    ----------
+    network
+        The baseline network.
+    scenario
+        From :func:`corridor.scenario.load_scenario` (applied here) or
+        already applied to ``network``.
+    profile
+        ``"freight"`` or ``"passenger"``; default: the scenario's
+        ``profile``, else :data:`DEFAULT_PROFILE`. Published figures are
+        always compared on their own profile.
+    params
+        Base model parameters of both sides (default: ``corridor/model.toml``);
+        the scenario's ``[params]`` apply on top of them on the scenario side.
+    demand_csv
+        A demand table (``origin,destination,flow``); default: the gravity model.
+    top
+        How many pairs ``top_gains`` and hubs ``rank_shifts`` list.
+
+    Returns
+    -------
+    dict
+        ``scenario``, ``file``, ``profile``, ``baseline_year``, ``year``,
+        ``changes`` (ids, see :meth:`AppliedScenario.diff`), ``pairs`` (one
+        row per key pair: ``origin``, ``destination``, ``before_h``,
+        ``after_h``, ``saving_h``, ``before_moving_h``, ``after_moving_h``,
+        ``before_via``, ``after_via``, ``route_changed``, ``note``),
+        ``total_saving_h`` (demand-weighted, flow x hours), ``demand``,
+        ``top_gains``, ``rank_shifts``, ``published`` and ``notes``. Hours
+        are ``None`` where there is no route.
+    """
+    applied = scenario if isinstance(scenario, AppliedScenario) else apply_scenario(network, scenario, params=params)
+    spec = applied.scenario
+    profile = profile or spec.profile or DEFAULT_PROFILE
+    base_params = params or ModelParams()
+    graphs: dict[tuple[str, str], nx.MultiDiGraph] = {}
+
+    def graph(side: str, of_profile: str) -> nx.MultiDiGraph:
+        if (side, of_profile) not in graphs:
+            if side == "before":
+                built = graph_from_network(network, profile=of_profile, year=applied.baseline_year, params=base_params)
+            else:
+                built = graph_from_network(applied.network, profile=of_profile, year=applied.year, params=applied.params)
+            graphs[side, of_profile] = built
+        return graphs[side, of_profile]
+
+    before, after = graph("before", profile), graph("after", profile)
+    notes: list[str] = []
+    pairs = _pair_rows(before, after, _key_pairs(spec, applied.network))
+    saving = _demand_weighted_saving(network, before, after, demand_csv=demand_csv, top=top)
+    published = [_published_row(entry.data, graph) for entry in spec.published]
+    for row in published:
+        if row["model_h"] is not None and not row["agrees"]:
+            notes.append(
+                f"model differs from the published {row['origin']}-{row['destination']} ({row['case']}) figure by "
+                f"{row['difference_h']:+.2f} h ({row['model_h']:.2f} h vs {row['published_h']:.2f} h, {row['source']})"
+            )
+    rank_shifts, rank_note = _rank_shifts(before, after, top=top)
+    if rank_note:
+        notes.append(rank_note)
+    return {
+        "scenario": spec.name,
+        "file": str(spec.path),
+        "description": spec.description,
+        "sources": spec.sources,
+        "profile": profile,
+        "baseline_year": applied.baseline_year,
+        "year": applied.year,
+        "changes": applied.diff(),
+        "pairs": pairs,
+        "total_saving_h": saving["total_saving_h"],
+        "demand": saving["demand"],
+        "top_gains": saving["top_gains"],
+        "rank_shifts": rank_shifts,
+        "published": published,
+        "notes": notes,
+    }
+
+
+def _key_pairs(scenario: Scenario, network: Network) -> list[tuple[str, str]]:
+    named = [(e.data["origin"], e.data["destination"]) for e in scenario.pairs]
+    defaults = [(o, d) for o, d in DEFAULT_PAIRS if o in network.hubs.index and d in network.hubs.index]
+    return list(dict.fromkeys([*named, *defaults]))
+
+
+def _best_route(graph: nx.MultiDiGraph, origin: str, destination: str) -> Route | None:
+    if origin not in graph.graph["hub_nodes"] or destination not in graph.graph["hub_nodes"]:
+        return None
+    try:
+        return find_routes(graph, origin, destination, by="time")[0]
+    except (NoRouteError, UnknownHubError):
+        return None
+
+
+def _pair_rows(before: nx.MultiDiGraph, after: nx.MultiDiGraph, pairs: Sequence[tuple[str, str]]) -> list[dict[str, Any]]:
+    rows = []
+    for origin, destination in pairs:
+        old, new = _best_route(before, origin, destination), _best_route(after, origin, destination)
+        row: dict[str, Any] = {
+            "origin": origin,
+            "destination": destination,
+            "before_h": _hours(old and old.time_h),
+            "after_h": _hours(new and new.time_h),
+            "saving_h": _hours(old.time_h - new.time_h) if old and new else None,
+            "before_moving_h": _hours(old and old.moving_h),
+            "after_moving_h": _hours(new and new.moving_h),
+            "before_via": _via(old),
+            "after_via": _via(new),
+            "before_hubs": old.hubs if old else [],
+            "after_hubs": new.hubs if new else [],
+            "route_changed": _links(old) != _links(new),
+        }
+        if old is None and new is None:
+            row["note"] = "no route before or after"
+        elif old is None:
+            row["note"] = "new connection"
+        elif new is None:
+            row["note"] = "connection lost"
+        else:
+            row["note"] = "route changed" if row["route_changed"] else ""
+        rows.append(row)
+    return rows
+
+
+def _hours(value: float | None) -> float | None:
+    return None if value is None or value is False else round(float(value), 2)
+
+
+def _via(route: Route | None) -> list[str]:
+    return [leg.line for leg in route.legs if leg.mode != "urban"] if route else []
+
+
+def _links(route: Route | None) -> list[str]:
+    return [link for leg in route.legs for link in leg.links] if route else []
+
+
+def city_time_matrix(graph: nx.MultiDiGraph, hubs: Sequence[str]) -> np.ndarray:
+    """Fastest door-to-door hours between ``hubs`` (ids of the graph), ``inf`` where unreachable."""
+    nodes = [hub_node(graph, hub) for hub in hubs]
+    return shortest_path_lengths(graph, nodes, nodes, weight="travel_time") / 3600.0
+
+
+def _demand_weighted_saving(
+    network: Network, before: nx.MultiDiGraph, after: nx.MultiDiGraph, *, demand_csv: str | Path | None, top: int
+) -> dict[str, Any]:
+    from corridor.demand import demand_matrix, hub_populations
+
+    demand = demand_matrix(before, csv=demand_csv, population=hub_populations(network))
+    cities = [hub for hub in demand.index if hub in after.graph["hub_nodes"]]
+    flows = demand.loc[cities, cities].to_numpy(dtype=float)
+    old, new = city_time_matrix(before, cities), city_time_matrix(after, cities)
+    both = np.isfinite(old) & np.isfinite(new) & (flows > 0)
+    with np.errstate(invalid="ignore"):
+        gained = np.where(both, old - new, 0.0)
+    weighted = flows * gained
+    return {
+        "total_saving_h": float(weighted.sum()),
+        "demand": _demand_summary(flows, old, new, both, weighted, demand_csv, len(cities)),
+        "top_gains": _top_gains(cities, flows, old, new, weighted, top),
+    }
+
+
+def _demand_summary(flows, old, new, both, weighted, demand_csv, n_cities: int) -> dict[str, Any]:
+    counted = float(flows[both].sum())
+    return {
+        "source": str(demand_csv) if demand_csv else "gravity model (corridor.demand)",
+        "cities": n_cities,
+        "total_flow": float(flows.sum()),
+        "flow_counted": counted,
+        "mean_saving_h": float(weighted.sum() / counted) if counted else 0.0,
+        "newly_connected_flow": float(flows[~np.isfinite(old) & np.isfinite(new)].sum()),
+        "disconnected_flow": float(flows[np.isfinite(old) & ~np.isfinite(new)].sum()),
+    }
+
+
+def _top_gains(cities, flows, old, new, weighted, top: int) -> list[dict[str, Any]]:
+    """Pairs of cities by demand-weighted saving, both directions together (times are origin to destination)."""
+    both_ways = np.triu(weighted + weighted.T, k=1)
+    gains = []
+    for flat in np.argsort(-both_ways, axis=None)[: max(top, 0)]:
+        i, j = divmod(int(flat), len(cities))
+        if both_ways[i, j] <= 1e-12:
+            break
+        gains.append(
+            {
+                "origin": cities[i],
+                "destination": cities[j],
+                "before_h": round(float(old[i, j]), 2),
+                "after_h": round(float(new[i, j]), 2),
+                "saving_h": round(float(old[i, j] - new[i, j]), 2),
+                "flow": round(float(flows[i, j] + flows[j, i]), 3),
+                "weighted_saving_h": round(float(both_ways[i, j]), 3),
+            }
+        )
+    return gains
+
+def _rank_shifts(before: nx.MultiDiGraph, after: nx.MultiDiGraph, *, top: int) -> tuple[list[dict[str, Any]], str | None]:
+    try:
+        from corridor.centrality import hub_ranking
+    except ImportError:
+        return [], "hub centrality is not available (corridor.centrality missing): no rank shifts"
+    old = hub_ranking(before, measure="betweenness").set_index("id")
+    new = hub_ranking(after, measure="betweenness").set_index("id")
+    rows = []
+    for hub in dict.fromkeys([*new.index, *old.index]):
+        rank_before = int(old.at[hub, "rank"]) if hub in old.index else None
+        rank_after = int(new.at[hub, "rank"]) if hub in new.index else None
+        shift = rank_before - rank_after if rank_before is not None and rank_after is not None else None
+        if shift == 0:
+            continue
+        rows.append(
+            {
+                "id": hub,
+                "name": str((new if hub in new.index else old).at[hub, "name"]),
+                "rank_before": rank_before,
+                "rank_after": rank_after,
+                "shift": shift,
+                "score_before": float(old.at[hub, "score"]) if hub in old.index else None,
+                "score_after": float(new.at[hub, "score"]) if hub in new.index else None,
+            }
+        )
+    rows.sort(key=lambda r: (-(abs(r["shift"]) if r["shift"] is not None else math.inf), r["rank_after"] or 0))
+    return rows[:top], None
+
+
+def _published_row(entry: dict[str, Any], graph) -> dict[str, Any]:
+    profile = entry.get("profile", "passenger")
+    measure = entry.get("measure", "moving")
+    route = _best_route(graph(entry["case"], profile), entry["origin"], entry["destination"])
+    model = None if route is None else (route.moving_h if measure == "moving" else route.time_h)
+    difference = None if model is None else model - entry["hours"]
+    return {
+        "origin": entry["origin"],
+        "destination": entry["destination"],
+        "case": entry["case"],
+        "profile": profile,
+        "measure": measure,
+        "published_h": float(entry["hours"]),
+        "model_h": _hours(model),
+        "model_time_h": _hours(route and route.time_h),
+        "difference_h": _hours(difference),
+        "agrees": difference is not None and abs(difference) <= PUBLISHED_TOLERANCE_H,
+        "model_via": _via(route),
+        "train": entry.get("train", ""),
+        "source": entry["source"],
+        "note": entry.get("note", ""),
+    }
+
+
+def print_report(report: dict[str, Any]) -> None:
+    """Print a comparison as tables on the terminal (``corridor whatif``)."""
+    from corridor import _render
+
+    console = _render.console
+    years = f"network of {report['baseline_year'] or 'today'} vs {report['year'] or 'today'}"
+    console.print(f"[bold]What if: {report['scenario']}[/bold] ({report['file']}; {report['profile']}; {years})")
+    if report["description"]:
+        console.print(report["description"])
+    changes = {k: v for k, v in report["changes"].items() if v}
+    for name, ids in changes.items():
+        console.print(f"  {name.replace('_', ' ')}: {', '.join(ids)}")
+    rows = [
+        {
+            "from": r["origin"],
+            "to": r["destination"],
+            "before h": r["before_h"],
+            "after h": r["after_h"],
+            "saving h": r["saving_h"],
+            "moving before": r["before_moving_h"],
+            "moving after": r["after_moving_h"],
+            "note": r["note"],
+        }
+        for r in report["pairs"]
+    ]
+    _render.table("Key pairs, door to door and on the move (hours)", rows)
+    for r in report["pairs"]:
+        if r["route_changed"] and r["before_via"] and r["after_via"]:
+            console.print(f"  {r['origin']} to {r['destination']}: {' > '.join(r['before_via'])}\n    now {' > '.join(r['after_via'])}")
+    if report["published"]:
+        rows = [
+            {
+                "from": p["origin"],
+                "to": p["destination"],
+                "case": p["case"],
+                "published h": p["published_h"],
+                "model h": p["model_h"],
+                "difference h": p["difference_h"],
+                "door to door h": p["model_time_h"],
+                "verdict": "agrees" if p["agrees"] else "MODEL DIFFERS",
+                "source": p["source"],
+            }
+            for p in report["published"]
+        ]
+        _render.table("Model vs published fastest runs (time on trains)", rows)
+    demand = report["demand"]
+    console.print(
+        f"Demand-weighted saving: {report['total_saving_h']:,.1f} flow-hours a year over {demand['cities']} cities "
+        f"({demand['mean_saving_h']:.3f} h per unit of flow; {demand['source']})"
+    )
+    if demand["newly_connected_flow"] or demand["disconnected_flow"]:
+        console.print(f"  newly connected flow {demand['newly_connected_flow']:,.1f}; flow cut off {demand['disconnected_flow']:,.1f}")
+    _render.table("Pairs that gain most (demand-weighted)", report["top_gains"])
+    _render.table("Hub centrality rank shifts (betweenness; + rises)", report["rank_shifts"])
+    for note in report["notes"]:
+        console.print(f"[yellow]note:[/yellow] {note}")
