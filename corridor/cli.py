@@ -222,14 +222,12 @@ def rank(
     from corridor import _render
     from corridor._io import write_text_atomic
     from corridor.centrality import compare_rankings, hub_ranking, ranking_report
-    from corridor.demand import demand_matrix, hub_populations
-    from corridor.network import load_network
+    from corridor.demand import demand_matrix, network_populations
 
     def ranking_of(graph):
         flows = None
         if by == "demand":
-            population = None if demand else hub_populations(load_network(network))
-            flows = demand_matrix(graph, csv=demand, population=population)
+            flows = demand_matrix(graph, csv=demand, population=None if demand else network_populations(network))
         return hub_ranking(graph, measure=by, demand=flows, by_station=stations, k=sample, seed=seed)
 
     graph = _load_graph(network, profile, year, modes, avoid, params)
@@ -269,11 +267,10 @@ def critical(
     from corridor import _render
     from corridor._io import write_text_atomic
     from corridor.centrality import criticality, criticality_report
-    from corridor.demand import demand_matrix, hub_populations
-    from corridor.network import load_network
+    from corridor.demand import demand_matrix, network_populations
 
     graph = _load_graph(network, profile, year, modes, avoid, params)
-    flows = demand_matrix(graph, csv=demand, population=None if demand else hub_populations(load_network(network)))
+    flows = demand_matrix(graph, csv=demand, population=None if demand else network_populations(network))
     if sys.stderr.isatty():
         with Progress(console=Console(stderr=True), transient=True) as bar:
             task = bar.add_task(f"removing {'links' if links else 'hubs'}", total=None)

@@ -94,6 +94,19 @@ def hub_populations(network) -> dict[str, float]:
     return {str(hub): float(value) for hub, value in values.items() if value == value and value > 0}
 
 
+def network_populations(path: str | Path | None) -> dict[str, float]:
+    """Populations of the hubs of the network folder at ``path`` (``None``: the built-in network).
+
+    Other sources (a GeoPackage, an OpenStreetMap import) give an empty
+    mapping: their graphs carry populations on the hub nodes, if at all.
+    """
+    from corridor.network import load_network
+
+    if path is not None and not Path(path).is_dir():
+        return {}
+    return hub_populations(load_network(path))
+
+
 def demand_matrix(
     graph: nx.MultiDiGraph,
     *,
@@ -110,10 +123,10 @@ def demand_matrix(
         A demand table (``origin,destination,flow``); ``None`` for the
         gravity model.
     population
-        Populations by hub id for the gravity model. Default: the hub nodes'
+        Populations by hub id for the gravity model, over the hub nodes'
         ``population`` attribute where the graph has one. (The graph builder
-        does not copy populations onto nodes; pass
-        :func:`hub_populations` of the network.)
+        does not copy populations onto nodes: pass :func:`hub_populations`
+        of the network, or :func:`network_populations` of its folder.)
 
     Returns
     -------
@@ -136,7 +149,7 @@ def demand_matrix(
 
 def _gravity(graph: nx.MultiDiGraph, ids: list[str], population: Mapping[str, float] | None) -> pd.DataFrame:
     nodes = [graph.nodes[graph.graph["hub_nodes"][hub]] for hub in ids]
-    given = population if population is not None else {hub: data.get("population") for hub, data in zip(ids, nodes, strict=True)}
+    given = {hub: data.get("population") for hub, data in zip(ids, nodes, strict=True)} | dict(population or {})
     values = np.array([_positive(given.get(hub)) for hub in ids])
     if not values.any():
         values = np.full(len(ids), DEFAULT_POPULATION)

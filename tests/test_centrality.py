@@ -1,0 +1,313 @@
+"""Centrality and criticality: kernels against networkx, the mini corridor by hand, the CLI."""
+
+from __future__ import annotations
+
+import json
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from corridor._errors import CorridorError
+from corridor.centrality import (
+    CRITICALITY_COLUMNS,
+    RANKING_COLUMNS,
+    betweenness,
+    compare_rankings,
+    criticality,
+    demand_flows,
+    harmonic_closeness,
+    hub_ranking,
+    pairs_cut_off,
+    total_travel_time,
+)
+from corridor.cli import app
+from corridor.demand import demand_matrix
+from corridor.graph import graph_from_network
+from corridor.routing import od_matrix
+from corridor.settings import GEODATA_DIR
+
+
+MINI = Path(__file__).parent / "data" / "mini"
+CITIES = ["chongqing", "huaihua", "guiyang", "qinzhou_port", "singapore", "hanoi"]
+PAIRS = len(CITIES) * (len(CITIES) - 1)
+
+
+def random_graph(n: int, p: float, seed: int, *, hubs: bool = False) -> tuple[nx.MultiDiGraph, nx.DiGraph]:
+    """A random multigraph with float travel times (some parallel edges), and its simple reduction."""
+    rng = random.Random(seed)
+    labels = [7 * i + 3 for i in range(n)]
+    rng.shuffle(labels)
+    multi = nx.MultiDiGraph(version=f"random-{n}-{seed}", hub_nodes={}, terminal_nodes={})
+    multi.add_nodes_from(labels)
+    for u, v in nx.gnp_random_graph(n, p, seed=seed, directed=True).edges:
+        time = rng.uniform(1.0, 100.0)
+        multi.add_edge(labels[u], labels[v], travel_time=time, edge_type="link", link_id=f"l{u}-{v}", mode="rail")
+        if rng.random() < 0.2:
+            multi.add_edge(labels[u], labels[v], travel_time=time * 1.5, edge_type="link", link_id=f"m{u}-{v}", mode="sea")
+    simple = nx.DiGraph()
+    simple.add_nodes_from(multi.nodes)
+    for u, v, data in multi.edges(data=True):
+        if not simple.has_edge(u, v) or data["travel_time"] < simple[u][v]["travel_time"]:
+            simple.add_edge(u, v, travel_time=data["travel_time"])
+    if hubs:
+        for node in labels:
+            hub = f"h{node}"
+            multi.graph["hub_nodes"][hub] = node
+            multi.nodes[node].update(hub=hub, city=hub, name=f"Hub {node}", node_type="hub")
+    return multi, simple
+
+
+def assert_same(ours: dict, theirs: dict) -> None:
+    assert ours.keys() == theirs.keys()
+    for node, value in theirs.items():
+        assert ours[node] == pytest.approx(value, rel=1e-9, abs=1e-12), node
+
+
+# -- kernels against networkx ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("n", "p", "seed"), [(12, 0.3, 1), (25, 0.15, 2), (40, 0.1, 3), (60, 0.06, 4)])
+@pytest.mark.parametrize("normalized", [True, False])
+def test_exact_betweenness_equals_networkx(n, p, seed, normalized):
+    multi, simple = random_graph(n, p, seed)
+    expected = nx.betweenness_centrality(simple, weight="travel_time", normalized=normalized)
+    assert_same(betweenness(multi, normalized=normalized), expected)
+
+
+@pytest.mark.parametrize(("n", "k", "seed"), [(30, 5, 0), (40, 12, 7), (50, 2, 11), (35, 34, 3)])
+@pytest.mark.parametrize("normalized", [True, False])
+def test_sampled_betweenness_equals_networkx_on_the_same_sample(n, k, seed, normalized):
+    multi, simple = random_graph(n, 0.12, seed + 100)
+    expected = nx.betweenness_centrality(simple, k=k, seed=seed, weight="travel_time", normalized=normalized)
+    assert_same(betweenness(multi, k=k, seed=seed, normalized=normalized), expected)
+
+
+def test_sampling_all_nodes_is_exact():
+    multi, _ = random_graph(20, 0.2, 5)
+    assert betweenness(multi, k=20, seed=9) == betweenness(multi)
+
+
+def test_bad_sample_size_is_a_corridor_error():
+    multi, _ = random_graph(10, 0.3, 1)
+    with pytest.raises(CorridorError, match="k must be"):
+        betweenness(multi, k=11)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_harmonic_closeness_equals_networkx(seed):
+    multi, simple = random_graph(30, 0.1, seed)
+    assert_same(harmonic_closeness(multi), nx.harmonic_centrality(simple, distance="travel_time"))
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_hub_betweenness_is_node_betweenness_when_every_node_is_a_hub(seed):
+    multi, simple = random_graph(30, 0.12, seed, hubs=True)
+    n = len(simple)
+    expected = nx.betweenness_centrality(simple, weight="travel_time", normalized=False)
+    ranking = hub_ranking(multi, measure="betweenness").set_index("id")["score"]
+    assert_same({node: ranking[f"h{node}"] * n * (n - 1) for node in simple}, expected)
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_unit_demand_flows_are_betweenness_without_ties(seed):
+    multi, simple = random_graph(25, 0.15, seed, hubs=True)
+    ids = list(multi.graph["hub_nodes"])
+    ones = pd.DataFrame(1.0, index=ids, columns=ids) - np.eye(len(ids))
+    flows, links = demand_flows(multi, ones)
+    expected = nx.betweenness_centrality(simple, weight="travel_time", normalized=False)
+    assert_same({node: flows[f"h{node}"] for node in simple}, expected)
+    edge_expected = nx.edge_betweenness_centrality(simple, weight="travel_time", normalized=False)
+    for (u, v), value in edge_expected.items():
+        fastest = min(multi[u][v].values(), key=lambda d: d["travel_time"])["link_id"]
+        assert links.get(fastest, 0.0) == pytest.approx(value)
+
+
+# -- the mini corridor by hand ---------------------------------------------------------------------
+
+
+def test_mini_betweenness_by_city(mini_freight):
+    # Everything to Singapore and Hanoi passes Qinzhou Port: 4 x 2 + 3 x 2 = 14 of 30 ordered
+    # pairs; Huaihua-Guiyang is fastest through Chongqing West, in the city of Chongqing: 2.
+    ranking = hub_ranking(mini_freight)
+    assert list(ranking.columns) == RANKING_COLUMNS
+    scores = ranking.set_index("id")["score"]
+    assert scores["qinzhou_port"] == pytest.approx(14 / PAIRS)
+    assert scores["chongqing"] == pytest.approx(2 / PAIRS)
+    assert scores.drop(["qinzhou_port", "chongqing"]).eq(0).all()
+    assert ranking["rank"].tolist() == [1, 2, 3, 3, 3, 3]
+    assert sorted(ranking["id"]) == sorted(CITIES), "stations aggregate into their city"
+
+
+def test_mini_betweenness_by_station(mini_freight):
+    # Chongqing West also carries trips from the city centre to Huaihua and Guiyang, both ways.
+    scores = hub_ranking(mini_freight, by_station=True).set_index("id")["score"]
+    assert scores["cq_west"] == pytest.approx(6 / PAIRS)
+    assert scores["chongqing"] == 0.0, "trips start at the centre: it is an endpoint, not a pass"
+    assert scores["cq_port"] == 0.0
+    assert scores["qinzhou_port"] == pytest.approx(14 / PAIRS)
+
+
+def test_mini_sampled_hub_betweenness(mini_freight):
+    exact = hub_ranking(mini_freight)
+    assert hub_ranking(mini_freight, k=len(CITIES)).equals(exact)
+    assert hub_ranking(mini_freight, k=3, seed=4).equals(hub_ranking(mini_freight, k=3, seed=4))
+
+
+def test_mini_closeness_is_harmonic_mean_of_incoming_hours(mini_freight):
+    hours = od_matrix(mini_freight, CITIES)
+    scores = hub_ranking(mini_freight, measure="closeness").set_index("id")["score"]
+    for city in CITIES:
+        expected = sum(1 / hours.loc[other, city] for other in CITIES if other != city) / (len(CITIES) - 1)
+        assert scores[city] == pytest.approx(expected)
+
+
+def test_mini_degree_and_strength_by_mode(mini_freight):
+    degree = hub_ranking(mini_freight, measure="degree").set_index("id")
+    assert degree.loc["qinzhou_port", ["score", "rail", "sea", "expressway"]].tolist() == [5, 3, 1, 1]
+    # the port link joins two hubs of Chongqing: not counted by city, counted by station
+    assert degree.loc["chongqing", "score"] == 3
+    by_station = hub_ranking(mini_freight, measure="degree", by_station=True).set_index("id")
+    assert by_station.loc["cq_port", "score"] == 1
+    strength = hub_ranking(mini_freight, measure="strength").set_index("id")
+    assert strength.loc["singapore", "sea"] == pytest.approx(1 / 80)  # 2,400 km at 30 km/h
+
+
+@pytest.fixture
+def mini_demand(mini_freight, tmp_path):
+    path = tmp_path / "demand.csv"
+    path.write_text("origin,destination,flow\nchongqing,singapore,10\nhuaihua,guiyang,5\nhanoi,chongqing,2\n")
+    return demand_matrix(mini_freight, csv=path)
+
+
+def test_mini_demand_flows_by_hand(mini_freight, mini_demand):
+    # Chongqing-Singapore by G75 and sea through Qinzhou Port; Huaihua-Guiyang by rail through
+    # Chongqing West; Hanoi-Chongqing by rail to Qinzhou Port, then G75.
+    hubs, links = demand_flows(mini_freight, mini_demand)
+    assert hubs.to_dict() == {"chongqing": 5.0, "huaihua": 0.0, "guiyang": 0.0, "qinzhou_port": 12.0, "singapore": 0.0, "hanoi": 0.0}
+    assert links.to_dict() == {"g75": 12.0, "sea_sg": 10.0, "yuhuai": 5.0, "chuanqian": 5.0, "border": 2.0}
+    assert hub_ranking(mini_freight, measure="demand", demand=mini_demand)["id"].tolist()[:2] == ["qinzhou_port", "chongqing"]
+
+
+def test_mini_total_travel_time(mini_freight, mini_demand):
+    # 10 x 144 h + 5 x 30 h + 2 x 52 h
+    assert total_travel_time(mini_freight, mini_demand) == pytest.approx(1694.0)
+    assert pairs_cut_off(mini_freight, mini_demand) == 0
+
+
+def test_mini_criticality_of_hubs(mini_freight, mini_demand):
+    table = criticality(mini_freight, mini_demand)
+    assert list(table.columns) == CRITICALITY_COLUMNS
+    rows = table.set_index("id")
+    # Without Chongqing, Huaihua-Guiyang goes round by Qinzhou Port: 44 h instead of 30 h.
+    # Its own trips (to Singapore, from Hanoi) lose their hub and are not counted.
+    assert rows.loc["chongqing", "extra_hours"] == pytest.approx(5 * (44 - 30))
+    assert rows.loc["chongqing", "pairs_cut"] == 0
+    assert rows.loc["qinzhou_port", "pairs_cut"] == 2  # Chongqing-Singapore and Hanoi-Chongqing
+    assert table["id"].iloc[0] == "qinzhou_port"
+    assert rows.loc[["huaihua", "guiyang", "singapore", "hanoi"], "extra_hours"].eq(0).all()
+
+
+def test_mini_criticality_of_links(mini_freight, mini_demand):
+    calls = []
+    table = criticality(mini_freight, mini_demand, links=True, progress=lambda done, total: calls.append((done, total)))
+    rows = table.set_index("id")
+    assert rows.loc["sea_sg", "pairs_cut"] == 1, "the only link to Singapore"
+    assert rows.loc["chuanqian", "extra_hours"] == pytest.approx(5 * (44 - 30))
+    assert rows.loc["port_link", "extra_hours"] == 0
+    assert calls[-1] == (len(table), len(table))
+    assert len(criticality(mini_freight, mini_demand, links=True, top=3)) == 3
+
+
+def test_mini_gravity_criticality_cuts_every_pair_with_singapore(mini_freight):
+    rows = criticality(mini_freight, demand_matrix(mini_freight), links=True).set_index("id")
+    assert rows.loc["sea_sg", "pairs_cut"] == 2 * (len(CITIES) - 1)
+    assert rows.loc["border", "pairs_cut"] == 2 * (len(CITIES) - 1)
+
+
+def test_compare_rankings_counts_places_gained(mini_network, round_params):
+    now = hub_ranking(graph_from_network(mini_network, profile="passenger", params=round_params))
+    later = hub_ranking(graph_from_network(mini_network, profile="passenger", year=2030, params=round_params))
+    compared = compare_rankings(later, now)
+    assert "change" in compared.columns
+    assert all(c == now.set_index("id")["rank"][h] - r for h, r, c in zip(compared["id"], compared["rank"], compared["change"], strict=True))
+
+
+def test_unknown_measure(mini_freight):
+    with pytest.raises(CorridorError, match="unknown measure"):
+        hub_ranking(mini_freight, measure="pagerank")
+
+
+# -- the built-in network --------------------------------------------------------------------------
+
+
+@pytest.mark.skipif(not (GEODATA_DIR / "hubs.geojson").exists(), reason="geodata/hubs.geojson not built yet")
+def test_builtin_network_rankings(builtin_network):
+    from corridor.demand import hub_populations
+
+    graph = graph_from_network(builtin_network, profile="freight")
+    ranking = hub_ranking(graph)
+    assert ranking["score"].between(0, 1).all()
+    assert ranking["score"].iloc[0] > 0
+    assert all(graph.nodes[graph.graph["hub_nodes"][hub]]["city"] == hub for hub in ranking["id"]), "cities only"
+    demand = demand_matrix(graph, population=hub_populations(builtin_network))
+    assert (demand.to_numpy() > 0).sum() > 0
+    flows = hub_ranking(graph, measure="demand", demand=demand)
+    assert flows["score"].iloc[0] > 0
+
+
+# -- command line ----------------------------------------------------------------------------------
+
+MINI_ARGS = ["--network", str(MINI), "--params", str(MINI / "round.toml")]
+
+
+def test_cli_rank_json():
+    result = CliRunner().invoke(app, ["rank", "--by", "betweenness", "--top", "3", "--json", *MINI_ARGS])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["measure"] == "betweenness"
+    assert [hub["id"] for hub in report["hubs"]][:2] == ["qinzhou_port", "chongqing"]
+    assert set(report["hubs"][0]) == {"rank", "id", "name", "score"}
+    assert len(report["hubs"]) == 3
+
+
+def test_cli_rank_compare_year_and_csv(tmp_path):
+    out = tmp_path / "rank.csv"
+    args = ["rank", "--profile", "passenger", "--year", "2030", "--compare-year", "2024", "--csv", str(out), "--json", *MINI_ARGS]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert all("change" in hub for hub in json.loads(result.stdout)["hubs"])
+    assert pd.read_csv(out).columns.tolist()[:4] == RANKING_COLUMNS
+
+
+def test_cli_rank_table_by_station():
+    result = CliRunner().invoke(app, ["rank", "--stations", "--by", "degree", *MINI_ARGS])
+    assert result.exit_code == 0, result.output
+    assert "Chongqing West" in result.stdout
+
+
+def test_cli_critical_links_json(tmp_path):
+    demand = tmp_path / "d.csv"
+    demand.write_text("origin,destination,flow\nchongqing,singapore,10\n")
+    result = CliRunner().invoke(app, ["critical", "--links", "--top", "2", "--demand", str(demand), "--json", *MINI_ARGS])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["removed"] == "links"
+    assert report["items"][0] == {"rank": 1, "id": "sea_sg", "name": "sea_sg", "extra_hours": 0.0, "pairs_cut": 1}
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["rank", "--by", "pagerank"], ["critical", "--demand", "tests/data/mini/README.md"]],
+)
+def test_cli_bad_input_is_one_line_and_exit_2(args):
+    done = subprocess.run([sys.executable, "-m", "corridor", *args, *MINI_ARGS], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 1 and done.stderr.startswith("corridor: error:")
+    assert "Traceback" not in done.stderr
