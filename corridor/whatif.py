@@ -124,9 +124,7 @@ def compare_scenario(
                 f"model differs from the published {row['origin']}-{row['destination']} ({row['case']}) figure by "
                 f"{row['difference_h']:+.2f} h ({row['model_h']:.2f} h vs {row['published_h']:.2f} h, {row['source']})"
             )
-    rank_shifts, rank_note = _rank_shifts(before, after, top=top)
-    if rank_note:
-        notes.append(rank_note)
+    rank_shifts = _rank_shifts(before, after, top=top)
     return {
         "scenario": spec.name,
         "file": str(spec.path),
@@ -263,33 +261,31 @@ def _top_gains(cities, flows, old, new, weighted, top: int) -> list[dict[str, An
         )
     return gains
 
-def _rank_shifts(before: nx.MultiDiGraph, after: nx.MultiDiGraph, *, top: int) -> tuple[list[dict[str, Any]], str | None]:
-    try:
-        from corridor.centrality import hub_ranking
-    except ImportError:
-        return [], "hub centrality is not available (corridor.centrality missing): no rank shifts"
-    old = hub_ranking(before, measure="betweenness").set_index("id")
-    new = hub_ranking(after, measure="betweenness").set_index("id")
+def _rank_shifts(before: nx.MultiDiGraph, after: nx.MultiDiGraph, *, top: int) -> list[dict[str, Any]]:
+    """Hubs (cities with their stations) whose betweenness rank moves, largest moves first."""
+    from corridor.centrality import compare_rankings, hub_ranking
+
+    old = hub_ranking(before, measure="betweenness")
+    compared = compare_rankings(hub_ranking(after, measure="betweenness"), old)
+    scores = old.set_index("id")["score"]
     rows = []
-    for hub in dict.fromkeys([*new.index, *old.index]):
-        rank_before = int(old.at[hub, "rank"]) if hub in old.index else None
-        rank_after = int(new.at[hub, "rank"]) if hub in new.index else None
-        shift = rank_before - rank_after if rank_before is not None and rank_after is not None else None
-        if shift == 0:
+    for row in compared.to_dict(orient="records"):
+        change = row["change"]
+        if change == 0:
             continue
         rows.append(
             {
-                "id": hub,
-                "name": str((new if hub in new.index else old).at[hub, "name"]),
-                "rank_before": rank_before,
-                "rank_after": rank_after,
-                "shift": shift,
-                "score_before": float(old.at[hub, "score"]) if hub in old.index else None,
-                "score_after": float(new.at[hub, "score"]) if hub in new.index else None,
+                "id": row["id"],
+                "name": row["name"],
+                "rank_before": None if change is None else int(row["rank"] + change),
+                "rank_after": int(row["rank"]),
+                "shift": change,
+                "score_before": float(scores[row["id"]]) if row["id"] in scores.index else None,
+                "score_after": float(row["score"]),
             }
         )
-    rows.sort(key=lambda r: (-(abs(r["shift"]) if r["shift"] is not None else math.inf), r["rank_after"] or 0))
-    return rows[:top], None
+    rows.sort(key=lambda r: (-(abs(r["shift"]) if r["shift"] is not None else math.inf), r["rank_after"]))
+    return rows[:top]
 
 
 def _published_row(entry: dict[str, Any], graph) -> dict[str, Any]:
