@@ -289,6 +289,50 @@ def critical(
     _render.table(f"Most critical {what} ({profile}, {year or 'open now'}): demand-weighted hours added, OD pairs cut", table.to_dict(orient="records"))
 
 
+@app.command("import-osm")
+def import_osm(
+    osm_file: Annotated[Path, typer.Argument(help="OpenStreetMap XML extract: .osm, .osm.bz2 or .osm.gz.")],
+    hubs_file: Annotated[Path, typer.Option("--hubs", help="Hubs to snap: GeoJSON points or CSV (id,name,kind,lon,lat; optional name_zh,city,country,modes).")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="GeoPackage to write (use it with --network).")],
+    max_snap_km: Annotated[float, typer.Option("--max-snap-km", help="Farthest a hub may be from a mode's nearest node to get a terminal.")] = 10.0,
+    as_json: JsonOption = False,
+) -> None:
+    """Import railways, expressways, ferries and waterways from OSM XML, snap hubs, write a GeoPackage."""
+    from corridor import _render
+    from corridor.io import save_graph_gpkg
+    from corridor.osm import network_graph_from_xml, summary
+
+    graph = network_graph_from_xml(osm_file, hubs_file, max_snap_km=max_snap_km)
+    save_graph_gpkg(graph, out)
+    report = {**summary(graph), "out": str(out)}
+    if as_json:
+        _print_json(report)
+        return
+    typer.echo(f"wrote {out}: {report['nodes']:,} nodes, {report['edges']:,} edges, {report['hubs']} hubs (© OpenStreetMap contributors, ODbL)")
+    rows = [
+        {"mode": mode, "edges": count, "km": report["km_by_mode"][mode], "default speed": report["default_speed_edges"].get(mode, 0)}
+        for mode, count in report["edges_by_mode"].items()
+    ]
+    _render.table("Imported by mode", rows)
+    for item in report["unsnapped"]:
+        where = "no such mode in the extract" if item["nearest_km"] is None else f"nearest node {item['nearest_km']} km away"
+        typer.echo(f"note: hub '{item['hub']}' has no {item['mode']} terminal ({where})", err=True)
+
+
+@app.command()
+def export(
+    out: Annotated[Path, typer.Option("--out", "-o", help="GeoPackage to write (layers hubs and links).")],
+    network: NetworkOption = None,
+) -> None:
+    """Export a network (hubs and links) to a GeoPackage that --network accepts."""
+    from corridor.io import save_network_gpkg
+    from corridor.network import load_network
+
+    loaded = load_network(network)
+    save_network_gpkg(loaded, out)
+    typer.echo(f"wrote {out}: layers hubs ({len(loaded.hubs)}) and links ({len(loaded.links)})")
+
+
 # -- commands of later concerns are added above this line --
 
 

@@ -353,17 +353,30 @@ def save_network_gpkg(network: Network, path: str | Path) -> None:
     List fields (``aliases``, ``via``) are written as JSON text and named in
     ``corridor_meta`` so :func:`network_from_gpkg` restores them.
     """
-    frames, json_fields = {}, {}
+    frames, json_fields, int_fields = {}, {}, {}
     for name, frame in (("hubs", network.hubs), ("links", network.links)):
         frame = frame.reset_index(drop=True).copy()
         listed = [c for c in frame.columns if c != "geometry" and frame[c].map(lambda v: isinstance(v, list | tuple | dict)).any()]
         for column in listed:
             frame[column] = frame[column].map(lambda v: None if v is None else json.dumps(v, ensure_ascii=False))
         json_fields[name] = listed
+        # years and counts with gaps are floats in pandas (2025.0); the schema wants whole numbers
+        int_fields[name] = [c for c in frame.columns if c != "geometry" and c not in listed and _whole_numbers(frame[c])]
         frames[name] = frame
-    meta = {"format": NETWORK_FORMAT, "format_version": GRAPH_FORMAT_VERSION, "source": network.source, "json_fields": json_fields}
+    meta = {
+        "format": NETWORK_FORMAT,
+        "format_version": GRAPH_FORMAT_VERSION,
+        "source": network.source,
+        "json_fields": json_fields,
+        "int_fields": int_fields,
+    }
     with atomic_path(path) as tmp:
         _write_layers(tmp, frames, meta)
+
+
+def _whole_numbers(column: pd.Series) -> bool:
+    values = [v for v in column if v is not None and not (isinstance(v, float) and math.isnan(v))]
+    return bool(values) and all(isinstance(v, int | float) and not isinstance(v, bool) and float(v).is_integer() for v in values)
 
 
 def network_from_gpkg(path: str | Path) -> Network:
@@ -383,7 +396,8 @@ def network_from_gpkg(path: str | Path) -> Network:
     if missing:
         msg = f"{path}: no layer(s) {', '.join(sorted(missing))}; a corridor network GeoPackage has hubs and links"
         raise NetworkFileError(msg)
-    json_fields = read_meta(path).get("json_fields", {})
+    meta = read_meta(path)
+    json_fields, int_fields = meta.get("json_fields", {}), meta.get("int_fields", {})
     features = {}
     for layer, geometry_type in (("hubs", "Point"), ("links", "LineString")):
         frame = _read_layer(path, layer)
@@ -397,6 +411,9 @@ def network_from_gpkg(path: str | Path) -> Network:
             for name in json_fields.get(layer, []):
                 if isinstance(properties.get(name), str):
                     properties[name] = json.loads(properties[name])
+            for name in int_fields.get(layer, []):
+                if isinstance(properties.get(name), float) and properties[name].is_integer():
+                    properties[name] = int(properties[name])
             geometry = row[-1]
             if geometry is None or geometry.geom_type != geometry_type:
                 got = "no geometry" if geometry is None else geometry.geom_type

@@ -1,0 +1,161 @@
+"""GeoPackage in and out: imported graphs and exported networks round-trip and route alike."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import networkx as nx
+import pytest
+from typer.testing import CliRunner
+
+from corridor import NetworkFileError
+from corridor.graph import graph_from_network
+from corridor.io import (
+    graph_from_gpkg,
+    network_from_gpkg,
+    network_graph_from_gpkg,
+    read_meta,
+    save_graph_gpkg,
+    save_network_gpkg,
+)
+from corridor.osm import graph_for_profile, network_graph_from_xml
+from corridor.params import ModelParams
+from corridor.routing import od_matrix
+
+OSM = Path(__file__).parent / "data" / "osm"
+
+
+@pytest.fixture(scope="module")
+def imported():
+    return network_graph_from_xml(OSM / "province.osm", OSM / "hubs.csv")
+
+
+@pytest.fixture(scope="module")
+def saved(imported, tmp_path_factory):
+    path = tmp_path_factory.mktemp("gpkg") / "net.gpkg"
+    save_graph_gpkg(imported, path)
+    return path
+
+
+def test_graph_round_trip_is_exact(imported, saved):
+    loaded = network_graph_from_gpkg(saved)
+    assert loaded.graph["hub_nodes"] == imported.graph["hub_nodes"]
+    assert loaded.graph["terminal_nodes"] == imported.graph["terminal_nodes"]
+    assert loaded.graph["unsnapped"] == imported.graph["unsnapped"]
+    assert dict(loaded.nodes(data=True)) == dict(imported.nodes(data=True))
+    assert set(loaded.edges(keys=True)) == set(imported.edges(keys=True))
+    for u, v, k, data in imported.edges(keys=True, data=True):
+        other = loaded.edges[u, v, k]
+        assert other.keys() == data.keys()
+        for name, value in data.items():
+            if name == "geometry":
+                assert other[name].equals(value)
+            else:
+                assert other[name] == value and type(other[name]) is type(value), name
+
+
+def test_layers_follow_osmnx(saved):
+    import pyogrio
+
+    layers = {str(name): kind for name, kind in pyogrio.list_layers(saved)}
+    assert layers["nodes"] == "Point" and layers["edges"] == "LineString"
+    edges = pyogrio.read_dataframe(saved, layer="edges", read_geometry=False, max_features=1)
+    assert {"u", "v", "key", "length", "speed_kmh", "freight", "passenger"} <= set(edges.columns)
+    assert read_meta(saved)["format"] == "corridor-graph"
+
+
+@pytest.mark.parametrize("profile", ["freight", "passenger"])
+def test_loaded_graph_routes_like_the_imported_one(imported, saved, profile):
+    direct = od_matrix(graph_for_profile(imported, profile=profile))
+    loaded = od_matrix(graph_from_gpkg(saved, profile=profile))
+    assert loaded.equals(direct)
+
+
+def test_params_apply_on_load(saved):
+    base = od_matrix(graph_from_gpkg(saved), ["a_city", "b_city"])
+    slower = ModelParams({"freight": {"terminal_h": {"expressway": 2.0, "rail": 7.0}}})
+    changed = od_matrix(graph_from_gpkg(saved, params=slower), ["a_city", "b_city"])
+    assert changed.loc["a_city", "b_city"] == pytest.approx(base.loc["a_city", "b_city"] + 2.0)
+
+
+def test_mode_filter_on_load(saved):
+    graph = graph_from_gpkg(saved, profile="passenger", avoid=["hsr"])
+    assert "hsr" not in {d["mode"] for _, _, d in graph.edges(data=True)}
+    assert graph.graph["modes"] == ["rail", "expressway", "waterway", "sea"]
+
+
+def test_save_is_atomic_and_overwrites(imported, tmp_path):
+    path = tmp_path / "net.gpkg"
+    save_graph_gpkg(imported, path)
+    save_graph_gpkg(imported, path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["net.gpkg"]
+
+
+def test_network_round_trip(mini_network, tmp_path):
+    path = tmp_path / "mini.gpkg"
+    save_network_gpkg(mini_network, path)
+    back = network_from_gpkg(path)
+    assert list(back.hubs.index) == list(mini_network.hubs.index)
+    assert list(back.links.index) == list(mini_network.links.index)
+    for frame, other in ((mini_network.hubs, back.hubs), (mini_network.links, back.links)):
+        for column in frame.columns:
+            if column == "geometry":
+                assert all(a.equals(b) for a, b in zip(frame.geometry, other.geometry, strict=True))
+            else:
+                assert [_plain(v) for v in frame[column]] == [_plain(v) for v in other[column]], column
+
+
+def _plain(value):
+    return None if value is None or value != value else value
+
+
+@pytest.mark.parametrize(("profile", "year"), [("freight", None), ("passenger", None), ("freight", 2030)])
+def test_exported_network_routes_like_geojson(mini_network, round_params, tmp_path, profile, year):
+    path = tmp_path / "mini.gpkg"
+    save_network_gpkg(mini_network, path)
+    expected = od_matrix(graph_from_network(mini_network, profile=profile, year=year, params=round_params))
+    got = od_matrix(graph_from_gpkg(path, profile=profile, year=year, params=round_params))
+    assert got.equals(expected)
+
+
+def test_builtin_export_cli(tmp_path, builtin_network):
+    from corridor.cli import app
+
+    out = tmp_path / "corridor.gpkg"
+    result = CliRunner().invoke(app, ["export", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    back = network_from_gpkg(out)
+    assert len(back.hubs) == len(builtin_network.hubs) and len(back.links) == len(builtin_network.links)
+    graph = graph_from_gpkg(out)
+    assert isinstance(graph, nx.MultiDiGraph) and graph.graph["hub_nodes"]
+
+
+def test_not_a_geopackage(tmp_path):
+    path = tmp_path / "notes.gpkg"
+    path.write_text("not a database", encoding="utf-8")
+    with pytest.raises(NetworkFileError, match="notes.gpkg: not a readable GeoPackage"):
+        graph_from_gpkg(path)
+    with pytest.raises(NetworkFileError, match="no such file"):
+        graph_from_gpkg(tmp_path / "missing.gpkg")
+
+
+def test_plain_osmnx_geopackage_has_no_hubs(tmp_path):
+    import osmnx as ox
+
+    graph = nx.MultiDiGraph(crs="EPSG:4326")
+    graph.add_node(1, x=106.0, y=29.0)
+    graph.add_node(2, x=106.1, y=29.0)
+    graph.add_edge(1, 2, length=9700.0, highway="motorway")
+    path = tmp_path / "plain.gpkg"
+    ox.save_graph_geopackage(graph, path)
+    with pytest.raises(NetworkFileError, match="no column"):
+        graph_from_gpkg(path)
+
+
+def test_invalid_hubs_layer_names_layer_and_field(mini_network, tmp_path):
+    network = type(mini_network)(hubs=mini_network.hubs.copy(), links=mini_network.links, source="mini")
+    network.hubs.loc[network.hubs.index[0], "kind"] = "metro"
+    path = tmp_path / "bad.gpkg"
+    save_network_gpkg(network, path)
+    with pytest.raises(NetworkFileError, match=r"bad\.gpkg:hubs: feature '.+' field 'kind'"):
+        network_from_gpkg(path)

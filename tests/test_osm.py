@@ -1,0 +1,311 @@
+"""OpenStreetMap import: mode rules, speeds, snapping and the corridor layout (tests/data/osm)."""
+
+from __future__ import annotations
+
+import bz2
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import networkx as nx
+import pytest
+
+from corridor import CorridorError, NetworkFileError
+from corridor.osm import (
+    DEFAULT_SPEEDS_KMH,
+    KIND_MODES,
+    classify_way,
+    graph_for_profile,
+    network_graph_from_xml,
+    parse_maxspeed,
+    read_hubs,
+    read_osm_xml,
+)
+from corridor.params import ModelParams
+from corridor.routing import find_routes, od_matrix
+from corridor.settings import HUB_KINDS, MODES
+
+OSM = Path(__file__).parent / "data" / "osm"
+HUBS_CSV = OSM / "hubs.csv"
+
+
+@pytest.fixture(scope="module")
+def province():
+    return network_graph_from_xml(OSM / "province.osm", HUBS_CSV)
+
+
+@pytest.fixture(scope="module")
+def freight(province):
+    return graph_for_profile(province, profile="freight")
+
+
+@pytest.fixture(scope="module")
+def passenger(province):
+    return graph_for_profile(province, profile="passenger")
+
+
+def _links(graph: nx.MultiDiGraph) -> list[dict]:
+    return [d for _, _, d in graph.edges(data=True) if d["edge_type"] == "link"]
+
+
+def _by_way(graph: nx.MultiDiGraph) -> dict[int, list[dict]]:
+    """Link edges by the OSM way ids they came from (merged ways list both)."""
+    ways: dict[int, list[dict]] = {}
+    for data in _links(graph):
+        for way in data["osmid"].split(";"):
+            ways.setdefault(int(way), []).append(data)
+    return ways
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("120", 120.0), ("100 km/h", 100.0), ("50 mph", 80.4672), ("80;100", 90.0), ("none", None), ("signals", None), ("CN:urban", None), (None, None), (["60", "80"], 70.0)],
+)
+def test_parse_maxspeed(value, expected):
+    assert parse_maxspeed(value) == (pytest.approx(expected) if expected else None)
+
+
+@pytest.mark.parametrize(
+    ("tags", "expected"),
+    [
+        ({"railway": "rail", "highspeed": "yes"}, ("hsr", "hsr")),
+        ({"railway": "rail", "maxspeed": "200"}, ("hsr", "hsr")),
+        ({"railway": "rail", "maxspeed": "199"}, ("rail", "rail")),
+        ({"railway": "rail", "usage": "main"}, ("rail", "rail")),
+        ({"railway": "abandoned"}, None),
+        ({"railway": "subway"}, None),
+        ({"highway": "motorway"}, ("expressway", "motorway")),
+        ({"highway": "trunk_link"}, ("expressway", "trunk_link")),
+        ({"highway": "primary"}, None),
+        ({"highway": "proposed", "proposed": "motorway"}, None),
+        ({"route": "ferry"}, ("sea", "ferry")),
+        ({"waterway": "river", "CEMT": "IV"}, ("waterway", "waterway")),
+        ({"waterway": "canal", "ship": "yes"}, ("waterway", "waterway")),
+        ({"waterway": "river"}, None),
+        ({"waterway": "fairway"}, ("waterway", "waterway")),
+        ({"building": "yes"}, None),
+        ({"foo": "bar"}, None),
+    ],
+)
+def test_classify_way(tags, expected):
+    assert classify_way(tags) == expected
+
+
+def test_every_kind_snaps_to_known_modes():
+    assert set(KIND_MODES) == set(HUB_KINDS)
+    assert all(set(modes) <= set(MODES) for modes in KIND_MODES.values())
+
+
+def test_railway_rules_and_speeds():
+    graph = network_graph_from_xml(OSM / "rail.osm", HUBS_CSV)
+    ways = _by_way(graph)
+    assert {d["mode"] for d in ways[101]} == {"rail"}
+    assert {(d["speed_kmh"], d["speed_source"]) for d in ways[101]} == {(100.0, "maxspeed")}
+    assert {(d["speed_kmh"], d["speed_source"]) for d in ways[102]} == {(DEFAULT_SPEEDS_KMH["rail"], "default")}
+    assert all(d["freight"] and d["passenger"] for d in ways[101] + ways[102])
+    siding, branch = ways[103], ways[104]
+    assert all(d["freight"] and not d["passenger"] for d in siding + branch)
+    assert {d["speed_source"] for d in branch} == {"default"}  # maxspeed=signals
+    assert 105 not in ways  # railway=abandoned
+    assert {d["mode"] for d in ways[201] + ways[202] + ways[203]} == {"hsr"}
+    assert all(not d["freight"] and d["passenger"] for d in ways[201] + ways[203])
+    assert {d["speed_kmh"] for d in ways[203]} == {200.0}
+    assert {d["mode"] for d in ways[204]} == {"rail"}
+    assert all(len(d) == 2 for d in (ways[101], ways[204]))  # two-way: one edge each direction
+
+
+def test_road_rules_speeds_and_oneway():
+    graph = network_graph_from_xml(OSM / "road.osm", HUBS_CSV)
+    ways = _by_way(graph)
+    assert set(ways) == {301, 302, 303, 304, 305, 306, 309, 311, 312}  # no residential, building, proposed
+    assert {d["speed_kmh"] for d in ways[301]} == {120.0}
+    assert {(d["speed_kmh"], d["speed_source"]) for d in ways[302]} == {(120.0, "default")}
+    assert {d["speed_kmh"] for d in ways[303]} == {100.0}
+    assert {(d["speed_kmh"], d["speed_source"]) for d in ways[306]} == {(DEFAULT_SPEEDS_KMH["trunk"], "default")}
+    assert {d["speed_kmh"] for d in ways[304]} == {DEFAULT_SPEEDS_KMH["motorway_link"]}
+    assert [d["speed_kmh"] for d in ways[309]] == pytest.approx([80.4672, 80.4672])
+    assert {d["speed_kmh"] for d in ways[311]} == {90.0}
+    assert all(d["oneway"] and not d["reversed"] for d in ways[301] + ways[303])
+    assert len(ways[301]) == 2  # two segments (a junction at node 22 is kept by way 303), one direction only
+    assert all("foo" not in d for d in ways[301])
+
+
+def test_ferry_and_waterways():
+    graph = network_graph_from_xml(OSM / "water.osm", HUBS_CSV)
+    ways = _by_way(graph)
+    assert set(ways) == {501, 502, 504}  # the untagged river is dropped
+    assert {(d["mode"], d["speed_kmh"], d["freight"], d["passenger"]) for d in ways[501]} == {("sea", 30.0, True, False)}
+    assert {d["mode"] for d in ways[502] + ways[504]} == {"waterway"}
+
+
+def test_modes_are_separate_networks(province):
+    """A level crossing (node 5) joins the railway to a trunk road in OSM, but not in the graph."""
+    crossing = [n for n, d in province.nodes(data=True) if d.get("osm_id") == 5]
+    assert [province.nodes[n]["mode"] for n in crossing] == ["expressway"]  # a junction of the trunk roads
+    rail_through = [d for d in _links(province) if d["mode"] == "rail" and (106.85, 29.495) in d["geometry"].coords]
+    assert rail_through  # the railway runs through the crossing without stopping there
+    for u, v, data in province.edges(data=True):
+        if data["edge_type"] == "link":
+            assert province.nodes[u]["mode"] == province.nodes[v]["mode"] == data["mode"]
+
+
+def test_corridor_layout(freight):
+    graph = freight
+    assert graph.graph["crs"] == "EPSG:4326"
+    assert graph.graph["profile"] == "freight"
+    assert isinstance(graph.graph["version"], int)
+    assert all(isinstance(n, int) for n in graph.nodes)
+    for hub, node in graph.graph["hub_nodes"].items():
+        data = graph.nodes[node]
+        assert data["node_type"] == "hub"
+        assert data["hub"] == hub
+        for field in ("name", "name_zh", "pinyin", "aliases", "kind", "city", "country", "x", "y"):
+            assert field in data
+    for (hub, mode), node in graph.graph["terminal_nodes"].items():
+        assert graph.nodes[node]["mode"] == mode
+        hub_at = graph.graph["hub_nodes"][hub]
+        assert {d["edge_type"] for d in graph[hub_at][node].values()} == {"board"}
+        assert {d["edge_type"] for d in graph[node][hub_at].values()} == {"alight"}
+    for _, _, data in graph.edges(data=True):
+        for field in ("length", "travel_time", "cost", "mode", "edge_type", "geometry"):
+            assert field in data
+        assert data["travel_time"] >= 0 and data["length"] >= 0
+    assert not any(d["mode"] == "hsr" for d in _links(graph))  # freight: no HSR
+
+
+def test_snapping(province):
+    terminals = province.graph["terminal_nodes"]
+    osm_id = {key: province.nodes[node]["osm_id"] for key, node in terminals.items()}
+    assert osm_id["a_station", "rail"] == 1
+    assert osm_id["a_east", "hsr"] == 11
+    assert osm_id["port_one", "sea"] == 51
+    assert osm_id["river_port", "waterway"] == 54
+    assert ("river_port", "rail") not in terminals  # modes column: waterway;expressway only
+    assert not any(hub == "far_town" for hub, _ in terminals)
+    assert {(h, m) for h, m, _ in province.graph["unsnapped"]} >= {("far_town", "rail"), ("port_two", "expressway")}
+    near = network_graph_from_xml(OSM / "province.osm", HUBS_CSV, max_snap_km=1.0)
+    assert ("a_city", "expressway") not in near.graph["terminal_nodes"]  # 6.7 km away
+    assert ("a_station", "rail") in near.graph["terminal_nodes"]
+
+
+def test_network_nodes_carry_the_nearest_hub(province):
+    labels = {d["osm_id"]: d["hub"] for _, d in province.nodes(data=True) if d["node_type"] == "network" and d["mode"] == "rail"}
+    assert labels[8] == "b_city"  # end of the freight branch from B station
+    assert labels[4] == "mid_yard"  # Mid station, 4 km along the siding from the yard's terminal
+    assert labels[17] is None  # the 199 km/h fragment reaches no terminal
+
+
+def test_travel_time_from_the_model(province):
+    params = ModelParams()
+    for profile in ("freight", "passenger"):
+        graph = graph_for_profile(province, profile=profile, params=params)
+        for _, _, d in graph.edges(data=True):
+            if d["edge_type"] == "link":
+                hours = d["length"] / 1000.0 / params.speed_kmh(profile, d["mode"], d["speed_kmh"])
+                assert d["travel_time"] == pytest.approx(hours * 3600.0)
+            elif d["edge_type"] in ("board", "alight"):
+                assert d["travel_time"] == pytest.approx(params.value(profile, "terminal_h", d["mode"]) * 3600.0)
+    slow = ModelParams({"freight": {"speed_kmh": {"expressway": 30.0}}})
+    fast_graph, slow_graph = graph_for_profile(province, params=params), graph_for_profile(province, params=slow)
+    for u, v, k, d in fast_graph.edges(keys=True, data=True):
+        if d["edge_type"] == "link" and d["mode"] == "expressway" and d["speed_kmh"] >= 60:
+            assert slow_graph.edges[u, v, k]["travel_time"] == pytest.approx(2 * d["travel_time"])
+
+
+def test_routes_on_the_imported_network(freight, passenger):
+    route = find_routes(freight, "A City", "Port Two")[0]
+    assert route.modes == ["expressway", "sea"]
+    assert route.hubs[0] == "a_city" and route.hubs[-1] == "port_two"
+    assert route.terminal_h == pytest.approx(1.0 + 24.0 + 24.0 + 1.0)  # on/off the truck, on/off the ship
+    fast = find_routes(passenger, "甲市", "乙市")[0]
+    assert fast.modes == ["hsr"]
+    skim = od_matrix(passenger, ["a_city", "b_city", "port_two"])
+    assert skim.loc["a_city", "b_city"] == pytest.approx(fast.time_h)
+    assert skim.loc["a_city", "port_two"] == float("inf")  # ships carry no passengers in the model
+
+
+def test_mode_filters_and_year(province):
+    by_rail = graph_for_profile(province, profile="freight", avoid=["expressway"])
+    assert find_routes(by_rail, "a_station", "b_city")[0].modes == ["rail"]
+    assert ("a_city", "expressway") not in by_rail.graph["terminal_nodes"]
+    with pytest.raises(CorridorError, match="no opening years"):
+        graph_for_profile(province, year=2030)
+    with pytest.raises(CorridorError, match="unknown mode"):
+        graph_for_profile(province, modes=["tram"])
+
+
+def test_bz2_extract(tmp_path, province):
+    packed = tmp_path / "province.osm.bz2"
+    packed.write_bytes(bz2.compress((OSM / "province.osm").read_bytes()))
+    graph = network_graph_from_xml(packed, HUBS_CSV)
+    assert graph.number_of_nodes() == province.number_of_nodes()
+    assert graph.number_of_edges() == province.number_of_edges()
+
+
+def test_geojson_hubs_match_csv():
+    from_csv = {h["id"]: h for h in read_hubs(HUBS_CSV)}
+    for hub in read_hubs(OSM / "hubs.geojson"):
+        assert hub == from_csv[hub["id"]]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("id,name,kind,lon\na,A,city,106\n", "missing column(s) lat"),
+        ("id,name,kind,lon,lat\na,A,metro,106,29\n", "feature 'a' field 'kind'"),
+        ("id,name,kind,lon,lat\na,A,city,east,29\n", "feature 'a' field 'lon'"),
+        ("id,name,kind,lon,lat,modes\na,A,city,106,29,rail;tram\n", "feature 'a' field 'modes'"),
+        ("id,name,kind,lon,lat\na,A,city,106,29\na,B,city,107,29\n", "duplicate id"),
+    ],
+)
+def test_bad_hubs_files(tmp_path, text, expected):
+    path = tmp_path / "hubs.csv"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(NetworkFileError, match=expected.replace("(", r"\(").replace(")", r"\)")) as info:
+        read_hubs(path)
+    assert str(path) in str(info.value)
+
+
+def test_malformed_and_empty_extracts():
+    with pytest.raises(NetworkFileError) as info:
+        network_graph_from_xml(OSM / "malformed.osm", HUBS_CSV)
+    message = str(info.value)
+    assert "malformed.osm" in message and "not valid OSM XML" in message and "\n" not in message
+    with pytest.raises(NetworkFileError, match="no such file"):
+        read_osm_xml(OSM / "missing.osm")
+
+
+def test_real_osm_sample_has_no_corridor_mode():
+    """The osmnx test extract (Bavaria: buildings, service and residential roads) reads, then nothing is kept."""
+    raw = read_osm_xml(OSM / "osmnx_sample.osm")
+    highways = {d.get("highway") for _, _, d in raw.edges(data=True)}
+    assert {"residential", "service"} <= highways
+    with pytest.raises(NetworkFileError, match="nothing to import"):
+        network_graph_from_xml(OSM / "osmnx_sample.osm", HUBS_CSV)
+
+
+def _corridor(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "corridor", *args], capture_output=True, text=True, cwd=cwd, timeout=120)
+
+
+def test_cli_import_then_route_and_od(tmp_path):
+    out = tmp_path / "net.gpkg"
+    done = _corridor("import-osm", str(OSM / "province.osm"), "--hubs", str(HUBS_CSV), "--out", str(out), "--json", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert report["hubs"] == 9 and "a_city/hsr" in report["terminals"]
+    route = _corridor("route", "A City", "Port Two", "--network", str(out), "--json", cwd=tmp_path)
+    assert route.returncode == 0, route.stderr
+    assert json.loads(route.stdout)["routes"][0]["modes"] == ["expressway", "sea"]
+    od = _corridor("od", "--network", str(out), "--profile", "passenger", "--hubs", "a_city,b_city", "--json", cwd=tmp_path)
+    assert od.returncode == 0, od.stderr
+    assert json.loads(od.stdout)["matrix"][0][1] > 0
+
+
+def test_cli_malformed_file_one_line_exit_2(tmp_path):
+    done = _corridor("import-osm", str(OSM / "malformed.osm"), "--hubs", str(HUBS_CSV), "--out", str(tmp_path / "x.gpkg"), cwd=tmp_path)
+    assert done.returncode == 2
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and "malformed.osm" in lines[0] and "Traceback" not in done.stderr
+    assert not (tmp_path / "x.gpkg").exists()
