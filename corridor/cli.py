@@ -333,6 +333,81 @@ def export(
     typer.echo(f"wrote {out}: layers hubs ({len(loaded.hubs)}) and links ({len(loaded.links)})")
 
 
+@app.command()
+def whatif(
+    scenario: Annotated[Path, typer.Argument(help="Scenario file (TOML, see routes/README.md) or the name of a built-in one.")],
+    profile: Annotated[
+        str | None, typer.Option("--profile", "-p", help="freight or passenger (default: the scenario's profile, else freight).")
+    ] = None,
+    top: Annotated[int, typer.Option("--top", help="How many top-gaining pairs and rank shifts to list.")] = 10,
+    demand: DemandOption = None,
+    network: NetworkOption = None,
+    params: ParamsOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Compare the network before and after a scenario: times, routes, demand-weighted saving, hub ranks."""
+    from corridor.network import load_network
+    from corridor.params import ModelParams
+    from corridor.scenario import load_scenario
+    from corridor.whatif import compare_scenario, print_report
+
+    spec = load_scenario(scenario)
+    model = ModelParams.from_file(params) if params else None
+    report = compare_scenario(load_network(network), spec, profile=profile, params=model, demand_csv=demand, top=top)
+    if as_json:
+        _print_json(report)
+        return
+    print_report(report)
+
+
+@app.command()
+def candidates(
+    mode: Annotated[str, typer.Option("--mode", help="Mode of the candidate links: hsr, rail, expressway, waterway, sea.")] = "hsr",
+    max_km: Annotated[float, typer.Option("--max-km", help="Longest candidate, in built km (great-circle km x detour factor).")] = 400.0,
+    top: Annotated[int, typer.Option("--top", help="Show this many candidates.")] = 20,
+    from_file: Annotated[
+        Path | None, typer.Option("--from-file", help="Read candidates from a TOML ([[candidates]]) or CSV file instead of generating them.")
+    ] = None,
+    scenario: Annotated[Path | None, typer.Option("--scenario", help="Evaluate on a scenario's network, year and parameters.")] = None,
+    profile: Annotated[str | None, typer.Option("--profile", "-p", help="freight or passenger (default: passenger for hsr, else freight).")] = None,
+    year: YearOption = None,
+    demand: DemandOption = None,
+    network: NetworkOption = None,
+    params: ParamsOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Rank candidate new links by demand-weighted time saving, each evaluated exactly."""
+    from corridor import _render
+    from corridor.candidates import candidates_report, generate_candidates, rank_candidates, read_candidates
+    from corridor.demand import demand_matrix, hub_populations
+    from corridor.graph import graph_from_network
+    from corridor.network import load_network
+    from corridor.params import ModelParams
+    from corridor.scenario import apply_scenario, load_scenario
+
+    spec = load_scenario(scenario) if scenario else None
+    loaded = load_network(network)
+    model = ModelParams.from_file(params) if params else ModelParams()
+    if spec is not None:
+        loaded, model, scenario_year = apply_scenario(loaded, spec, params=model)
+        year = year if year is not None else scenario_year
+    profile = profile or ("passenger" if mode == "hsr" else "freight")
+    graph = graph_from_network(loaded, profile=profile, year=year, params=model)
+    found = read_candidates(from_file, graph, mode=mode) if from_file else generate_candidates(graph, mode=mode, max_km=max_km, network=loaded)
+    flows = demand_matrix(graph, csv=demand, population=None if demand else hub_populations(loaded))
+    ranked = rank_candidates(graph, found, params=model, demand=flows)
+    report = candidates_report(ranked, top=top, total=len(found), mode=mode, max_km=None if from_file else max_km, profile=profile)
+    if as_json:
+        _print_json(report)
+        return
+    rows = [
+        {"rank": c["rank"], "from": c["from_hub"], "to": c["to_hub"], "km": c["length_km"], "h": c["time_h"],
+         "saving flow-h": c["saving_h"], "per km": c["saving_per_km"], "pairs faster": c["pairs_improved"]}
+        for c in report["candidates"]
+    ]
+    _render.table(f"Candidate {mode} links by demand-weighted saving ({len(found)} evaluated, {profile}, {year or 'open now'})", rows)
+
+
 # -- commands of later concerns are added above this line --
 
 

@@ -125,6 +125,7 @@ _TOP_LEVEL: dict[str, str] = {
     "year": _INT,
     "baseline_year": _INT,
     "profile": _STR,
+    "modes": _LIST,
     "pairs": _LIST,
     "params": _TABLE,
     **dict.fromkeys(_TABLE_SECTIONS, _LIST),
@@ -167,8 +168,8 @@ class Scenario:
 
     Lists (added hubs and links, removals, pairs, published figures,
     sources) are the parent's followed by the child's; ``year``,
-    ``baseline_year``, ``profile``, ``name`` and ``description`` are the
-    child's where it sets them; parameter overrides apply parent first.
+    ``baseline_year``, ``profile``, ``modes``, ``name`` and ``description``
+    are the child's where it sets them; parameter overrides apply parent first.
     """
 
     path: Path
@@ -178,6 +179,7 @@ class Scenario:
     year: int | None = None
     baseline_year: int | None = None
     profile: str | None = None
+    modes: list[str] | None = None
     pairs: list[Entry] = field(default_factory=list)
     params: list[tuple[dict[str, Any], str]] = field(default_factory=list)
     add_hubs: list[Entry] = field(default_factory=list)
@@ -348,6 +350,10 @@ def _check_top_level(path: Path, data: Mapping[str, Any]) -> None:
         raise ScenarioError(msg)
     for index, source in enumerate(data.get("sources", []), start=1):
         _check_type(f"{path}: sources[{index}]", source, _STR)
+    for index, mode in enumerate(data.get("modes", []), start=1):
+        if mode not in MODES:
+            msg = f"{path}: modes[{index}]: unknown mode {mode!r}; use one of {', '.join(MODES)}"
+            raise ScenarioError(msg)
 
 
 def _scenario_from_table(path: Path, data: Mapping[str, Any]) -> Scenario:
@@ -359,6 +365,7 @@ def _scenario_from_table(path: Path, data: Mapping[str, Any]) -> Scenario:
         year=data.get("year"),
         baseline_year=data.get("baseline_year"),
         profile=data.get("profile"),
+        modes=data.get("modes"),
         files=[path],
     )
     for section, fields in _TABLE_SECTIONS.items():
@@ -448,6 +455,7 @@ def _merged(parent: Scenario, child: Scenario) -> Scenario:
         year=child.year if child.year is not None else parent.year,
         baseline_year=child.baseline_year if child.baseline_year is not None else parent.baseline_year,
         profile=child.profile or parent.profile,
+        modes=child.modes or parent.modes,
         files=[*parent.files, *child.files],
     )
     for name in ("pairs", "params", *_TABLE_SECTIONS, *_ID_SECTIONS):

@@ -34,7 +34,8 @@ from corridor.params import ModelParams
 from corridor.routing import Route, find_routes, shortest_path_lengths
 from corridor.scenario import AppliedScenario, Scenario, apply_scenario
 
-#: Origin-destination pairs every comparison reports (those whose hubs the network has).
+#: Origin-destination pairs every comparison reports (those whose hubs the network has and
+#: that have a route before or after).
 DEFAULT_PAIRS: tuple[tuple[str, str], ...] = (
     ("chongqing", "qinzhou_port"),
     ("chongqing", "beijing"),
@@ -106,16 +107,21 @@ def compare_scenario(
 
     def graph(side: str, of_profile: str) -> nx.MultiDiGraph:
         if (side, of_profile) not in graphs:
+            modes = spec.modes if of_profile == profile else None
             if side == "before":
-                built = graph_from_network(network, profile=of_profile, year=applied.baseline_year, params=base_params)
+                built = graph_from_network(network, profile=of_profile, year=applied.baseline_year, modes=modes, params=base_params)
             else:
-                built = graph_from_network(applied.network, profile=of_profile, year=applied.year, params=applied.params)
+                built = graph_from_network(applied.network, profile=of_profile, year=applied.year, modes=modes, params=applied.params)
             graphs[side, of_profile] = built
         return graphs[side, of_profile]
 
     before, after = graph("before", profile), graph("after", profile)
     notes: list[str] = []
-    pairs = _pair_rows(before, after, _key_pairs(spec, applied.network))
+    named = {(e.data["origin"], e.data["destination"]) for e in spec.pairs}
+    pairs = [
+        row for row in _pair_rows(before, after, _key_pairs(spec, applied.network))
+        if (row["origin"], row["destination"]) in named or row["before_h"] is not None or row["after_h"] is not None
+    ]
     saving = _demand_weighted_saving(network, before, after, demand_csv=demand_csv, top=top)
     published = [_published_row(entry.data, graph) for entry in spec.published]
     for row in published:
@@ -131,6 +137,7 @@ def compare_scenario(
         "description": spec.description,
         "sources": spec.sources,
         "profile": profile,
+        "modes": spec.modes,
         "baseline_year": applied.baseline_year,
         "year": applied.year,
         "changes": applied.diff(),
@@ -318,6 +325,8 @@ def print_report(report: dict[str, Any]) -> None:
 
     console = _render.console
     years = f"network of {report['baseline_year'] or 'today'} vs {report['year'] or 'today'}"
+    if report["modes"]:
+        years += f"; modes {', '.join(report['modes'])}"
     console.print(f"[bold]What if: {report['scenario']}[/bold] ({report['file']}; {report['profile']}; {years})")
     if report["description"]:
         console.print(report["description"])
