@@ -2,7 +2,7 @@
 
 Run from the repository root::
 
-    .venv/bin/python benchmarks/bench_centrality.py [--quick]
+    .venv/bin/python -m benchmarks.bench_centrality [--quick]
 
 Three tasks, each timed for corridor and for networkx on the same graph, and
 checked to give the same numbers:
