@@ -333,6 +333,59 @@ def export(
     typer.echo(f"wrote {out}: layers hubs ({len(loaded.hubs)}) and links ({len(loaded.links)})")
 
 
+@app.command("map", context_settings={"allow_extra_args": True})
+def map_(
+    ctx: typer.Context,
+    route_from: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--route", metavar="ORIGIN DESTINATION", help="Highlight the routes between two hubs (repeatable): --route Chongqing Singapore."
+        ),
+    ] = None,
+    k: Annotated[int, typer.Option("--k", help="Routes per --route: the best and k-1 alternatives (lighter).")] = 3,
+    by: Annotated[str, typer.Option("--by", help="Routes by time, length or cost.")] = "time",
+    scenario: Annotated[
+        Path | None, typer.Option("--scenario", help="Draw a scenario's changes (routes/X.toml or a built-in name) and its largest time savings.")
+    ] = None,
+    rank_by: Annotated[
+        str, typer.Option("--rank", help="Size and colour hubs by betweenness, closeness, degree, strength or demand; none: by kind.")
+    ] = "betweenness",
+    profile: ProfileOption = "freight",
+    year: YearOption = None,
+    network: NetworkOption = None,
+    params: ParamsOption = None,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Interactive map to write (HTML).")] = Path("maps/corridor.html"),
+    png: Annotated[Path | None, typer.Option("--png", help="Also write a static figure of the same map (.png, .svg or .pdf).")] = None,
+    tiles: Annotated[bool, typer.Option("--tiles/--no-tiles", help="OpenStreetMap base tiles, or a plain background that works offline.")] = True,
+) -> None:
+    """Write an interactive map of the network: layers by mode, hubs by centrality, routes, a scenario's changes."""
+    from corridor.figures import write_figure
+    from corridor.maps import build_content, write_map
+    from corridor.network import load_network
+    from corridor.params import ModelParams
+
+    # typer has no option taking two values repeatedly: each --route takes the origin, and
+    # the destination that follows it arrives as an extra argument, in order.
+    origins, destinations = route_from or [], list(ctx.args)
+    if len(origins) != len(destinations):
+        msg = f"each --route takes two hubs, --route ORIGIN DESTINATION; got {len(origins)} --route and {len(destinations)} other words: {' '.join(destinations)}"
+        raise CorridorError(msg)
+    content = build_content(
+        load_network(network),
+        pairs=list(zip(origins, destinations, strict=True)),
+        k=k,
+        by=by,
+        scenario=scenario,
+        measure=rank_by,
+        year=year,
+        profile=profile,
+        params=ModelParams.from_file(params) if params else None,
+    )
+    typer.echo(f"wrote {write_map(content, out, tiles=tiles)}", err=True)
+    if png:
+        typer.echo(f"wrote {write_figure(content, png)}", err=True)
+
+
 @app.command()
 def whatif(
     scenario: Annotated[Path, typer.Argument(help="Scenario file (TOML, see routes/README.md) or the name of a built-in one.")],

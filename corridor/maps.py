@@ -309,6 +309,8 @@ def map_routes(
 
 
 def _default_title(network: Network, *, year: int | None, diff: ScenarioDiff | None) -> str:
+    if diff is not None:
+        network = diff.base
     title = "Western land-sea corridor" if network.source == "built-in" else f"Corridor network ({Path(network.source).name})"
     title += f", {year}" if year is not None else ", open today"
     if diff is not None:
@@ -355,6 +357,11 @@ def _hub_frame(network: Network, ranking: pd.DataFrame | None) -> gpd.GeoDataFra
         known = frame.index.intersection(ranked.index)
         frame.loc[known, "rank"] = ranked.loc[known, "rank"].astype(float).to_numpy()
         frame.loc[known, "score"] = ranked.loc[known, "score"].astype(float).to_numpy()
+        # A ranking by city leaves a city's stations and terminals out: note the city's rank on them.
+        city_rank = {hub: ranked.at[hub, "rank"] for hub in known}
+        frame["city_rank"] = [
+            city_rank.get(city) if hub not in city_rank and city != hub else None for hub, city in frame["city"].items()
+        ]
         top = frame["score"].max()
         share = (frame["score"] / top) if top and top > 0 else frame["score"] * 0.0
         low, high = HUB_RADIUS
@@ -392,7 +399,7 @@ def _link_frame(
         layer = CROSS_BORDER if cross else str(link["mode"])
         change = ""
         if diff is not None:
-            if only is not None:
+            if only is not None or link_id in diff.removed:
                 change = "removed"
             elif link_id in diff.added:
                 change = "added"
@@ -732,8 +739,17 @@ def _hub_popup(hub_id: str, hub: pd.Series, content: MapContent) -> str:
     rows = [("Kind", escape(str(hub["kind"]).replace("_", " "))), ("City", escape(hub["city"])), ("Country", escape(hub["country"]))]
     if content.measure is not None:
         ranked = not _missing(hub["rank"])
-        rows.append(("Rank", f"{int(hub['rank'])} of {int(content.hubs['rank'].notna().sum())}" if ranked else "not ranked"))
-        rows.append((escape(content.measure.replace("_", " ").capitalize()), f"{hub['score']:.4g}" if ranked else ""))
+        of = int(content.hubs["rank"].notna().sum())
+        city_rank = hub.get("city_rank")
+        if ranked:
+            rows.append(("Rank", f"{int(hub['rank'])} of {of}"))
+        elif not _missing(city_rank):
+            city = content.hubs.at[hub["city"], "name"]
+            rows.append(("Rank", f"part of {escape(city)} (rank {int(city_rank)} of {of})"))
+        else:
+            rows.append(("Rank", "not ranked"))
+        if ranked:
+            rows.append((escape(content.measure.replace("_", " ").capitalize()), f"{hub['score']:.4g}"))
     if hub["opened"] is not None and content.year is not None and hub["opened"] > content.year:
         rows.append(("Opens", str(hub["opened"])))
     rows.append(("Hub id", escape(hub_id)))
@@ -946,6 +962,104 @@ def write_overview_map(
     routes = map_routes(graph, KEY_PAIRS, k=1, skip_missing=True)
     content = map_content(network, year=year, profile=profile, ranking=ranking, measure=measure, routes=routes)
     return write_map(content, path, tiles=tiles)
+
+
+def scenario_diff(applied: Any, base: Network, *, savings: pd.DataFrame | None = None) -> ScenarioDiff:
+    """The map's view of an applied scenario (:func:`corridor.scenario.apply_scenario`).
+
+    New links and links entering service (against the baseline year) are
+    highlighted; removed and closed links, and links leaving service, are
+    greyed; other changed links are marked changed.
+
+    Parameters
+    ----------
+    applied
+        A :class:`corridor.scenario.AppliedScenario`.
+    base
+        The network the scenario was applied to (the removed links' geometry).
+    savings
+        OD time savings (see :class:`ScenarioDiff`), or ``None``.
+    """
+    added = frozenset(applied.added_links) | frozenset(applied.entering_service)
+    removed = frozenset(applied.removed_links) | frozenset(applied.closed_links) | frozenset(applied.leaving_service)
+    changed = frozenset(applied.changed_links) - added - removed
+    return ScenarioDiff(name=applied.scenario.name, base=base, added=added, removed=removed, changed=changed, savings=savings)
+
+
+def build_content(
+    network: Network,
+    *,
+    pairs: Sequence[tuple[str, str]] = (),
+    k: int = 3,
+    by: str = "time",
+    scenario: str | Path | None = None,
+    measure: str | None = "betweenness",
+    year: int | None = None,
+    profile: str = "freight",
+    params: Any = None,
+) -> MapContent:
+    """Everything ``corridor map`` draws, from its options.
+
+    Parameters
+    ----------
+    network
+        The network (with ``scenario``: the baseline it changes).
+    pairs
+        ``(origin, destination)`` hub names whose routes are highlighted.
+    k, by
+        Routes per pair (the best and ``k - 1`` alternatives) and their criterion.
+    scenario
+        A scenario file (or built-in scenario name) whose changes are drawn.
+    measure
+        Centrality measure of the hub markers (``None`` or ``"none"``: by kind).
+    year
+        The network as of this year (default: the scenario's year, else open today).
+    profile
+        ``"freight"`` or ``"passenger"``: routes and ranking.
+    params
+        A :class:`corridor.params.ModelParams` (a scenario's overrides apply on top).
+    """
+    from corridor.graph import graph_from_network
+
+    diff = None
+    drawn = network
+    if scenario is not None:
+        from corridor.scenario import apply_scenario, load_scenario
+
+        applied = apply_scenario(network, load_scenario(scenario), params=params)
+        savings = scenario_savings(network, applied, profile=profile, params=params)
+        diff = scenario_diff(applied, network, savings=savings)
+        drawn, params = applied.network, applied.params
+        year = year if year is not None else applied.year
+    graph = graph_from_network(drawn, profile=profile, year=year, params=params)
+    ranking, measure = hub_ranking_or_none(graph, measure)
+    routes = map_routes(graph, pairs, k=k, by=by)
+    return map_content(drawn, year=year, profile=profile, ranking=ranking, measure=measure, routes=routes, diff=diff)
+
+
+def scenario_savings(base: Network, applied: Any, *, profile: str = "freight", params: Any = None) -> pd.DataFrame | None:
+    """OD time savings of an applied scenario, largest first, from :func:`corridor.whatif.compare_scenario`.
+
+    The key pairs and the pairs of city hubs that gain most (by demand-weighted
+    saving) together, one row per pair: ``origin``, ``destination``,
+    ``base_h``, ``scenario_h``, ``saved_h``. ``None`` when ``corridor.whatif``
+    is not installed.
+    """
+    try:
+        from corridor.whatif import compare_scenario
+    except ImportError:
+        return None
+    report = compare_scenario(base, applied, profile=profile, params=params)
+    rows: dict[tuple[str, str], dict[str, Any]] = {}
+    for row in [*report.get("pairs", []), *report.get("top_gains", [])]:
+        saved = row.get("saving_h")
+        if saved is None:
+            continue
+        key = (row["origin"], row["destination"])
+        rows.setdefault(key, {"origin": key[0], "destination": key[1], "base_h": row.get("before_h"),
+                              "scenario_h": row.get("after_h"), "saved_h": float(saved)})  # fmt: skip
+    table = pd.DataFrame(list(rows.values()), columns=["origin", "destination", "base_h", "scenario_h", "saved_h"])
+    return table.sort_values("saved_h", ascending=False, kind="stable").reset_index(drop=True)
 
 
 def hub_ranking_or_none(graph: nx.MultiDiGraph, measure: str | None) -> tuple[pd.DataFrame | None, str | None]:

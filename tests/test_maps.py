@@ -1,0 +1,293 @@
+"""Maps and figures, offline: what is drawn, how it is styled and escaped, and the files written."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from corridor import maps
+from corridor._errors import CorridorError
+from corridor.figures import write_figure
+from corridor.graph import graph_from_network
+from corridor.network import load_network
+from corridor.scenario import apply_scenario, load_scenario
+
+MINI = Path(__file__).parent / "data" / "mini"
+PACKAGE_JSON = Path(__file__).parent / "browser" / "package.json"
+RANKING = pd.DataFrame({"rank": [1, 2, 3], "id": ["qinzhou_port", "guiyang", "chongqing"], "name": ["", "", ""], "score": [0.5, 0.25, 0.0]})
+
+
+@pytest.fixture
+def content(mini_network, mini_freight):
+    routes = maps.map_routes(mini_freight, [("chongqing", "singapore")], k=2)
+    return maps.map_content(mini_network, ranking=RANKING, measure="betweenness", routes=routes)
+
+
+@pytest.fixture(scope="module")
+def hostile_network(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("hostile")
+    hubs = json.loads((MINI / "hubs.geojson").read_text(encoding="utf-8"))
+    for feature in hubs["features"]:
+        if feature["properties"]["id"] == "hanoi":
+            feature["properties"]["name"] = "<script>alert(1)</script>"
+            feature["properties"]["name_zh"] = "`${alert(2)}` \\u $x$"
+    (folder / "hubs.geojson").write_text(json.dumps(hubs, ensure_ascii=False), encoding="utf-8")
+    (folder / "links.geojson").write_text((MINI / "links.geojson").read_text(encoding="utf-8"), encoding="utf-8")
+    return load_network(folder)
+
+
+# -- content -------------------------------------------------------------------------------------------
+
+
+def test_layers_status_and_cross_border(content):
+    links = content.links
+    assert len(links) == 10
+    # Hubs in different countries make a cross-border link, whatever its mode.
+    assert set(links.index[links["layer"] == maps.CROSS_BORDER]) == {"border", "sea_sg"}
+    assert links.at["border", "mode"] == "rail"
+    assert links.at["border", "countries"] == "CN–VN"
+    assert links.at["yuhuai", "layer"] == "rail"
+    # Under construction: dashed today, solid in its expected year.
+    assert links.at["new_hsr", "dashed"] and not links.at["new_hsr", "in_service"]
+    assert links["dashed"].sum() == 1
+    assert links.at["new_hsr", "year"] == 2030
+    assert links.at["yuhuai", "year"] == 2005
+
+
+def test_year_decides_what_is_dashed(mini_network):
+    assert not maps.map_content(mini_network, year=2030).links.at["new_hsr", "dashed"]
+    in_2000 = maps.map_content(mini_network, year=2000).links
+    assert in_2000.at["yuhuai", "dashed"]  # opened 2005
+    assert not in_2000.at["jiaoliu", "dashed"]  # opened 1978
+
+
+def test_hubs_sized_and_coloured_by_rank(content):
+    hubs = content.hubs
+    assert hubs.at["qinzhou_port", "radius"] == maps.HUB_RADIUS[1]
+    assert hubs.at["chongqing", "radius"] == maps.HUB_RADIUS[0]
+    assert hubs.at["qinzhou_port", "radius"] > hubs.at["guiyang", "radius"] > hubs.at["chongqing", "radius"]
+    assert hubs.at["qinzhou_port", "colour"] == maps.centrality_colour(1.0)
+    assert hubs.at["hanoi", "rank"] != hubs.at["hanoi", "rank"]  # not ranked: NaN
+    # A ranking by city: Chongqing's stations note the city's rank.
+    assert hubs.at["cq_west", "city_rank"] == 3
+    assert content.main_hubs()[:3] == ["qinzhou_port", "guiyang", "chongqing"]
+
+
+def test_without_ranking_hubs_are_coloured_by_kind(mini_network):
+    content = maps.map_content(mini_network)
+    assert content.measure is None
+    assert content.hubs.at["qinzhou_port", "colour"] == maps.KIND_COLOURS["sea_port"]
+    assert set(content.main_hubs()) == set(content.hubs.index[content.hubs["kind"] == "city"])
+
+
+def test_routes_and_alternatives(mini_freight):
+    (pair,) = maps.map_routes(mini_freight, [("chongqing", "singapore")], k=3)
+    assert pair.label == "Chongqing → Singapore"
+    assert pair.routes[0].time_h == pytest.approx(144.0)  # tests/data/mini/README.md
+    assert len(pair.routes) >= 2
+    assert maps.map_routes(mini_freight, [("chongqing", "gotham")], skip_missing=True) == []
+    with pytest.raises(CorridorError, match="gotham"):
+        maps.map_routes(mini_freight, [("chongqing", "gotham")])
+
+
+def test_bounds_cover_everything(content):
+    west, south, east, north = content.bounds
+    assert west <= 103.84 and south <= 1.26 and east >= 110.0 and north >= 29.62
+
+
+# -- escaping and the page ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("<script>alert(1)</script>", "&lt;script&gt;alert(1)&lt;/script&gt;"),
+        ("`${alert(2)}`", "&#96;&#36;{alert(2)}&#96;"),
+        ("a\\u b", "a&#92;u b"),
+        ('"quoted" & \'single\'', "&quot;quoted&quot; &amp; &#x27;single&#x27;"),
+        (None, ""),
+        (float("nan"), ""),
+    ],
+)
+def test_escape(text, shown):
+    assert maps.escape(text) == shown
+
+
+def test_user_text_is_escaped_in_the_page(hostile_network, tmp_path):
+    graph = graph_from_network(hostile_network)
+    routes = maps.map_routes(graph, [("qinzhou_port", "hanoi")], k=1)
+    content = maps.map_content(hostile_network, routes=routes, title="<b>title</b>")
+    page = maps.write_map(content, tmp_path / "m.html", tiles=None).read_text(encoding="utf-8")
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "${alert(2)}" not in page  # would interpolate in folium's template literals
+    assert "\\u $x$" not in page
+    assert "<b>title</b>" not in page
+
+
+def test_page_has_a_path_per_link_and_a_marker_per_hub(content, tmp_path):
+    path = maps.write_map(content, tmp_path / "maps" / "corridor.html", tiles=None)
+    page = path.read_text(encoding="utf-8")
+    n_routes = sum(len(p.routes) for p in content.routes)
+    assert page.count("L.polyline(") == len(content.links) + n_routes
+    assert page.count("L.circleMarker(") == len(content.hubs)
+    assert page.count("corridor-link layer-") == len(content.links)
+    assert "dashArray" in page and maps.DASH in page
+    assert "L.control.layers(" in page
+    assert "corridor-legend" in page
+    assert "fitBounds" in page
+    # No tiles: no tile layer and a plain background; the files around are only the map.
+    assert "L.tileLayer(" not in page
+    assert maps.PLAIN_BACKGROUND in page
+    assert [p.name for p in path.parent.iterdir()] == ["corridor.html"]
+
+
+def test_tiles_by_default(content, tmp_path):
+    page = maps.write_map(content, tmp_path / "m.html").read_text(encoding="utf-8")
+    assert "L.tileLayer(" in page
+    assert "openstreetmap" in page
+    assert maps.PLAIN_BACKGROUND not in page
+
+
+def test_page_loads_only_leaflet_and_jquery_at_the_vendored_versions(content, tmp_path):
+    page = maps.write_map(content, tmp_path / "m.html").read_text(encoding="utf-8")
+    urls = set(re.findall(r'(?:src|href)="(https://[^"]+)"', page))
+    js, css = maps.page_dependencies()
+    assert urls == {url for _, url in js + css}
+    # .ci/browser-deps installs these versions for the browser test: they must match.
+    pinned = json.loads(PACKAGE_JSON.read_text())["dependencies"]
+    for url in urls:
+        if "leaflet@" in url:
+            assert f"leaflet@{pinned['leaflet']}/" in url
+        elif "jquery" in url:
+            assert f"jquery-{pinned['jquery']}." in url
+        else:
+            pytest.fail(f"unexpected dependency {url}")
+
+
+def test_write_is_atomic_on_failure(content, tmp_path, monkeypatch):
+    target = tmp_path / "m.html"
+    target.write_text("old")
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("render failed")
+
+    monkeypatch.setattr(maps, "folium_map", boom)
+    with pytest.raises(RuntimeError):
+        maps.write_map(content, target)
+    assert target.read_text() == "old"
+
+
+# -- scenarios -------------------------------------------------------------------------------------------
+
+
+SCENARIO = """
+name = "south hsr"
+year = 2031
+baseline_year = 2024
+open_links = ["new_hsr"]
+remove_links = ["g75"]
+
+[[add_links]]
+id = "yuhuai_hsr"
+mode = "hsr"
+from_hub = "cq_west"
+to_hub = "huaihua"
+speed_kmh = 300
+"""
+
+
+def test_scenario_diff_from_an_applied_scenario(mini_network, tmp_path):
+    (tmp_path / "s.toml").write_text(SCENARIO)
+    applied = apply_scenario(mini_network, load_scenario(tmp_path / "s.toml"))
+    diff = maps.scenario_diff(applied, mini_network)
+    assert {"yuhuai_hsr", "new_hsr"} <= diff.added
+    assert "g75" in diff.removed
+    content = maps.map_content(applied.network, year=applied.year, diff=diff)
+    links = content.links
+    assert links.at["g75", "diff"] == "removed" and links.at["g75", "colour"] == maps.REMOVED_COLOUR and links.at["g75", "dashed"]
+    assert links.at["yuhuai_hsr", "diff"] == "added" and links.at["yuhuai_hsr", "colour"] == maps.ADDED_COLOUR
+    assert len(links) == len(mini_network.links) + 1
+    assert content.title.endswith("scenario south hsr")
+
+
+def test_scenario_panel_lists_the_largest_savings(mini_network, tmp_path):
+    savings = pd.DataFrame(
+        {"origin": ["guiyang", "chongqing", "hanoi"], "destination": ["qinzhou_port", "hanoi", "singapore"],
+         "base_h": [8.0, 30.0, float("inf")], "scenario_h": [5.0, 29.0, 40.0], "saved_h": [3.0, 1.0, 7.5]}
+    )  # fmt: skip
+    diff = maps.ScenarioDiff("<i>x</i>", mini_network, removed=frozenset({"g75"}), savings=savings)
+    content = maps.map_content(mini_network, diff=diff)
+    rows = maps.savings_rows(diff, content.hubs["name"].to_dict())
+    assert [r["saved_h"] for r in rows] == [7.5, 3.0, 1.0]
+    assert rows[0]["origin"] == "Hanoi"
+    page = maps.write_map(content, tmp_path / "s.html", tiles=None).read_text(encoding="utf-8")
+    assert "largest time savings" in page
+    assert "unreachable" in page
+    assert "<i>x</i>" not in page
+
+
+def test_build_content_with_a_scenario_file(mini_network, tmp_path):
+    (tmp_path / "s.toml").write_text(SCENARIO)
+    content = maps.build_content(mini_network, scenario=tmp_path / "s.toml", pairs=[("cq_west", "qinzhou_port")], k=1, measure="none")
+    assert content.year == 2031
+    assert content.diff is not None and "g75" in content.diff.removed
+    assert content.routes[0].routes[0].hubs[0] == "cq_west"
+
+
+# -- figures and the overview ------------------------------------------------------------------------------------
+
+
+def test_figure_png(content, tmp_path):
+    path = write_figure(content, tmp_path / "fig" / "corridor.png", height=5, dpi=60)
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert [p.name for p in path.parent.iterdir()] == ["corridor.png"]
+
+
+def test_figure_with_hostile_names_and_a_scenario(hostile_network, tmp_path):
+    savings = pd.DataFrame({"origin": ["hanoi"], "destination": ["guiyang"], "base_h": [9.0], "scenario_h": [4.0], "saved_h": [5.0]})
+    diff = maps.ScenarioDiff("$x$", hostile_network, added=frozenset({"new_hsr"}), savings=savings)
+    content = maps.map_content(hostile_network, ranking=RANKING, measure="betweenness", diff=diff)
+    svg = write_figure(content, tmp_path / "f.svg", height=5).read_text(encoding="utf-8")
+    assert "<svg" in svg
+
+
+def test_figure_format_by_suffix(content, tmp_path):
+    with pytest.raises(CorridorError, match="unknown figure format '.gif'"):
+        write_figure(content, tmp_path / "f.gif")
+
+
+def test_overview_map_skips_missing_key_pairs(mini_network, tmp_path):
+    path = maps.write_overview_map(mini_network, tmp_path / "corridor.html", tiles=None)
+    page = path.read_text(encoding="utf-8")
+    assert "Chongqing → Qinzhou Port (best)" in page  # KEY_PAIRS; Beijing is not in the mini corridor
+    assert "Beijing" not in page
+
+
+def test_cli_map_writes_html_and_png(tmp_path):
+    out, png = tmp_path / "m.html", tmp_path / "m.png"
+    result = subprocess.run(
+        [sys.executable, "-m", "corridor", "map", "--network", str(MINI), "--route", "chongqing", "singapore",
+         "--route", "cq_west", "hanoi", "--k", "2", "--no-tiles", "--rank", "degree", "--out", str(out), "--png", str(png)],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    page = out.read_text(encoding="utf-8")
+    assert "Chongqing → Singapore (best)" in page and "Chongqing West → Hanoi (best)" in page
+    assert png.read_bytes()[:4] == b"\x89PNG"
+
+
+def test_cli_map_route_needs_two_hubs(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "corridor", "map", "--network", str(MINI), "--route", "chongqing", "--out", str(tmp_path / "m.html")],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert "--route ORIGIN DESTINATION" in result.stderr
+    assert not (tmp_path / "m.html").exists()
