@@ -10,7 +10,10 @@ speed or profile flags change and where a hub is snapped), and the user's hubs
 are snapped to the nearest node of each mode that serves their kind.
 
 The result has the corridor graph layout (see ``docs/DEVELOPING.md``): hub
-nodes joined by ``board``/``alight`` edges to their snapped node per mode,
+nodes joined by ``board``/``alight`` edges to their snapped node per mode
+(``node_type="terminal"``, ``hub`` set), other network nodes with
+``node_type="network"`` and ``hub=None`` (they belong to no hub, so hub
+rankings and hub removal count only the hubs' own nodes),
 and network edges with their own ``speed_kmh`` and ``freight``/``passenger``
 flags, so :func:`graph_for_profile` can rebuild ``travel_time`` and ``cost``
 for any profile and parameters (this is what ``--network net.gpkg`` does).
@@ -24,7 +27,6 @@ from __future__ import annotations
 import contextlib
 import csv
 import itertools
-import json
 import math
 import re
 import warnings
@@ -42,7 +44,7 @@ from shapely.geometry import LineString
 from corridor import _validate
 from corridor._errors import CorridorError, NetworkFileError
 from corridor.params import ModelParams
-from corridor.settings import CRS, HUB_KINDS, MODES, PROFILES
+from corridor.settings import CRS, MODES, PROFILES
 
 _GEOD = Geod(ellps="WGS84")
 
@@ -556,38 +558,7 @@ def _corridor_layout(
         b = (graph.nodes[node]["x"], graph.nodes[node]["y"])
         for u, v, edge_type, line in ((hub_at, node, "board", LineString([a, b])), (node, hub_at, "alight", LineString([b, a]))):
             graph.add_edge(u, v, edge_type=edge_type, mode=mode, length=metres, geometry=line, freight=mode != "hsr", passenger=mode in PASSENGER_MODES)
-    label_catchments(graph)
     return graph
-
-
-def label_catchments(graph: nx.MultiDiGraph) -> None:
-    """Give each network node the ``hub`` of the nearest terminal along its mode's network.
-
-    Routes report the hubs their nodes belong to (``corridor.routing``), so a
-    node between two terminals is labelled with the nearer of them; nodes no
-    terminal reaches (fragments of the extract) keep ``hub=None``.
-    """
-    from scipy.sparse import csr_array
-    from scipy.sparse.csgraph import dijkstra
-
-    terminals = sorted(set(graph.graph["terminal_nodes"].values()))
-    if not terminals:
-        return
-    nodes = list(graph.nodes)
-    index = {n: i for i, n in enumerate(nodes)}
-    rows, cols, weights = [], [], []
-    for u, v, data in graph.edges(data=True):
-        if data.get("edge_type") == "link":
-            rows.append(index[u])
-            cols.append(index[v])
-            weights.append(max(float(data["length"]), 1e-3))
-    matrix = csr_array((weights, (rows, cols)), shape=(len(nodes), len(nodes)))
-    _, _, sources = dijkstra(matrix, directed=False, indices=[index[t] for t in terminals], min_only=True, return_predecessors=True)
-    node_data = graph.nodes
-    for i, node in enumerate(nodes):
-        data = node_data[node]
-        if data["node_type"] == "network":
-            data["hub"] = node_data[nodes[sources[i]]]["hub"] if sources[i] >= 0 else None
 
 
 # -- profiles ----------------------------------------------------------------
@@ -695,11 +666,3 @@ def summary(graph: nx.MultiDiGraph) -> dict[str, Any]:
         "default_speed_edges": defaults,
         "unsnapped": [{"hub": h, "mode": m, "nearest_km": None if d == math.inf else d} for h, m, d in graph.graph.get("unsnapped", [])],
     }
-
-
-def hubs_to_json(hubs: list[dict[str, Any]]) -> str:
-    """Hub records as JSON (for messages and the GeoPackage metadata)."""
-    return json.dumps(hubs, ensure_ascii=False)
-
-
-_ = HUB_KINDS  # the kinds KIND_MODES covers; checked in tests
