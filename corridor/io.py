@@ -180,6 +180,13 @@ def _layers(path: Path) -> set[str]:
         raise NetworkFileError(msg) from None
 
 
+def _require_layers(path: Path, names: tuple[str, str], what: str) -> None:
+    missing = set(names) - _layers(path)
+    if missing:
+        msg = f"{path}: no layer(s) {', '.join(sorted(missing))}; a corridor {what} GeoPackage has {' and '.join(names)}"
+        raise NetworkFileError(msg)
+
+
 def _read_layer(path: Path, layer: str, **kwargs: Any) -> pd.DataFrame:
     import pyogrio
     from pyogrio.errors import DataLayerError, DataSourceError
@@ -214,11 +221,7 @@ def network_graph_from_gpkg(path: str | Path) -> nx.MultiDiGraph:
         column, or hub nodes.
     """
     path = Path(path)
-    layers = _layers(path)
-    missing = {"nodes", "edges"} - layers
-    if missing:
-        msg = f"{path}: no layer(s) {', '.join(sorted(missing))}; a corridor graph GeoPackage has nodes and edges"
-        raise NetworkFileError(msg)
+    _require_layers(path, ("nodes", "edges"), "graph")
     meta = read_meta(path)
     nodes = _read_layer(path, "nodes")
     edges = _read_layer(path, "edges")
@@ -391,11 +394,7 @@ def network_from_gpkg(path: str | Path) -> Network:
     from corridor.network import _HUB_DEFAULTS, _LINK_DEFAULTS, _frame
 
     path = Path(path)
-    layers = _layers(path)
-    missing = {"hubs", "links"} - layers
-    if missing:
-        msg = f"{path}: no layer(s) {', '.join(sorted(missing))}; a corridor network GeoPackage has hubs and links"
-        raise NetworkFileError(msg)
+    _require_layers(path, ("hubs", "links"), "network")
     meta = read_meta(path)
     json_fields, int_fields = meta.get("json_fields", {}), meta.get("int_fields", {})
     features = {}
