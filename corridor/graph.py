@@ -154,6 +154,7 @@ def _hub_attributes(hub) -> dict:
         "kind": hub["kind"],
         "city": hub["city"],
         "country": hub["country"] or "",
+        "population": float(hub["population"]) if _known(hub["population"]) else None,
     }
 
 

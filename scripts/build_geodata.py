@@ -194,15 +194,17 @@ def build_hubs():
         ref_source = tok_label(ref)
         if kw.get("ref_note"):
             ref_source += " — " + kw["ref_note"]
-        pop = None
+        pop = pop_source = None
         if kind == "city" and kw.get("pop"):
             pop = NE_POP.get(kw["pop"])
             if pop is not None:
-                pop = int(pop)
+                pop, pop_source = int(pop), f"Natural Earth 1:10m populated places POP_MAX ({kw['pop']})"
+        elif kind == "city" and kw.get("pop_knowledge"):
+            pop, pop_source = kw["pop_knowledge"], "knowledge: approximate urban population (not in Natural Earth)"
         props = {
             "id": hid, "name": name, "name_zh": zh, "pinyin": pinyin, "aliases": aliases,
             "kind": kind, "city": city, "country": country, "province": province,
-            "population": pop,
+            "population": pop, "population_source": pop_source,
             "ref_lon": round(ref_xy[0], 5), "ref_lat": round(ref_xy[1], 5), "ref_source": ref_source,
             "source": source, "coord_source": coord_source, "opened": kw.get("opened"),
         }

