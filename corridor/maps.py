@@ -606,13 +606,16 @@ def folium_map(content: MapContent, *, tiles: bool | str | None = True, width: s
     fmap = _CorridorMap(
         location=[(south + north) / 2, (west + east) / 2],
         zoom_start=5,
-        tiles=tile_layer,
+        tiles=None,
         width=width,
         height=height,
         control_scale=True,
         prefer_canvas=False,
         zoom_snap=0.25,
     )
+    if tile_layer:
+        name = "OpenStreetMap" if tile_layer == "OpenStreetMap" else "Base map"
+        folium.TileLayer(tile_layer, name=name, attr=None if tile_layer == "OpenStreetMap" else "base tiles").add_to(fmap)
     background = "" if tile_layer else f".leaflet-container {{ background: {PLAIN_BACKGROUND}; }}"
     fmap.get_root().header.add_child(Element(_STYLE.format(background=background)), name="corridor_style")
 

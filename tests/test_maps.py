@@ -29,17 +29,24 @@ def content(mini_network, mini_freight):
     return maps.map_content(mini_network, ranking=RANKING, measure="betweenness", routes=routes)
 
 
-@pytest.fixture(scope="module")
-def hostile_network(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("hostile")
+def hostile_copy(folder: Path, *, hub_name: str, hub_name_zh: str, link_name: str | None = None, link_source: str | None = None):
+    """The mini corridor with hostile text on Hanoi (and on the border link), loaded from ``folder``."""
     hubs = json.loads((MINI / "hubs.geojson").read_text(encoding="utf-8"))
     for feature in hubs["features"]:
         if feature["properties"]["id"] == "hanoi":
-            feature["properties"]["name"] = "<script>alert(1)</script>"
-            feature["properties"]["name_zh"] = "`${alert(2)}` \\u $x$"
+            feature["properties"].update(name=hub_name, name_zh=hub_name_zh)
+    links = json.loads((MINI / "links.geojson").read_text(encoding="utf-8"))
+    for feature in links["features"]:
+        if feature["properties"]["id"] == "border":
+            feature["properties"].update({k: v for k, v in (("name", link_name), ("source", link_source)) if v is not None})
     (folder / "hubs.geojson").write_text(json.dumps(hubs, ensure_ascii=False), encoding="utf-8")
-    (folder / "links.geojson").write_text((MINI / "links.geojson").read_text(encoding="utf-8"), encoding="utf-8")
+    (folder / "links.geojson").write_text(json.dumps(links, ensure_ascii=False), encoding="utf-8")
     return load_network(folder)
+
+
+@pytest.fixture(scope="module")
+def hostile_network(tmp_path_factory):
+    return hostile_copy(tmp_path_factory.mktemp("hostile"), hub_name="<script>alert(1)</script>", hub_name_zh="`${alert(2)}` \\u $x$")
 
 
 # -- content -------------------------------------------------------------------------------------------
@@ -275,7 +282,7 @@ def test_cli_map_writes_html_and_png(tmp_path):
     result = subprocess.run(
         [sys.executable, "-m", "corridor", "map", "--network", str(MINI), "--route", "chongqing", "singapore",
          "--route", "cq_west", "hanoi", "--k", "2", "--no-tiles", "--rank", "degree", "--out", str(out), "--png", str(png)],
-        capture_output=True, text=True, timeout=120,
+        capture_output=True, text=True, timeout=120, check=False,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     page = out.read_text(encoding="utf-8")
@@ -286,7 +293,7 @@ def test_cli_map_writes_html_and_png(tmp_path):
 def test_cli_map_route_needs_two_hubs(tmp_path):
     result = subprocess.run(
         [sys.executable, "-m", "corridor", "map", "--network", str(MINI), "--route", "chongqing", "--out", str(tmp_path / "m.html")],
-        capture_output=True, text=True, timeout=120,
+        capture_output=True, text=True, timeout=120, check=False,
     )  # fmt: skip
     assert result.returncode == 2
     assert "--route ORIGIN DESTINATION" in result.stderr

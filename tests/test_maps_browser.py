@@ -17,14 +17,13 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from test_maps import hostile_copy
 
 from corridor import maps
 from corridor.graph import graph_from_network
-from corridor.network import load_network
 
 CHROMIUM = Path("/usr/bin/chromium")
 VENDOR = Path(__file__).parent / "browser" / "node_modules"
-MINI = Path(__file__).parent / "data" / "mini"
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -89,20 +88,9 @@ def _blank_tile() -> bytes:
 @pytest.fixture(scope="module")
 def hostile_network(tmp_path_factory):
     """The mini corridor with hostile names on Hanoi and the border link."""
-    folder = tmp_path_factory.mktemp("hostile")
-    hubs = json.loads((MINI / "hubs.geojson").read_text(encoding="utf-8"))
-    for feature in hubs["features"]:
-        if feature["properties"]["id"] == "hanoi":
-            feature["properties"]["name"] = XSS_NAME
-            feature["properties"]["name_zh"] = XSS_NAME_ZH
-    links = json.loads((MINI / "links.geojson").read_text(encoding="utf-8"))
-    for feature in links["features"]:
-        if feature["properties"]["id"] == "border":
-            feature["properties"]["name"] = XSS_LINK
-            feature["properties"]["source"] = "</div><b>bold?</b>"
-    (folder / "hubs.geojson").write_text(json.dumps(hubs, ensure_ascii=False), encoding="utf-8")
-    (folder / "links.geojson").write_text(json.dumps(links, ensure_ascii=False), encoding="utf-8")
-    return load_network(folder)
+    return hostile_copy(
+        tmp_path_factory.mktemp("hostile"), hub_name=XSS_NAME, hub_name_zh=XSS_NAME_ZH, link_name=XSS_LINK, link_source="</div><b>bold?</b>"
+    )
 
 
 @pytest.fixture(scope="module")
