@@ -29,6 +29,10 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
         raise CorridorError(msg) from None
     os.close(fd)
     tmp = Path(tmp_name)
+    # mkstemp makes the file private (0600); outputs are meant to be shared, so use the umask.
+    umask = os.umask(0)
+    os.umask(umask)
+    tmp.chmod(0o666 & ~umask)
     try:
         yield tmp
         os.replace(tmp, target)

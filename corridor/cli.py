@@ -65,20 +65,29 @@ def overview(
     network: NetworkOption = None,
     year: YearOption = None,
     params: ParamsOption = None,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Where to write the overview map (HTML).")] = Path("maps/corridor.html"),
+    write_map: Annotated[bool, typer.Option("--map/--no-map", help="Also write the interactive map.")] = True,
     as_json: JsonOption = False,
 ) -> None:
-    """Summarise the network and show the fastest routes between key hubs."""
+    """Summarise the network, show the key routes, and write the overview map."""
     from corridor import _render
     from corridor.network import load_network
     from corridor.overview import KEY_PAIRS, network_overview
     from corridor.params import ModelParams
 
     model = ModelParams.from_file(params) if params else ModelParams()
-    report = network_overview(load_network(network), year=year, params=model, pairs=KEY_PAIRS)
+    loaded = load_network(network)
+    report = network_overview(loaded, year=year, params=model, pairs=KEY_PAIRS)
+    if write_map:
+        from corridor.maps import write_overview_map
+
+        report["map"] = str(write_overview_map(loaded, out, year=year))
     if as_json:
         _print_json(report)
         return
     _render.overview(report)
+    if write_map:
+        typer.echo(f"map: {report['map']}")
 
 
 @app.command()
@@ -465,22 +474,16 @@ def candidates(
 
 
 def main() -> None:
-    """Entry point of the console script: run the app, turn errors into one line."""
+    """Entry point of the console script: run the app, turn errors into one line.
+
+    Usage errors (a missing argument, an unknown option) are click's: usage,
+    a hint and the error, exit status 2.
+    """
     try:
-        app(standalone_mode=False)
+        app()
     except CorridorError as exc:
         typer.echo(f"corridor: error: {exc}", err=True)
         sys.exit(2)
-    except typer.Abort:
-        typer.echo("corridor: aborted", err=True)
-        sys.exit(130)
     except KeyboardInterrupt:
         typer.echo("corridor: interrupted", err=True)
         sys.exit(130)
-    except Exception as exc:  # click usage errors and the like
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
-        raise
