@@ -206,11 +206,6 @@ def test_hub_ranking_counts_trips_through_terminals(freight):
     assert ranking["a_city"] == ranking["far_town"] == 0.0  # at the end of the line / cut off
 
 
-# corridor.routing.route_from_nodes reads the hub of every node of a route; network nodes have
-# hub=None. Until it skips them (two lines, see the report of issue 7), route summaries list None.
-NEEDS_ROUTING_FIX = pytest.mark.xfail(strict=True, reason="routing.route_from_nodes must skip nodes with hub=None")
-
-
 def test_travel_time_from_the_model(province):
     params = ModelParams()
     for profile in ("freight", "passenger"):
@@ -240,8 +235,8 @@ def test_routes_on_the_imported_network(freight, passenger):
     assert skim.loc["a_city", "port_two"] == float("inf")  # ships carry no passengers in the model
 
 
-@NEEDS_ROUTING_FIX
 def test_route_lists_only_hubs(freight):
+    """Network nodes (hub=None) are passed over: the route lists the hubs whose terminals it uses."""
     route = find_routes(freight, "A City", "Port Two")[0]
     assert route.hubs == ["a_city", "mid_yard", "b_city", "port_one", "port_two"]
     assert [(leg.origin, leg.destination) for leg in route.legs] == [("a_city", "b_city"), ("b_city", "port_one"), ("port_one", "port_two")]
@@ -322,7 +317,6 @@ def imported_gpkg(tmp_path_factory) -> Path:
     return out
 
 
-@NEEDS_ROUTING_FIX
 def test_cli_route_on_imported_network(imported_gpkg):
     route = _corridor("route", "A City", "Port Two", "--network", str(imported_gpkg), "--json", cwd=imported_gpkg.parent)
     assert route.returncode == 0, route.stderr
