@@ -218,8 +218,8 @@ def route_from_nodes(graph: nx.MultiDiGraph, nodes: Sequence[int], weight: str =
             continue
         line_coords = edge["geometry"].coords if "geometry" in edge else [(graph.nodes[v]["x"], graph.nodes[v]["y"])]
         coords.extend(c[:2] for c in line_coords if c[:2] != coords[-1])
-        start, end = graph.nodes[u]["hub"], graph.nodes[v]["hub"]
-        if hubs[-1] != end:
+        start, end = _place(graph, u), _place(graph, v)
+        if graph.nodes[v].get("hub") is not None and hubs[-1] != end:
             hubs.append(end)
         line = edge.get("line", edge.get("name", "")) if edge_type == LINK else f"across {graph.nodes[u]['name'] if graph.nodes[u].get('kind') == 'city' else graph.nodes[v]['name']}"
         link_id = edge.get("link_id")
@@ -244,6 +244,12 @@ def route_from_nodes(graph: nx.MultiDiGraph, nodes: Sequence[int], weight: str =
         nodes=list(nodes),
         geometry=LineString(coords if len(coords) > 1 else coords * 2),
     )
+
+
+def _place(graph: nx.MultiDiGraph, node: int) -> str:
+    """A node's hub id, or ``node <id>`` for a junction of an imported network."""
+    hub = graph.nodes[node].get("hub")
+    return hub if hub is not None else f"node {node}"
 
 
 def od_matrix(
