@@ -27,7 +27,7 @@ app = typer.Typer(
 
 NetworkOption = Annotated[
     Path | None,
-    typer.Option("--network", "-n", help="Folder with hubs.geojson and links.geojson (default: the built-in corridor)."),
+    typer.Option("--network", "-n", help="Folder with hubs.geojson and links.geojson, or a GeoPackage (default: the built-in corridor)."),
 ]
 ProfileOption = Annotated[str, typer.Option("--profile", "-p", help="freight (no HSR) or passenger.")]
 YearOption = Annotated[int | None, typer.Option("--year", "-y", help="The network as of this year (default: what is open now).")]

@@ -29,10 +29,9 @@ import geopandas as gpd
 import networkx as nx
 import pandas as pd
 
-from corridor import _validate
 from corridor._errors import NetworkFileError
 from corridor._io import atomic_path
-from corridor.network import Network
+from corridor.network import Network, network_from_features
 from corridor.params import ModelParams
 from corridor.settings import CRS
 
@@ -391,8 +390,6 @@ def network_from_gpkg(path: str | Path) -> Network:
         As :func:`corridor.network.load_network`, naming ``FILE:hubs`` or
         ``FILE:links``, the feature and the field.
     """
-    from corridor.network import _HUB_DEFAULTS, _LINK_DEFAULTS, _frame
-
     path = Path(path)
     _require_layers(path, ("hubs", "links"), "network")
     meta = read_meta(path)
@@ -420,20 +417,6 @@ def network_from_gpkg(path: str | Path) -> Network:
                 raise NetworkFileError(msg)
             rows.append({"type": "Feature", "properties": properties, "geometry": geometry.__geo_interface__})
         features[layer] = rows
-    hub_records = [f["properties"] for f in features["hubs"]]
-    link_records = [f["properties"] for f in features["links"]]
-    hubs_where, links_where = f"{path}:hubs", f"{path}:links"
-    _validate.check_ids(hubs_where, hub_records)
-    _validate.check_ids(links_where, link_records)
-    hub_ids = {h["id"] for h in hub_records}
-    for hub in hub_records:
-        _validate.check_hub(hubs_where, hub, hub_ids)
-    for link in link_records:
-        _validate.check_link(links_where, link, hub_ids)
-    if not hub_records:
-        msg = f"{hubs_where}: no hubs; a network needs at least two"
-        raise NetworkFileError(msg)
-    hubs = _frame(features["hubs"], _HUB_DEFAULTS)
-    hubs["city"] = hubs["city"].fillna(hubs.index.to_series())
-    links = _frame(features["links"], _LINK_DEFAULTS)
-    return Network(hubs=hubs, links=links, source=str(path))
+    return network_from_features(
+        features["hubs"], features["links"], source=str(path), hubs_name=f"{path}:hubs", links_name=f"{path}:links"
+    )

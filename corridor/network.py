@@ -77,7 +77,8 @@ def load_network(path: str | Path | None = None) -> Network:
     Parameters
     ----------
     path
-        A folder holding ``hubs.geojson`` and ``links.geojson``, or ``None``
+        A folder holding ``hubs.geojson`` and ``links.geojson``, a GeoPackage
+        with ``hubs`` and ``links`` layers (``corridor export``), or ``None``
         for the built-in western land-sea corridor.
 
     Returns
@@ -91,8 +92,12 @@ def load_network(path: str | Path | None = None) -> Network:
         first problem found.
     """
     folder = Path(path) if path is not None else GEODATA_DIR
+    if folder.suffix.lower() == ".gpkg":
+        from corridor.io import network_from_gpkg
+
+        return network_from_gpkg(folder)
     if not folder.is_dir():
-        msg = f"{folder}: not a folder; give a folder holding {HUBS_FILE} and {LINKS_FILE}"
+        msg = f"{folder}: not a folder; give a folder holding {HUBS_FILE} and {LINKS_FILE}, or a .gpkg"
         raise NetworkFileError(msg)
     return network_from_files(folder / HUBS_FILE, folder / LINKS_FILE, source="built-in" if path is None else str(folder))
 
