@@ -337,7 +337,6 @@ def rank_candidates(
     *,
     params: ModelParams | None = None,
     demand: pd.DataFrame | None = None,
-    network: Network | None = None,
     progress: bool | None = None,
 ) -> pd.DataFrame:
     """Evaluate every candidate exactly and rank them by demand-weighted time saving.
@@ -354,9 +353,7 @@ def rank_candidates(
         ``corridor/model.toml``): candidate times and new terminals use them.
     demand
         Flows between city hubs (default: :func:`corridor.demand.demand_matrix`
-        of the graph, with the network's populations when ``network`` is given).
-    network
-        The network the graph was built from, for the gravity model's populations.
+        of the graph).
     progress
         Show a progress bar (default: when stderr is a terminal).
 
@@ -376,9 +373,9 @@ def rank_candidates(
             msg = f"candidate '{candidate.id}': mode {candidate.mode} does not carry {profile}; use the {allowed[0]} profile"
             raise CorridorError(msg)
     if demand is None:
-        from corridor.demand import demand_matrix, hub_populations
+        from corridor.demand import demand_matrix
 
-        demand = demand_matrix(graph, population=hub_populations(network) if network is not None else None)
+        demand = demand_matrix(graph)
     zones = [hub_node(graph, hub) for hub in demand.index]
     skim = IncrementalSkim(graph, zones, demand.to_numpy(dtype=float))
     rows = []

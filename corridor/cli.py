@@ -231,12 +231,12 @@ def rank(
     from corridor import _render
     from corridor._io import write_text_atomic
     from corridor.centrality import compare_rankings, hub_ranking, ranking_report
-    from corridor.demand import demand_matrix, network_populations
+    from corridor.demand import demand_matrix
 
     def ranking_of(graph):
         flows = None
         if by == "demand":
-            flows = demand_matrix(graph, csv=demand, population=None if demand else network_populations(network))
+            flows = demand_matrix(graph, csv=demand)
         return hub_ranking(graph, measure=by, demand=flows, by_station=stations, k=sample, seed=seed)
 
     graph = _load_graph(network, profile, year, modes, avoid, params)
@@ -276,10 +276,10 @@ def critical(
     from corridor import _render
     from corridor._io import write_text_atomic
     from corridor.centrality import criticality, criticality_report
-    from corridor.demand import demand_matrix, network_populations
+    from corridor.demand import demand_matrix
 
     graph = _load_graph(network, profile, year, modes, avoid, params)
-    flows = demand_matrix(graph, csv=demand, population=None if demand else network_populations(network))
+    flows = demand_matrix(graph, csv=demand)
     if sys.stderr.isatty():
         with Progress(console=Console(stderr=True), transient=True) as bar:
             task = bar.add_task(f"removing {'links' if links else 'hubs'}", total=None)
@@ -441,7 +441,7 @@ def candidates(
     """Rank candidate new links by demand-weighted time saving, each evaluated exactly."""
     from corridor import _render
     from corridor.candidates import candidates_report, generate_candidates, rank_candidates, read_candidates
-    from corridor.demand import demand_matrix, hub_populations
+    from corridor.demand import demand_matrix
     from corridor.graph import graph_from_network
     from corridor.network import load_network
     from corridor.params import ModelParams
@@ -456,7 +456,7 @@ def candidates(
     profile = profile or ("passenger" if mode == "hsr" else "freight")
     graph = graph_from_network(loaded, profile=profile, year=year, params=model)
     found = read_candidates(from_file, graph, mode=mode) if from_file else generate_candidates(graph, mode=mode, max_km=max_km, network=loaded)
-    flows = demand_matrix(graph, csv=demand, population=None if demand else hub_populations(loaded))
+    flows = demand_matrix(graph, csv=demand)
     ranked = rank_candidates(graph, found, params=model, demand=flows)
     report = candidates_report(ranked, top=top, total=len(found), mode=mode, max_km=None if from_file else max_km, profile=profile)
     if as_json:

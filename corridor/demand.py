@@ -78,35 +78,6 @@ def city_of(graph: nx.MultiDiGraph, hub: str) -> str:
     return city if city in graph.graph["hub_nodes"] else hub
 
 
-def hub_populations(network) -> dict[str, float]:
-    """Populations of the network's hubs that have one, by hub id.
-
-    Parameters
-    ----------
-    network
-        A :class:`corridor.network.Network`; its ``hubs`` may lack the
-        ``population`` column (then the result is empty).
-    """
-    hubs = network.hubs
-    if "population" not in hubs.columns:
-        return {}
-    values = pd.to_numeric(hubs["population"], errors="coerce")
-    return {str(hub): float(value) for hub, value in values.items() if value == value and value > 0}
-
-
-def network_populations(path: str | Path | None) -> dict[str, float]:
-    """Populations of the hubs of the network folder at ``path`` (``None``: the built-in network).
-
-    Other sources (a GeoPackage, an OpenStreetMap import) give an empty
-    mapping: their graphs carry populations on the hub nodes, if at all.
-    """
-    from corridor.network import load_network
-
-    if path is not None and not Path(path).is_dir():
-        return {}
-    return hub_populations(load_network(path))
-
-
 def demand_matrix(
     graph: nx.MultiDiGraph,
     *,
@@ -123,10 +94,9 @@ def demand_matrix(
         A demand table (``origin,destination,flow``); ``None`` for the
         gravity model.
     population
-        Populations by hub id for the gravity model, over the hub nodes'
-        ``population`` attribute where the graph has one. (The graph builder
-        does not copy populations onto nodes: pass :func:`hub_populations`
-        of the network, or :func:`network_populations` of its folder.)
+        Populations by hub id for the gravity model, overriding the hub
+        nodes' ``population`` attribute (which the graph builder copies from
+        the network's hubs).
 
     Returns
     -------

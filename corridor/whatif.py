@@ -217,9 +217,9 @@ def city_time_matrix(graph: nx.MultiDiGraph, hubs: Sequence[str]) -> np.ndarray:
 def _demand_weighted_saving(
     network: Network, before: nx.MultiDiGraph, after: nx.MultiDiGraph, *, demand_csv: str | Path | None, top: int
 ) -> dict[str, Any]:
-    from corridor.demand import demand_matrix, hub_populations
+    from corridor.demand import demand_matrix
 
-    demand = demand_matrix(before, csv=demand_csv, population=hub_populations(network))
+    demand = demand_matrix(before, csv=demand_csv)
     cities = [hub for hub in demand.index if hub in after.graph["hub_nodes"]]
     flows = demand.loc[cities, cities].to_numpy(dtype=float)
     old, new = city_time_matrix(before, cities), city_time_matrix(after, cities)

@@ -106,10 +106,10 @@ def test_mini_candidates_match_naive(mini_network, round_params, profile, mode):
     graph = graph_from_network(mini_network, profile=profile, params=round_params)
     candidates = generate_candidates(graph, mode=mode, max_km=3000, network=mini_network)
     assert candidates
-    ranked = rank_candidates(graph, candidates, params=round_params, network=mini_network, progress=False)
-    from corridor.demand import demand_matrix, hub_populations
+    ranked = rank_candidates(graph, candidates, params=round_params, progress=False)
+    from corridor.demand import demand_matrix
 
-    demand = demand_matrix(graph, population=hub_populations(mini_network))
+    demand = demand_matrix(graph)
     for candidate in candidates:
         row = ranked.set_index("id").loc[candidate.id]
         assert row["saving_h"] == pytest.approx(naive_saving(graph, candidate, round_params, demand), rel=1e-9, abs=1e-9)

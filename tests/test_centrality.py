@@ -249,14 +249,12 @@ def test_unknown_measure(mini_freight):
 
 @pytest.mark.skipif(not (GEODATA_DIR / "hubs.geojson").exists(), reason="geodata/hubs.geojson not built yet")
 def test_builtin_network_rankings(builtin_network):
-    from corridor.demand import hub_populations
-
     graph = graph_from_network(builtin_network, profile="freight")
     ranking = hub_ranking(graph)
     assert ranking["score"].between(0, 1).all()
     assert ranking["score"].iloc[0] > 0
     assert all(graph.nodes[graph.graph["hub_nodes"][hub]]["city"] == hub for hub in ranking["id"]), "cities only"
-    demand = demand_matrix(graph, population=hub_populations(builtin_network))
+    demand = demand_matrix(graph)
     assert (demand.to_numpy() > 0).sum() > 0
     flows = hub_ranking(graph, measure="demand", demand=demand)
     assert flows["score"].iloc[0] > 0

@@ -14,8 +14,6 @@ from corridor.demand import (
     city_hubs,
     city_of,
     demand_matrix,
-    hub_populations,
-    network_populations,
 )
 
 CITIES = ["chongqing", "huaihua", "guiyang", "qinzhou_port", "singapore", "hanoi"]
@@ -58,10 +56,14 @@ def test_gravity_reads_node_populations(mini_freight):
     assert matrix.loc["huaihua", "chongqing"] == 0
 
 
-def test_populations_of_networks(mini_network):
-    assert hub_populations(mini_network) == {}
-    assert network_populations("tests/data/mini") == {}
-    assert network_populations("tests/data/mini/hubs.geojson") == {}
+def test_builtin_hub_nodes_carry_populations(builtin_network):
+    from corridor.graph import graph_from_network
+
+    graph = graph_from_network(builtin_network)
+    assert graph.nodes[graph.graph["hub_nodes"]["chongqing"]]["population"] > 1e6
+    assert graph.nodes[graph.graph["hub_nodes"]["cq_north"]]["population"] is None
+    matrix = demand_matrix(graph)
+    assert matrix.loc["chongqing", "huaihua"] > 0
 
 
 def _write(tmp_path, text):

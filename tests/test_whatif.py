@@ -72,14 +72,14 @@ def test_model_differing_from_published_is_said(mini_network, round_params, tmp_
 
 def test_total_saving_equals_difference_of_total_travel_time(mini_network, round_params, scenario_file):
     from corridor.centrality import total_travel_time
-    from corridor.demand import demand_matrix, hub_populations
+    from corridor.demand import demand_matrix
     from corridor.graph import graph_from_network
 
     report = compare_scenario(mini_network, load_scenario(scenario_file), params=round_params)
     applied = apply_scenario(mini_network, load_scenario(scenario_file), params=round_params)
     before = graph_from_network(mini_network, profile="passenger", params=round_params)
     after = graph_from_network(applied.network, profile="passenger", year=2030, params=applied.params)
-    demand = demand_matrix(before, population=hub_populations(mini_network))
+    demand = demand_matrix(before)
     expected = total_travel_time(before, demand) - total_travel_time(after, demand)
     assert report["total_saving_h"] == pytest.approx(expected)
 
