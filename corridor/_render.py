@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 
 import pandas as pd
 from rich.console import Console
@@ -14,6 +15,19 @@ from corridor.settings import MODE_LABELS
 
 # Piped output gets 120 columns rather than rich's 80, so route tables stay readable.
 console = Console(width=None if sys.stdout.isatty() or os.environ.get("COLUMNS") else 120)
+
+
+@contextmanager
+def status(first: str) -> Iterator[Callable[[str], None]]:
+    """A live one-line status on stderr while long work runs (nothing when stderr is not a terminal).
+
+    Yields a function that replaces the status text with the current step.
+    """
+    if not sys.stderr.isatty():
+        yield lambda _step: None
+        return
+    with Console(stderr=True).status(first) as live:
+        yield lambda step: live.update(f"{step}...")
 
 
 def table(title: str, rows: Sequence[dict], *, columns: Sequence[str] | None = None) -> None:

@@ -311,8 +311,10 @@ def import_osm(
     from corridor.io import save_graph_gpkg
     from corridor.osm import network_graph_from_xml, summary
 
-    graph = network_graph_from_xml(osm_file, hubs_file, max_snap_km=max_snap_km)
-    save_graph_gpkg(graph, out)
+    with _render.status("importing...") as step:
+        graph = network_graph_from_xml(osm_file, hubs_file, max_snap_km=max_snap_km, on_step=step)
+        step("writing the GeoPackage")
+        save_graph_gpkg(graph, out)
     report = {**summary(graph), "out": str(out)}
     if as_json:
         _print_json(report)

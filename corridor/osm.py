@@ -30,7 +30,7 @@ import itertools
 import math
 import re
 import warnings
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 from xml.etree.ElementTree import ParseError
@@ -348,6 +348,7 @@ def network_graph_from_xml(
     hubs: str | Path | list[dict[str, Any]],
     *,
     max_snap_km: float = MAX_SNAP_KM,
+    on_step: Callable[[str], None] | None = None,
 ) -> nx.MultiDiGraph:
     """The network of an OSM XML file with the user's hubs, before choosing a profile.
 
@@ -360,6 +361,8 @@ def network_graph_from_xml(
     max_snap_km
         A hub gets a terminal of a mode only when a node of that mode lies
         within this distance.
+    on_step
+        Called with the name of each step as it starts (for a live status).
 
     Returns
     -------
@@ -377,9 +380,12 @@ def network_graph_from_xml(
     """
     import osmnx as ox
 
+    step = on_step or (lambda _name: None)
     path = Path(path)
     hub_records = read_hubs(hubs) if isinstance(hubs, str | Path) else list(hubs)
+    step("reading OSM XML")
     raw = read_osm_xml(path)
+    step("classifying ways by mode")
     split = _split_by_mode(raw)
     del raw
     if split.number_of_edges() == 0:
@@ -388,15 +394,18 @@ def network_graph_from_xml(
             "nothing to import (is this the right extract?)"
         )
         raise NetworkFileError(msg)
+    step("snapping hubs")
     snaps, unsnapped = _snap_hubs(split, hub_records, max_snap_km)
     for (hub, _mode), (node, _metres) in snaps.items():
         split.nodes[node].setdefault("hub", hub)
+    step("simplifying")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         simple = ox.simplify_graph(
             split, node_attrs_include=["hub"], edge_attrs_differ=["mode", "speed_kmh", "freight", "passenger"], remove_rings=False
         )
     del split
+    step("building the corridor graph")
     return _corridor_layout(simple, hub_records, snaps, unsnapped, source=str(path))
 
 
