@@ -21,9 +21,15 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
         The file to write. Its folder is created if missing.
     """
     target = Path(path)
+    if target.is_dir():
+        msg = f"{target}: is a folder; give a file name"
+        raise CorridorError(msg)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except FileExistsError:
+        msg = f"{target}: cannot write: a file stands where a folder of its path should be"
+        raise CorridorError(msg) from None
     except OSError as exc:
         msg = f"{target}: cannot write: {exc.strerror or exc}"
         raise CorridorError(msg) from None
@@ -36,6 +42,9 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
     try:
         yield tmp
         os.replace(tmp, target)
+    except OSError as exc:
+        msg = f"{target}: cannot write: {exc.strerror or exc}"
+        raise CorridorError(msg) from None
     finally:
         tmp.unlink(missing_ok=True)
 
