@@ -20,7 +20,8 @@ join a city centre to the city's stations and terminals. Every edge has
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 import networkx as nx
 from pyproj import Geod
@@ -85,7 +86,13 @@ def graph_from_network(
     if profile not in PROFILES:
         msg = f"unknown profile {profile!r}; use one of {', '.join(PROFILES)}"
         raise CorridorError(msg)
+    if year is not None and not 1800 <= year <= 2100:
+        msg = f"year {year} is out of range; give a year between 1800 and 2100"
+        raise CorridorError(msg)
     allowed = _allowed_modes(modes, avoid)
+    if not allowed:
+        msg = "no mode left to travel by: --modes and --avoid exclude every mode"
+        raise CorridorError(msg)
     params = params or ModelParams()
     graph = nx.MultiDiGraph(
         crs=CRS,
@@ -177,7 +184,7 @@ def _ensure_terminal(graph: nx.MultiDiGraph, hub: str, mode: str, profile: str, 
     return node
 
 
-def add_link_edges(graph: nx.MultiDiGraph, link_record, *, profile: str, params: ModelParams) -> tuple[int, int]:
+def add_link_edges(graph: nx.MultiDiGraph, link_record: Mapping[str, Any], *, profile: str, params: ModelParams) -> tuple[int, int]:
     """Add one link to ``graph`` as :func:`graph_from_network` does, and give the graph a new version.
 
     Parameters
@@ -232,13 +239,13 @@ def _crosses_border(graph: nx.MultiDiGraph, link) -> bool:
     return countries[0] != countries[1]
 
 
-def link_speed_kmh(link) -> float:
+def link_speed_kmh(link: Mapping[str, Any]) -> float:
     """A link's operating speed where one is published, else its design speed."""
     operating = link.get("operating_speed_kmh")
     return float(operating if _known(operating) else link["speed_kmh"])
 
 
-def link_time_h(link, profile: str, params: ModelParams, *, cross_border: bool = False) -> float:
+def link_time_h(link: Mapping[str, Any], profile: str, params: ModelParams, *, cross_border: bool = False) -> float:
     """Hours to travel one link: running time, the stop at its end hub, a border crossing if any.
 
     The model follows the fastest scheduled service, which calls at the hubs

@@ -13,8 +13,8 @@ _SEPARATORS = re.compile(r"[\s'’\-_.,()]+")
 
 
 def normalise_name(name: str) -> str:
-    """Case-fold a name and drop spaces, hyphens and apostrophes ("Xi'an" -> "xian")."""
-    return _SEPARATORS.sub("", name.casefold())
+    """Case-fold a name, drop spaces, hyphens and apostrophes ("Xi'an" -> "xian") and a trailing 站 (station)."""
+    return _SEPARATORS.sub("", name.casefold()).removesuffix("站")
 
 
 def hub_names(graph: nx.MultiDiGraph) -> dict[str, list[str]]:

@@ -33,11 +33,13 @@ WEIGHTS: dict[str, str] = {"time": "travel_time", "length": "length", "cost": "c
 
 #: Alternatives must differ from every route already kept by at least this
 #: share of their length (by the links they use), or they are dropped.
-MIN_DIFFERENCE = 0.1
+MIN_DIFFERENCE = 0.2
 
-#: How many loopless candidates Yen's algorithm may produce while looking
-#: for ``k`` routes that differ in substance.
-MAX_CANDIDATES = 200
+#: Loopless candidates taken from Yen's algorithm (next-best paths).
+YEN_CANDIDATES = 30
+
+#: Lines banned together at most when looking for alternatives by line elimination.
+ELIMINATION_DEPTH = 2
 
 
 @dataclass
@@ -172,25 +174,73 @@ def find_routes(
     if source_hub == target_hub:
         msg = f"origin and destination are the same hub '{source_hub}'"
         raise NoRouteError(msg)
+    _check_served(graph, source_hub)
+    _check_served(graph, target_hub)
     simple = simple_digraph(graph, weight)
     source, target = hub_node(graph, source_hub), hub_node(graph, target_hub)
-    paths = nx.shortest_simple_paths(simple, source, target, weight=weight)
+    if not nx.has_path(simple, source, target):
+        raise NoRouteError(_no_route_message(graph, source_hub, target_hub))
+    candidates = {tuple(path) for path in itertools.islice(nx.shortest_simple_paths(simple, source, target, weight=weight), YEN_CANDIDATES)}
+    if k > 1:
+        candidates |= _line_eliminations(simple, source, target, weight, min(candidates, key=lambda p: nx.path_weight(simple, p, weight)))
+    ranked = sorted((route_from_nodes(graph, path, weight) for path in candidates), key=lambda r: _criterion(r, weight))
     routes: list[Route] = []
     kept_links: list[dict[str, float]] = []
-    try:
-        for path in itertools.islice(paths, MAX_CANDIDATES):
-            route = route_from_nodes(graph, path, weight)
-            links = _link_lengths(route)
-            if all(_difference(links, other) >= MIN_DIFFERENCE for other in kept_links):
-                routes.append(route)
-                kept_links.append(links)
-            if len(routes) == k:
-                break
-    except nx.NetworkXNoPath:
-        pass
-    if not routes:
-        raise NoRouteError(_no_route_message(graph, source_hub, target_hub))
+    for route in ranked:
+        links = _link_lengths(route)
+        if all(_difference(links, other) >= MIN_DIFFERENCE for other in kept_links):
+            routes.append(route)
+            kept_links.append(links)
+        if len(routes) == k:
+            break
     return routes
+
+
+def _line_eliminations(simple: nx.DiGraph, source: int, target: int, weight: str, best: tuple[int, ...]) -> set[tuple[int, ...]]:
+    """Routes found by eliminating lines: the best route avoiding each line (and pair of lines) of the best.
+
+    Yen's algorithm lists the next-best paths, which on a multimodal network
+    are mostly the best one with a small detour; banning a line the best
+    route uses (the G75 expressway, a railway, a sea lane) reaches other
+    corridors and mode chains, as link-elimination route-choice methods do.
+    """
+    found: set[tuple[int, ...]] = set()
+    frontier = [(best, frozenset())]
+    for _ in range(ELIMINATION_DEPTH):
+        next_frontier = []
+        for path, banned in frontier:
+            for line in {simple.edges[u, v]["line"] for u, v in itertools.pairwise(path)} - {None}:
+                ban = banned | {line}
+
+                def cost(u: int, v: int, data: dict, ban: frozenset = ban) -> float | None:
+                    return None if data["line"] in ban else data[weight]
+
+                try:
+                    alternative = tuple(nx.dijkstra_path(simple, source, target, weight=cost))
+                except nx.NetworkXNoPath:
+                    continue
+                if alternative not in found:
+                    found.add(alternative)
+                    next_frontier.append((alternative, ban))
+        frontier = next_frontier
+    return found
+
+
+def _criterion(route: Route, weight: str) -> float:
+    return {"travel_time": route.time_h, "length": route.length_km, "cost": route.cost}[weight]
+
+
+def _check_served(graph: nx.MultiDiGraph, hub: str) -> None:
+    """Fail when no service of the graph's profile calls at ``hub`` (nor at its city's other hubs for a city)."""
+    node = hub_node(graph, hub)
+    data = graph.nodes[node]
+    kinds = {d.get("edge_type") for _, _, d in graph.out_edges(node, data=True)}
+    if "board" in kinds or (data.get("kind") == "city" and "urban" in kinds) or graph.nodes[node].get("node_type") != "hub":
+        return
+    profile, year = graph.graph.get("profile"), graph.graph.get("year")
+    when = f"in {year}" if year is not None else "on links open today"
+    msg = f"no {profile} service calls at '{hub}' ({data.get('name', hub)}) {when}; try its city or another {profile} terminal"
+    raise NoRouteError(msg)
 
 
 def route_from_nodes(graph: nx.MultiDiGraph, nodes: Sequence[int], weight: str = "travel_time") -> Route:
@@ -343,7 +393,11 @@ def sparse_matrix(graph: nx.MultiDiGraph, weight: str = "travel_time") -> tuple[
 
 
 def simple_digraph(graph: nx.MultiDiGraph, weight: str = "travel_time") -> nx.DiGraph:
-    """The graph with parallel edges reduced to the one of least ``weight`` (cached)."""
+    """The graph with parallel edges reduced to the one of least ``weight`` (cached).
+
+    Each edge keeps ``weight`` and the ``line`` of the chosen edge (``None``
+    for terminal and urban edges).
+    """
 
     def build() -> nx.DiGraph:
         simple = nx.DiGraph()
@@ -351,7 +405,8 @@ def simple_digraph(graph: nx.MultiDiGraph, weight: str = "travel_time") -> nx.Di
         for u, v, data in graph.edges(data=True):
             w = data.get(weight, 0.0)
             if not simple.has_edge(u, v) or w < simple[u][v][weight]:
-                simple.add_edge(u, v, **{weight: w})
+                line = data.get("line") if data.get("edge_type", LINK) == LINK else None
+                simple.add_edge(u, v, **{weight: w, "line": line})
         return simple
 
     return _cached(graph, ("simple", weight), build)

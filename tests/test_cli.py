@@ -79,8 +79,9 @@ def test_od_json_uses_null_for_unreachable():
     ("args", "fragments"),
     [
         (("route", "Chongqng", "Singapore"), ["unknown hub 'Chongqng'", "did you mean 'Chongqing'?"]),
-        (("route", "Chongqing", "Singapore", "--profile", "passenger"), ["no route", "passenger"]),
-        (("route", "cq_west", "guiyang", "--year", "1960"), ["no route", "1960"]),
+        (("route", "Chongqing", "Singapore", "--profile", "passenger"), ["no passenger service calls at 'singapore'"]),
+        (("route", "cq_west", "guiyang", "--year", "1960"), ["no freight service calls at 'cq_west'", "1960"]),
+        (("route", "huaihua", "hanoi", "--modes", "sea"), ["no freight service"]),
         (("route", "Chongqing", "Singapore", "--by", "beauty"), ["unknown route criterion"]),
         (("route", "Chongqing", "Singapore", "--modes", "rocket"), ["unknown mode 'rocket'"]),
         (("od", "--out", "/tmp/skim.xlsx"), ["unknown output format"]),

@@ -71,6 +71,12 @@ def test_year_and_profile_filters(mini_network, round_params):
     assert after.modes == ["hsr"] and after.time_h < before.time_h
 
 
+def test_freight_to_a_passenger_only_station_fails(mini_network, round_params):
+    graph = graph_from_network(mini_network, profile="freight", params=round_params, modes=["hsr", "expressway"])
+    with pytest.raises(NoRouteError, match="no freight service calls at 'cq_west'"):
+        find_routes(graph, "cq_west", "Qinzhou Port")
+
+
 def test_no_route_says_why(mini_network, round_params):
     graph = graph_from_network(mini_network, profile="passenger", params=round_params)
     with pytest.raises(NoRouteError, match="passenger"):
