@@ -149,10 +149,12 @@ def find_routes(
     by
         ``"time"``, ``"length"`` or ``"cost"`` (generalised cost).
     k
-        Number of routes wanted. Alternatives come from Yen's algorithm
-        (loopless paths in order of the criterion) and are kept only when they
-        differ from every kept route by at least ``MIN_DIFFERENCE`` of their
-        length.
+        Number of routes wanted. Candidates are loopless paths from Yen's
+        algorithm (the next-best paths) and from line elimination (the best
+        path avoiding one or two lines of the best route, which reaches other
+        corridors and mode chains); taken in order of the criterion, a
+        candidate is kept only when it differs from every kept route by at
+        least ``MIN_DIFFERENCE`` of the longer one's link-km.
 
     Returns
     -------
