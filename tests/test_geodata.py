@@ -176,3 +176,43 @@ def test_network_connected(links, hub_by_id):
                 todo.append(n)
     for target in ("qinzhou_port", "singapore_port", "shanghai_port", "vientiane_station", "hanoi_gialam", "beijing_west", "haiphong_port"):
         assert target in seen, target
+
+
+def test_open_links_have_opening_year(links):
+    """Every open link carries an opening year, so the year filter covers roads, rivers and sea lanes."""
+    for f in links:
+        p = f["properties"]
+        if p["status"] == "open":
+            assert isinstance(p["opened"], int) and 1800 <= p["opened"] <= 2026, p["id"]
+
+
+def test_year_1990_passenger_network_is_what_existed_in_1990():
+    from corridor.graph import graph_from_network
+    from corridor.network import load_network
+    from corridor.routing import find_routes
+
+    opened = {f["properties"]["id"]: f["properties"]["opened"] for f in load("links.geojson")["features"]}
+    graph = graph_from_network(load_network(), profile="passenger", year=1990)
+    used = {d["link_id"] for _, _, d in graph.edges(data=True) if d.get("edge_type") == "link"}
+    assert used
+    for lid in used:
+        assert opened[lid] is not None and opened[lid] <= 1990, lid
+    # the first modelled expressway (G5 Chengdu–Chongqing) opened 1995
+    assert not any(d["mode"] == "expressway" for _, _, d in graph.edges(data=True) if d.get("edge_type") == "link")
+    route = find_routes(graph, "chongqing", "beijing")[0]
+    assert route.time_h > 0
+
+
+def test_freight_reaches_central_and_south_china():
+    """Regression for freight gaps: Changsha, Xi'an, Zhanjiang and Guangzhou were unreachable or only by absurd detours."""
+    from corridor.graph import graph_from_network
+    from corridor.network import load_network
+    from corridor.routing import od_matrix
+
+    graph = graph_from_network(load_network(), profile="freight")
+    od = od_matrix(graph)
+    for dest in ("changsha", "xian", "zhanjiang", "guangzhou"):
+        assert od.loc["chongqing", dest] < 30, dest
+    assert od.loc["nanning", "zhanjiang"] < 12
+    assert od.loc["nanning", "guangzhou"] < 20
+    assert od.loc["huaihua", "qinzhou_port"] < 20

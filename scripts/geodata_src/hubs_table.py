@@ -117,6 +117,8 @@ HUBS = [
  H("xian", "Xi'an", "西安", "Xi'an", ["Xian", "Sian"], "city", "xian", "CN", "Shaanxi", "p:西安市", pop="Xian"),
  H("xian_north", "Xi'an North", "西安北站", "Xi'an Bei", ["Xianbei", "Xi'an North"], "rail_station", "xian", "CN", "Shaanxi", "o:西安北", facts="xian_north"),
  H("xian_station", "Xi'an (main station)", "西安站", "Xi'an", ["Xi'an Railway Station", "Xian Station"], "rail_station", "xian", "CN", "Shaanxi", "o:西安"),
+ H("ankang", "Ankang", "安康站", "Ankang", ["Ankang Railway Station"], "rail_station", "ankang", "CN", "Shaanxi", "o:安康",
+   ref_note="junction of the Xiangyang–Chongqing and Xi'an–Ankang railways"),
  H("zhengzhou", "Zhengzhou", "郑州", "Zhengzhou", [], "city", "zhengzhou", "CN", "Henan", "n:Zhengzhou", pop="Zhengzhou"),
  H("zhengzhou_east", "Zhengzhou East", "郑州东站", "Zhengzhou Dong", ["Zhengzhoudong"], "rail_station", "zhengzhou", "CN", "Henan", "o:郑州东", facts="zhengzhou_east"),
  H("xiangyang_east", "Xiangyang East", "襄阳东站", "Xiangyang Dong", ["Xiangyangdong", "Xiangyang", "Xiangfan"], "rail_station", "xiangyang_east", "CN", "Hubei", "o:襄阳东", facts="xiangyang_east"),

@@ -362,6 +362,12 @@ LINKS = [
    ["p:阳春市", "p:云浮市", "p:肇庆市", "o:三水", "o:佛山"], speed=120,
    speed_source="knowledge (conventional, 120 km/h class)", opened=1991, stops=12, source=S["kn"],
    notes="knowledge; Sanshui–Maoming railway opened 1991 (Guangzhou–Sanshui 1903); the conventional freight path Guangxi–Pearl River Delta via Lizhan/Hemao; measured"),
+ L("xiangyu_cq_ak", "Xiangyang–Chongqing railway", "襄渝铁路重庆北–安康段", R, "cq_north", "ankang", ["p:广安市", "p:达州市", "o:万源"], speed=120,
+   speed_source="knowledge (conventional electrified line, 120 km/h class)", opened=1979, stops=15, source=S["kn"],
+   notes="knowledge; Xiangyang–Chongqing railway opened 1979 (second track 2000s); Chongqing–Ankang section; measured"),
+ L("xikang", "Xi'an–Ankang railway", "西康铁路", R, "ankang", "xian_station", ["o:柞水"], speed=120,
+   speed_source="knowledge (conventional electrified line, 120 km/h class)", opened=2000, stops=8, source=S["kn"],
+   notes="knowledge; Xi'an–Ankang railway through the Qinling tunnel opened 2000; the conventional Chongqing–Xi'an freight path with the Xiangyu line; measured"),
  # ======== expressways added for freight gaps ========
  L("g60_hh_cs", "G60 Shanghai–Kunming Expressway", "沪昆高速怀化–长沙段", E, "huaihua", "changsha",
    ["p:洪江市", "p:洞口县", "p:隆回县", "p:邵阳市", "p:娄底市", "p:湘乡市", "o:湘潭"], source=S["kn"], opened=2007,

@@ -32,11 +32,14 @@ URLs, collected Nov 2026) and the public point/line data listed under *Licences*
   Pingtang/Xijin – Luwu – Qinzhou (city) – Qinzhou Port.
 * **Sea lanes** run through open-water waypoints (routing points, not places) chosen to stay at
   sea: Beibu Gulf → west of Hainan → off central and southern Vietnam → Singapore Strait;
-  Shanghai → off Zhoushan → Taiwan Strait → South China Sea; Qinzhou → Gulf of Tonkin → Haiphong.
+  Shanghai → off Zhoushan → Taiwan Strait → South China Sea; Qinzhou → Gulf of Tonkin → Haiphong;
+  Nansha → south of the Pearl River mouth islands and Shangchuan → Qiongzhou Strait (between the
+  Leizhou peninsula and Hainan) → west of Weizhou island → Qinzhou (and → Gulf of Tonkin → Haiphong).
   They were checked against the cnmaps provincial polygons (0.01° simplified): no interior leg
   crosses the mainland or Hainan; three legs touch small islands/shoals of those polygons for
   ≤ 7 km (Jiuduansha shoal in the Yangtze estuary, islets off the Pearl River mouth and in the
-  South China Sea). Vietnam/Laos coastlines were checked by eye only; the last legs into Haiphong
+  South China Sea). The Guangzhou–Qinzhou/Haiphong lanes have no interior leg on land; like the
+  other lanes, their first/last legs into Nansha and Qinzhou Port cross the port shoreline. Vietnam/Laos coastlines were checked by eye only; the last legs into Haiphong
   (Cam river channel) and into Singapore are approximate.
 * **Lengths.** `length_basis: published` when a source gives the section's length (cited in
   `length_source`; a few are explicitly `knowledge`), else `measured` = geodesic (WGS84) length of
@@ -89,9 +92,27 @@ were given specific ids: `beihai` → `beihai_port`, `fangchenggang` → `fangch
   Chongqing–Yichang ~2030, Chongzuo–Pingxiang end-2025 (not reported open by Nov 2026, kept
   under construction).
 * Opening years of the Beibu Gulf coastal intercity lines (2013), Chuanqian (1965), Qiangui,
-  Nanning–Qinzhou/Beihai/Fangchenggang conventional lines, the Vietnamese line, and all expressway
-  details are knowledge.
+  Nanning–Qinzhou/Beihai/Fangchenggang conventional lines, the Vietnamese line, the conventional
+  lines added for central and south China (Beijing–Guangzhou Wuhan–Guangzhou, Hunan–Guizhou,
+  Longhai, Litang–Zhanjiang, Hechun–Maoming, Guangzhou–Maoming, Xiangyang–Chongqing, Xi'an–Ankang)
+  and all expressway details are knowledge.
 * Hub positions from knowledge (checked against the reference point): see `coord_source`.
+* **Opening years (`opened`).** Every open link has one, so `--year` filters roads, rivers and sea
+  lanes as well as railways. Expressway years are the year the modelled section was complete
+  (its last part opened), from general knowledge and approximate (±1–2 years); the basis is in
+  each link's `notes` ("opened YYYY: knowledge ..."). Conventional railways without a cited year
+  carry the line's (or section's) opening year from knowledge: Guangdong–Hankou Wuchang–Changsha
+  1918, Changsha–Zhuzhou ~1911, Zhuzhou–Guangzhou 1936, Longhai to Xi'an 1934, Hunan–Guizhou 1975,
+  Litang–Zhanjiang 1955, Hechun–Maoming and Sanshui–Maoming 1991, Xiangyang–Chongqing 1979,
+  Xi'an–Ankang 2000; Chongqing hub connectors and the Huaihua land port spur the year their
+  station/terminal came into use. Waterways and sea lanes carry the opening year of the modern
+  terminal or lock they are modelled through (Guoyuan ~2013, Three Gorges locks 2003, Nanning
+  Niuwan ~2012, Xijin lock 1964, Nansha 2004, Qinzhou Port ~1994, Zhanjiang Port 1956); where
+  the river or lane is simply old (Yangtze below Yichang, Shanghai–Singapore) 1950 is used as a
+  floor, not an opening date.
+* Measured lengths of the mountain railways Xi'an–Ankang (176 km on geometry vs ~267 km real,
+  knowledge) and Xiangyang–Chongqing understate the real line (sparse points across the Qinling
+  and Daba mountains); their freight times are optimistic accordingly.
 
 ## Hubs with a reference tolerance above 5 km (`ref_max_km`)
 
