@@ -361,19 +361,33 @@ def map_(
     rank_by: Annotated[
         str, typer.Option("--rank", help="Size and colour hubs by betweenness, closeness, degree, strength or demand; none: by kind.")
     ] = "betweenness",
-    profile: ProfileOption = "freight",
+    profile: Annotated[
+        str | None, typer.Option("--profile", "-p", help="freight or passenger (default: the scenario's profile, else freight).")
+    ] = None,
     year: YearOption = None,
     network: NetworkOption = None,
     params: ParamsOption = None,
     out: Annotated[Path, typer.Option("--out", "-o", help="Interactive map to write (HTML).")] = Path("maps/corridor.html"),
     png: Annotated[Path | None, typer.Option("--png", help="Also write a static figure of the same map (.png, .svg or .pdf).")] = None,
-    tiles: Annotated[bool, typer.Option("--tiles/--no-tiles", help="OpenStreetMap base tiles, or a plain background that works offline.")] = True,
+    tiles: Annotated[bool, typer.Option("--tiles/--no-tiles", help="OpenStreetMap base tiles, or a plain background.")] = True,
+    offline: Annotated[
+        bool | None,
+        typer.Option(
+            "--offline/--cdn",
+            help="Put Leaflet and jQuery in the HTML (no network needed) or load them from a CDN. Default: --offline with --no-tiles, --cdn with tiles.",
+        ),
+    ] = None,
 ) -> None:
     """Write an interactive map of the network: layers by mode, hubs by centrality, routes, a scenario's changes."""
-    from corridor.figures import write_figure
-    from corridor.maps import build_content, write_map
+    from corridor.figures import check_figure_path, write_figure
+    from corridor.maps import build_content, check_map_path, write_map
     from corridor.network import load_network
     from corridor.params import ModelParams
+
+    # Both outputs are checked before anything is computed or written.
+    check_map_path(out)
+    if png:
+        check_figure_path(png)
 
     # typer has no option taking two values repeatedly: each --route takes the origin, and
     # the destination that follows it arrives as an extra argument, in order.
@@ -392,7 +406,7 @@ def map_(
         profile=profile,
         params=ModelParams.from_file(params) if params else None,
     )
-    typer.echo(f"wrote {write_map(content, out, tiles=tiles)}", err=True)
+    typer.echo(f"wrote {write_map(content, out, tiles=tiles, offline=offline)}", err=True)
     if png:
         typer.echo(f"wrote {write_figure(content, png)}", err=True)
 

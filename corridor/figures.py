@@ -42,6 +42,7 @@ from corridor.maps import (
     ROUTE_COLOUR,
     MapContent,
     legend_entries,
+    saving_text,
     savings_rows,
 )
 
@@ -63,6 +64,36 @@ MAX_LABELS = 14
 _HALO = [patheffects.withStroke(linewidth=3, foreground="white")]
 
 
+def check_figure_path(path: str | Path) -> tuple[Path, str]:
+    """Check ``path`` can take a figure (``.png``, ``.svg`` or ``.pdf``, not a folder) before anything is written.
+
+    Returns
+    -------
+    tuple
+        The path and its format.
+
+    Raises
+    ------
+    CorridorError
+        One line naming the path and what is valid.
+    """
+    target = Path(path)
+    if target.is_dir():
+        msg = f"{target}: is a folder; give the figure's file name, e.g. {target / 'corridor.png'}"
+        raise CorridorError(msg)
+    fmt = FORMATS.get(target.suffix.lower())
+    if fmt is None:
+        msg = f"{target}: unknown figure format '{target.suffix}'; use {', '.join(FORMATS)}"
+        raise CorridorError(msg)
+    return target, fmt
+
+
+def _hours_text(value: Any) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "?"
+    return "unreachable" if math.isinf(float(value)) else f"{float(value):,.1f}"
+
+
 def write_figure(content: MapContent, path: str | Path, *, height: float = 10.0, dpi: int = 150) -> Path:
     """Write a static figure of ``content`` (``.png``, ``.svg`` or ``.pdf``), atomically.
 
@@ -82,11 +113,7 @@ def write_figure(content: MapContent, path: str | Path, *, height: float = 10.0,
     Path
         ``path``.
     """
-    target = Path(path)
-    fmt = FORMATS.get(target.suffix.lower())
-    if fmt is None:
-        msg = f"{target}: unknown figure format '{target.suffix}'; use {', '.join(FORMATS)}"
-        raise CorridorError(msg)
+    target, fmt = check_figure_path(path)
     figure = draw_figure(content, height=height)
     with atomic_path(target) as tmp:
         figure.savefig(tmp, format=fmt, dpi=dpi, facecolor="white")
@@ -315,6 +342,9 @@ def _side_panel(figure: Figure, side, content: MapContent) -> None:
         top -= 0.09
     if content.diff is not None:
         rows = savings_rows(content.diff, content.hubs["name"].to_dict())
-        lines = [f"Scenario {content.diff.name}: largest time savings"]
-        lines += [f"{r['origin']} → {r['destination']}: {r['saved_h']:+.1f} h" for r in rows] or ["(no savings table)"]
+        lines = [f"Scenario {content.diff.name}: largest time savings", f"({content.profile}, door to door, before → after)"]
+        lines += [
+            f"{r['origin']} → {r['destination']}: {_hours_text(r['base_h'])} → {_hours_text(r['scenario_h'])} h, {saving_text(r['saved_h'])}"
+            for r in rows
+        ] or ["(no savings table)"]
         figure.text(side.get_position().x0 + 0.01, top, _plain("\n".join(lines)), va="top", fontsize=8.5, family=_font_family(), linespacing=1.5)

@@ -16,11 +16,14 @@ safe inside the JavaScript template literals folium wraps popups and tooltips in
 
 The page loads only Leaflet and jQuery (folium's popups parse their HTML with
 jQuery), at the versions folium's own template references; see
-:func:`page_dependencies`.
+:func:`page_dependencies`. An offline map (``offline=True``, the default
+without base tiles) carries them inline, from the copies shipped in
+``corridor/static/`` (see :func:`inline_dependencies`), so it needs no network.
 """
 
 from __future__ import annotations
 
+import base64
 import html
 import json
 import math
@@ -42,6 +45,9 @@ from corridor._io import write_text_atomic
 from corridor.network import Network
 from corridor.routing import Route
 from corridor.settings import MAPS_DIR, MODE_LABELS, MODES
+
+#: Profile of a map when neither the caller nor its scenario names one.
+DEFAULT_PROFILE = "freight"
 
 #: Layer of links whose hubs are in different countries (drawn apart from their mode).
 CROSS_BORDER = "cross_border"
@@ -101,6 +107,9 @@ MAIN_HUBS = 25
 
 #: How many OD pairs the scenario panel lists.
 TOP_SAVINGS = 10
+
+#: Copies of Leaflet and jQuery (with their licences) that offline maps inline.
+STATIC_DIR = Path(__file__).parent / "static"
 
 
 @dataclass
@@ -491,6 +500,80 @@ class _CorridorMap(folium.Map):
     default_js, default_css = page_dependencies()
 
 
+class _OfflineCorridorMap(folium.Map):
+    """A folium map that links nothing: its dependencies are inlined (:func:`inline_dependencies`)."""
+
+    default_js: list[tuple[str, str]] = []
+    default_css: list[tuple[str, str]] = []
+
+
+class _Raw(Element):
+    """Fixed HTML put in the page as it is (not a template: inlined libraries hold ``{{``)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self._text = text
+
+    def render(self, **kwargs: Any) -> str:
+        return self._text
+
+
+_VERSION = re.compile(r"(\d+\.\d+\.\d+)")
+_STATIC_NAMES = {"leaflet": "leaflet-{v}.js", "jquery": "jquery-{v}.min.js", "leaflet_css": "leaflet-{v}.css"}
+
+
+def static_file(name: str, url: str) -> Path:
+    """The copy in ``corridor/static/`` of the dependency ``name`` at the version in ``url``.
+
+    Raises
+    ------
+    CorridorError
+        When the package has no copy of that version (folium references another).
+    """
+    version = _VERSION.search(url)
+    if name not in _STATIC_NAMES or version is None:
+        msg = f"offline maps: no local copy of {name} ({url}); corridor/static/ holds Leaflet and jQuery only"
+        raise CorridorError(msg)
+    path = STATIC_DIR / _STATIC_NAMES[name].format(v=version[1])
+    if not path.is_file():
+        shipped = ", ".join(sorted(p.name for p in STATIC_DIR.glob("*.js"))) or "nothing"
+        msg = f"offline maps: {path} not found; folium references {url}, the package ships {shipped} (see corridor/static/README.md)"
+        raise CorridorError(msg)
+    return path
+
+
+def inline_dependencies() -> str:
+    """Leaflet's JavaScript and CSS and jQuery, from ``corridor/static/``, as ``<script>`` and ``<style>`` elements.
+
+    The same files and versions :func:`page_dependencies` links to. Source map
+    comments are dropped, the images ``leaflet.css`` names become data URIs,
+    and ``</script``/``</style`` inside the code is escaped, so the page asks
+    for nothing over the network.
+    """
+    js, css = page_dependencies()
+    parts = []
+    for name, url in js:
+        code = static_file(name, url).read_text(encoding="utf-8")
+        code = re.sub(r"^//# sourceMappingURL=.*$", "", code, flags=re.MULTILINE)
+        code = re.sub(r"</(script)", r"<\\/\1", code, flags=re.IGNORECASE)
+        parts.append(f"<script>/* {name}: {url} */\n{code}\n</script>")
+    for name, url in css:
+        path = static_file(name, url)
+        code = path.read_text(encoding="utf-8")
+
+        def data_uri(match: re.Match[str], stem: str = path.stem) -> str:
+            image = STATIC_DIR / f"{stem}-{match[1]}"
+            if not image.is_file():
+                return match[0]
+            return f"url(data:image/png;base64,{base64.b64encode(image.read_bytes()).decode('ascii')})"
+
+        code = re.sub(r"url\(images/([A-Za-z0-9_-]+\.png)\)", data_uri, code)
+        code = re.sub(r"/\*# sourceMappingURL=.*?\*/", "", code)
+        code = re.sub(r"</(style)", r"<\\/\1", code, flags=re.IGNORECASE)
+        parts.append(f"<style>/* {name}: {url} */\n{code}\n</style>")
+    return "\n".join(parts)
+
+
 class _Declutter(MacroElement):
     """Hide hub labels that would overlap a label of a higher-ranked hub; again after every zoom."""
 
@@ -578,7 +661,9 @@ _STYLE = """
 """
 
 
-def folium_map(content: MapContent, *, tiles: bool | str | None = True, width: str = "100%", height: str = "100%") -> folium.Map:
+def folium_map(
+    content: MapContent, *, tiles: bool | str | None = True, offline: bool | None = None, width: str = "100%", height: str = "100%"
+) -> folium.Map:
     """Draw ``content`` as a folium map.
 
     Parameters
@@ -587,8 +672,11 @@ def folium_map(content: MapContent, *, tiles: bool | str | None = True, width: s
         From :func:`map_content`.
     tiles
         ``True`` for OpenStreetMap base tiles, a folium tile name or URL
-        template, or ``None``/``False`` for no tiles (a plain background: the
-        map then needs no network).
+        template, or ``None``/``False`` for no tiles (a plain background).
+    offline
+        Put Leaflet and jQuery in the page (:func:`inline_dependencies`, about
+        250 kB) instead of linking to them on a CDN. Default: offline when
+        there are no tiles, so a map without tiles needs no network at all.
     width, height
         Size of the map in the page.
 
@@ -603,7 +691,9 @@ def folium_map(content: MapContent, *, tiles: bool | str | None = True, width: s
     """
     west, south, east, north = content.bounds
     tile_layer = "OpenStreetMap" if tiles is True else (tiles or None)
-    fmap = _CorridorMap(
+    if offline is None:
+        offline = not tile_layer
+    fmap = (_OfflineCorridorMap if offline else _CorridorMap)(
         location=[(south + north) / 2, (west + east) / 2],
         zoom_start=5,
         tiles=None,
@@ -618,6 +708,9 @@ def folium_map(content: MapContent, *, tiles: bool | str | None = True, width: s
         folium.TileLayer(tile_layer, name=name, attr=None if tile_layer == "OpenStreetMap" else "base tiles").add_to(fmap)
     background = "" if tile_layer else f".leaflet-container {{ background: {PLAIN_BACKGROUND}; }}"
     fmap.get_root().header.add_child(Element(_STYLE.format(background=background)), name="corridor_style")
+    if offline:
+        # Where the links would be (after the corridor style), so the cascade is the same either way.
+        fmap.get_root().header.add_child(_Raw(inline_dependencies()), name="corridor_inline_dependencies")
 
     links = content.links
     groups: dict[str, folium.FeatureGroup] = {}
@@ -882,6 +975,18 @@ def savings_rows(diff: ScenarioDiff, hub_names: dict[str, str], n: int = TOP_SAV
     return rows
 
 
+def saving_text(hours: Any) -> str:
+    """A time saving in words, so its sign cannot be misread: ``saves 3.3 h``, ``0.4 h slower``, ``no change``."""
+    if _missing(hours):
+        return ""
+    value = float(hours)
+    if math.isinf(value):
+        return "newly connected" if value > 0 else "connection lost"
+    if round(value, 1) == 0:
+        return "no change"
+    return f"saves {value:,.1f} h" if value > 0 else f"{-value:,.1f} h slower"
+
+
 def _hours(value: Any) -> str:
     if _missing(value):
         return ""
@@ -894,19 +999,41 @@ def _savings_html(content: MapContent) -> str:
     rows = savings_rows(diff, content.hubs["name"].to_dict())
     body = "".join(
         f"<tr><td>{escape(r['origin'])} → {escape(r['destination'])}</td><td class='num'>{_hours(r['base_h'])}</td>"
-        f"<td class='num'>{_hours(r['scenario_h'])}</td><td class='num'><b>{_hours(r['saved_h'])}</b></td></tr>"
+        f"<td class='num'>{_hours(r['scenario_h'])}</td><td class='num'><b>{saving_text(r['saved_h'])}</b></td></tr>"
         for r in rows
     )
     return (
-        f"<h4>Scenario {escape(diff.name)}: largest time savings</h4>"
-        f"<table><tr><th>Origin → destination</th><th>Before (h)</th><th>After (h)</th><th>Saved (h)</th></tr>{body}</table>"
+        f"<h4>Scenario {escape(diff.name)}: largest time savings ({escape(content.profile)}, door to door)</h4>"
+        f"<table><tr><th>Origin → destination</th><th>Before (h)</th><th>After (h)</th><th>Change</th></tr>{body}</table>"
     )
 
 
 # -- writing -------------------------------------------------------------------------------------------
 
 
-def write_map(content: MapContent, path: str | Path, *, tiles: bool | str | None = True) -> Path:
+#: Suffixes of an interactive map file.
+MAP_SUFFIXES: tuple[str, ...] = (".html", ".htm")
+
+
+def check_map_path(path: str | Path) -> Path:
+    """Check ``path`` can take an interactive map (an ``.html`` file, not a folder) before anything is written.
+
+    Raises
+    ------
+    CorridorError
+        One line naming the path and what is valid.
+    """
+    target = Path(path)
+    if target.is_dir():
+        msg = f"{target}: is a folder; give the map's file name, e.g. {target / 'corridor.html'}"
+        raise CorridorError(msg)
+    if target.suffix.lower() not in MAP_SUFFIXES:
+        msg = f"{target}: an interactive map is an HTML file; give a name ending in {' or '.join(MAP_SUFFIXES)}"
+        raise CorridorError(msg)
+    return target
+
+
+def write_map(content: MapContent, path: str | Path, *, tiles: bool | str | None = True, offline: bool | None = None) -> Path:
     """Write ``content`` as an interactive HTML map, atomically.
 
     Parameters
@@ -915,16 +1042,21 @@ def write_map(content: MapContent, path: str | Path, *, tiles: bool | str | None
         From :func:`map_content`.
     path
         The ``.html`` file to write (folders are created).
-    tiles
+    tiles, offline
         As for :func:`folium_map`.
 
     Returns
     -------
     Path
         ``path``.
+
+    Raises
+    ------
+    CorridorError
+        When ``path`` is a folder or not ``.html`` (nothing is written).
     """
-    target = Path(path)
-    page = folium_map(content, tiles=tiles).get_root().render()
+    target = check_map_path(path)
+    page = folium_map(content, tiles=tiles, offline=offline).get_root().render()
     write_text_atomic(target, page)
     return target
 
@@ -936,6 +1068,7 @@ def write_overview_map(
     year: int | None = None,
     profile: str = "freight",
     tiles: bool | str | None = True,
+    offline: bool | None = None,
 ) -> Path:
     """The main job's map: the network, hubs ranked by betweenness, and the key routes.
 
@@ -949,7 +1082,7 @@ def write_overview_map(
         The network as of this year (``None``: open today).
     profile
         Profile of the routes and the ranking.
-    tiles
+    tiles, offline
         As for :func:`folium_map`.
 
     Returns
@@ -964,7 +1097,7 @@ def write_overview_map(
     ranking, measure = hub_ranking_or_none(graph, "betweenness")
     routes = map_routes(graph, KEY_PAIRS, k=1, skip_missing=True)
     content = map_content(network, year=year, profile=profile, ranking=ranking, measure=measure, routes=routes)
-    return write_map(content, path, tiles=tiles)
+    return write_map(content, path, tiles=tiles, offline=offline)
 
 
 def scenario_diff(applied: Any, base: Network, *, savings: pd.DataFrame | None = None) -> ScenarioDiff:
@@ -998,7 +1131,7 @@ def build_content(
     scenario: str | Path | None = None,
     measure: str | None = "betweenness",
     year: int | None = None,
-    profile: str = "freight",
+    profile: str | None = None,
     params: Any = None,
 ) -> MapContent:
     """Everything ``corridor map`` draws, from its options.
@@ -1018,7 +1151,8 @@ def build_content(
     year
         The network as of this year (default: the scenario's year, else open today).
     profile
-        ``"freight"`` or ``"passenger"``: routes and ranking.
+        ``"freight"`` or ``"passenger"``: routes, ranking and the scenario's
+        savings (default: the scenario's ``profile``, else ``"freight"``).
     params
         A :class:`corridor.params.ModelParams` (a scenario's overrides apply on top).
     """
@@ -1029,11 +1163,14 @@ def build_content(
     if scenario is not None:
         from corridor.scenario import apply_scenario, load_scenario
 
-        applied = apply_scenario(network, load_scenario(scenario), params=params)
+        spec = load_scenario(scenario)
+        profile = profile or spec.profile or DEFAULT_PROFILE
+        applied = apply_scenario(network, spec, params=params)
         savings = scenario_savings(network, applied, profile=profile, params=params)
         diff = scenario_diff(applied, network, savings=savings)
         drawn, params = applied.network, applied.params
         year = year if year is not None else applied.year
+    profile = profile or DEFAULT_PROFILE
     graph = graph_from_network(drawn, profile=profile, year=year, params=params)
     ranking, measure = hub_ranking_or_none(graph, measure)
     routes = map_routes(graph, pairs, k=k, by=by)

@@ -317,7 +317,14 @@ def _load(path: Path, chain: tuple[Path, ...]) -> Scenario:
             raise ScenarioError(msg)
         parent = _load(target, (*chain, resolved))
     own = _scenario_from_table(path, data)
-    return _merged(parent, own) if parent else own
+    scenario = _merged(parent, own) if parent else own
+    if scenario.year is not None and scenario.baseline_year is not None and scenario.baseline_year > scenario.year:
+        msg = (
+            f"{path}: field 'baseline_year': {scenario.baseline_year} is after the scenario's year {scenario.year}; "
+            f"the baseline is the network compared against: give a year no later than {scenario.year} (the same year isolates the scenario's own changes)"
+        )
+        raise ScenarioError(msg)
+    return scenario
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

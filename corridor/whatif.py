@@ -10,7 +10,11 @@ parameter overrides), then reports, side by side:
   time on the move, the lines used and whether the route changed;
 - the demand-weighted total time saving over every pair of city hubs
   (flows from :func:`corridor.demand.demand_matrix`, held at the baseline's
-  demand), and the pairs that gain most;
+  demand), and the pairs that gain most. With the gravity model the flows are
+  a relative index (no unit: not trips or tonnes), so the total is in
+  demand-weighted hours of that index, for comparing scenarios with each
+  other; only a demand table in trips (or tonnes) a year gives trip-hours
+  (tonne-hours) a year;
 - the shift of each hub's centrality rank (:func:`corridor.centrality.hub_ranking`);
 - the scenario's published figures (``[[published]]``) against the model,
   with the difference, so a gap between model and timetable is shown, not hidden.
@@ -56,6 +60,12 @@ PUBLISHED_TOLERANCE_H = 0.5
 #: How many pairs ``top_gains`` and hubs ``rank_shifts`` list.
 TOP = 10
 
+#: Unit of the demand-weighted saving with the gravity model: its flows are relative, not trips.
+DEMAND_UNIT_GRAVITY = "demand-weighted hours (gravity index)"
+
+#: Unit of the demand-weighted saving with a demand table: its flow unit times hours.
+DEMAND_UNIT_TABLE = "flow x hours (flows in the demand table's unit)"
+
 
 def compare_scenario(
     network: Network,
@@ -95,7 +105,8 @@ def compare_scenario(
         row per key pair: ``origin``, ``destination``, ``before_h``,
         ``after_h``, ``saving_h``, ``before_moving_h``, ``after_moving_h``,
         ``before_via``, ``after_via``, ``route_changed``, ``note``),
-        ``total_saving_h`` (demand-weighted, flow x hours), ``demand``,
+        ``total_saving_h`` (demand-weighted: flow x hours; with the gravity
+        model a relative index, see ``demand["unit"]``), ``demand``,
         ``top_gains``, ``rank_shifts``, ``published`` and ``notes``. Hours
         are ``None`` where there is no route.
     """
@@ -238,6 +249,7 @@ def _demand_summary(flows, old, new, both, weighted, demand_csv, n_cities: int) 
     counted = float(flows[both].sum())
     return {
         "source": str(demand_csv) if demand_csv else "gravity model (corridor.demand)",
+        "unit": DEMAND_UNIT_TABLE if demand_csv else DEMAND_UNIT_GRAVITY,
         "cities": n_cities,
         "total_flow": float(flows.sum()),
         "flow_counted": counted,
@@ -367,13 +379,22 @@ def print_report(report: dict[str, Any]) -> None:
         ]
         _render.table("Model vs published fastest runs (time on trains)", rows)
     demand = report["demand"]
+    gravity = demand.get("unit", DEMAND_UNIT_GRAVITY) == DEMAND_UNIT_GRAVITY
     console.print(
-        f"Demand-weighted saving: {report['total_saving_h']:,.1f} flow-hours a year over {demand['cities']} cities "
-        f"({demand['mean_saving_h']:.3f} h per unit of flow; {demand['source']})"
+        f"Demand-weighted saving: {report['total_saving_h']:,.1f} {demand.get('unit', DEMAND_UNIT_GRAVITY)} over {demand['cities']} cities "
+        f"(mean saving {demand['mean_saving_h']:.3f} h, weighted by demand; {demand['source']})"
     )
+    if gravity:
+        console.print("  the gravity model's flows are a relative index, not trips or tonnes: compare scenarios by it, do not read it as hours a year")
     if demand["newly_connected_flow"] or demand["disconnected_flow"]:
-        console.print(f"  newly connected flow {demand['newly_connected_flow']:,.1f}; flow cut off {demand['disconnected_flow']:,.1f}")
-    _render.table("Pairs that gain most (demand-weighted)", report["top_gains"])
+        console.print(f"  newly connected demand {demand['newly_connected_flow']:,.1f}; demand cut off {demand['disconnected_flow']:,.1f}")
+    flow_label = "demand (index)" if gravity else "flow"
+    gains = [
+        {"origin": g["origin"], "destination": g["destination"], "before h": g["before_h"], "after h": g["after_h"],
+         "saving h": g["saving_h"], flow_label: g["flow"], "demand-weighted h": g["weighted_saving_h"]}
+        for g in report["top_gains"]
+    ]  # fmt: skip
+    _render.table("Pairs that gain most (demand-weighted)", gains)
     _render.table("Hub centrality rank shifts (betweenness; + rises)", report["rank_shifts"])
     for note in report["notes"]:
         console.print(f"[yellow]note:[/yellow] {note}")

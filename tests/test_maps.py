@@ -237,7 +237,45 @@ def test_scenario_panel_lists_the_largest_savings(mini_network, tmp_path):
     page = maps.write_map(content, tmp_path / "s.html", tiles=None).read_text(encoding="utf-8")
     assert "largest time savings" in page
     assert "unreachable" in page
+    assert "saves 3.0 h" in page and "saves 7.5 h" in page
     assert "<i>x</i>" not in page
+
+
+@pytest.mark.parametrize(
+    ("hours", "text"),
+    [(3.34, "saves 3.3 h"), (-0.4, "0.4 h slower"), (0.01, "no change"), (0.0, "no change"), (None, ""), (float("nan"), "")],
+)
+def test_saving_text_cannot_be_misread(hours, text):
+    assert maps.saving_text(hours) == text
+
+
+PASSENGER_SCENARIO = """
+name = "passenger hsr"
+profile = "passenger"
+year = 2031
+baseline_year = 2031
+pairs = [["cq_west", "qinzhou_port"]]
+
+[[add_links]]
+id = "yuhuai_hsr"
+mode = "hsr"
+from_hub = "cq_west"
+to_hub = "huaihua"
+speed_kmh = 300
+"""
+
+
+def test_map_of_a_scenario_takes_its_profile(mini_network, tmp_path):
+    (tmp_path / "p.toml").write_text(PASSENGER_SCENARIO)
+    content = maps.build_content(mini_network, scenario=tmp_path / "p.toml", measure="none")
+    assert content.profile == "passenger"
+    # An HSR link carries no freight: the savings are there only on the scenario's (passenger) profile.
+    saved = content.diff.savings
+    assert saved is not None and (saved["saved_h"] > 0).any()
+    freight = maps.build_content(mini_network, scenario=tmp_path / "p.toml", measure="none", profile="freight")
+    assert freight.profile == "freight"
+    assert freight.diff.savings is None or not (freight.diff.savings["saved_h"] > 0).any()
+    assert maps.build_content(mini_network, measure="none").profile == "freight"
 
 
 def test_build_content_with_a_scenario_file(mini_network, tmp_path):
@@ -268,6 +306,68 @@ def test_figure_with_hostile_names_and_a_scenario(hostile_network, tmp_path):
 def test_figure_format_by_suffix(content, tmp_path):
     with pytest.raises(CorridorError, match="unknown figure format '.gif'"):
         write_figure(content, tmp_path / "f.gif")
+    with pytest.raises(CorridorError, match="is a folder"):
+        write_figure(content, tmp_path)
+    with pytest.raises(CorridorError, match="HTML file"):
+        maps.write_map(content, tmp_path / "m.png")
+    with pytest.raises(CorridorError, match="is a folder"):
+        maps.write_map(content, tmp_path)
+    assert list(tmp_path.iterdir()) == []
+
+
+# -- offline maps --------------------------------------------------------------------------------------------
+
+
+class _Tags(__import__("html.parser").parser.HTMLParser):
+    """Every URL a page's script, link, img, iframe or source tags ask for."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[str] = []
+        self.scripts = 0
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "script":
+            self.scripts += 1
+        for name in ("src", "href"):
+            if tag in ("script", "link", "img", "iframe", "source") and attrs.get(name):
+                self.urls.append(attrs[name])
+
+
+def _urls(page: str) -> list[str]:
+    parser = _Tags()
+    parser.feed(page)
+    return parser.urls
+
+
+def test_offline_map_links_nothing(content, tmp_path):
+    # Without tiles a map is offline by default: Leaflet and jQuery inline, from corridor/static.
+    page = maps.write_map(content, tmp_path / "m.html", tiles=None).read_text(encoding="utf-8")
+    assert _urls(page) == []
+    assert not re.search(r"<(?:script|link)\b[^>]*\b(?:src|href)\s*=", page, flags=re.IGNORECASE)
+    assert "sourceMappingURL" not in page
+    assert "url(images/" not in page  # leaflet.css's images are data URIs
+    js, css = maps.page_dependencies()
+    for name, url in js + css:
+        assert f"/* {name}: {url} */" in page
+    assert page.count("L.polyline(") == len(content.links) + sum(len(p.routes) for p in content.routes)
+    # Asked for explicitly, with tiles too; and a CDN page without tiles when asked.
+    tiled = maps.write_map(content, tmp_path / "t.html", tiles=True, offline=True).read_text(encoding="utf-8")
+    assert all("/npm/leaflet" not in u and "jquery" not in u for u in _urls(tiled)) and "L.tileLayer(" in tiled
+    cdn = maps.write_map(content, tmp_path / "c.html", tiles=None, offline=False).read_text(encoding="utf-8")
+    assert sorted(_urls(cdn)) == sorted(url for _, url in js + css)
+
+
+def test_static_copies_are_the_versions_folium_references():
+    js, css = maps.page_dependencies()
+    for name, url in js + css:
+        path = maps.static_file(name, url)
+        assert re.search(r"\d+\.\d+\.\d+", url)[0] in path.name
+    names = {p.name for p in maps.STATIC_DIR.iterdir()}
+    assert {"LICENSE-leaflet.txt", "LICENSE-jquery.txt"} <= names
+    assert "BSD 2-Clause" in (maps.STATIC_DIR / "LICENSE-leaflet.txt").read_text()
+    assert "Permission is hereby granted" in (maps.STATIC_DIR / "LICENSE-jquery.txt").read_text()
 
 
 def test_overview_map_skips_missing_key_pairs(mini_network, tmp_path):
@@ -288,6 +388,29 @@ def test_cli_map_writes_html_and_png(tmp_path):
     page = out.read_text(encoding="utf-8")
     assert "Chongqing → Singapore (best)" in page and "Chongqing West → Hanoi (best)" in page
     assert png.read_bytes()[:4] == b"\x89PNG"
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--png", "{tmp}/x.gif"], "unknown figure format '.gif'"),
+        (["--png", "{tmp}/folder"], "is a folder"),
+        (["--out", "{tmp}/folder"], "is a folder"),
+        (["--out", "{tmp}/m.txt"], "HTML file"),
+    ],
+)
+def test_cli_map_checks_both_outputs_before_writing(tmp_path, args, expected):
+    (tmp_path / "folder").mkdir()
+    args = [a.format(tmp=tmp_path) for a in args]
+    if "--out" not in args:
+        args += ["--out", str(tmp_path / "m.html")]
+    result = subprocess.run(
+        [sys.executable, "-m", "corridor", "map", "--network", str(MINI), "--no-tiles", *args],
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.strip().count("\n") == 0 and expected in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["folder"] and not any((tmp_path / "folder").iterdir())
 
 
 def test_cli_map_route_needs_two_hubs(tmp_path):

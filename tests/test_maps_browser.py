@@ -4,6 +4,8 @@ The page's JavaScript and CSS (Leaflet, jQuery) are served from local copies
 of the same versions, installed from the npm registry by ``.ci/browser-deps``
 into ``tests/browser/node_modules``; every other request (base tiles aside,
 answered with a blank tile in the tiles test) is aborted and fails the test.
+An offline map (Leaflet and jQuery inlined) is opened with every request
+but the file itself blocked.
 Skipped only when chromium or those local copies are missing.
 """
 
@@ -124,8 +126,12 @@ class PageLog:
         self.tiles = 0
 
 
-def open_map(browser, path: Path, *, tile: bytes | None = None):
-    """Open a map file in a new page, serving its dependencies from the local copies."""
+def open_map(browser, path: Path, *, tile: bytes | None = None, network: bool = True):
+    """Open a map file in a new page, serving its dependencies from the local copies.
+
+    ``network=False``: no request but the file itself is answered (every other one is
+    aborted and listed in ``unserved``), as with no network at all.
+    """
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     log = PageLog()
     page.on("console", lambda msg: log.errors.append(f"console: {msg.text}") if msg.type == "error" else None)
@@ -140,8 +146,12 @@ def open_map(browser, path: Path, *, tile: bytes | None = None):
 
     def handle(route) -> None:
         url = route.request.url
-        if url.startswith("file://"):
+        if url.startswith("file://") and (network or url == path.as_uri()):
             route.continue_()
+            return
+        if not network:
+            log.unserved.append(url)
+            route.abort()
             return
         if tile is not None and re.search(r"/\d+/\d+/\d+\.png", url):
             log.tiles += 1
@@ -196,7 +206,7 @@ def _point_on_path(page, selector: str):
 
 
 def test_map_draws_every_link_and_hub_and_opens_popups(browser, content, tmp_path):
-    path = maps.write_map(content, tmp_path / "map.html", tiles=None)
+    path = maps.write_map(content, tmp_path / "map.html", tiles=None, offline=False)
     page, log = open_map(browser, path)
     try:
         links = content.links
@@ -295,6 +305,32 @@ def test_map_with_tiles_and_a_scenario(browser, hostile_network, tmp_path):
         page.screenshot(path=str(tmp_path / "scenario.png"))
         assert log.unserved == [], f"requests not served locally: {log.unserved}"
         assert log.errors == [], f"the page logged errors: {log.errors}"
+    finally:
+        page.close()
+
+
+def test_offline_map_works_with_every_request_blocked(browser, content, tmp_path):
+    # Without tiles the map is offline by default: Leaflet and jQuery are inlined in the page.
+    path = maps.write_map(content, tmp_path / "offline.html", tiles=None)
+    page, log = open_map(browser, path, network=False)
+    try:
+        assert page.locator("path.corridor-link").count() == len(content.links)
+        assert page.locator("path.corridor-hub").count() == len(content.hubs)
+        assert page.locator("path.corridor-route").count() == sum(len(p.routes) for p in content.routes)
+        assert page.locator(".leaflet-control-layers-overlays label").count() >= 4
+        assert "Conventional rail" in page.locator(".corridor-legend").inner_text()
+        # jQuery is there too: folium's popups need it.
+        assert page.evaluate("() => typeof window.jQuery === 'function' && window.jQuery.fn.jquery") == "3.7.1"
+        point = _hit_centre(page, "path.corridor-hub.hub-singapore")
+        assert point is not None, "the Singapore marker is covered by something"
+        page.mouse.click(*point)
+        popup = page.locator(".leaflet-popup-content")
+        popup.wait_for(state="visible")
+        assert "Singapore" in popup.inner_text()
+        page.screenshot(path=str(tmp_path / "offline.png"))
+        assert log.unserved == [], f"an offline map asked the network for: {log.unserved}"
+        assert log.errors == [], f"the page logged errors: {log.errors}"
+        assert log.dialogs == []
     finally:
         page.close()
 

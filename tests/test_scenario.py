@@ -155,6 +155,9 @@ def test_extends_merges_parent_first(mini_network, tmp_path):
         ('remove_hubs = ["atlantis"]\n', "remove_hubs[1] 'atlantis' field 'id': unknown hub 'atlantis'"),
         ('yeer = 2030\n', "unknown field 'yeer' (did you mean 'year'?)"),
         ('year = "2030"\n', "field 'year': expected whole number"),
+        ('baseline_year = "2026"\n', "field 'baseline_year': expected whole number"),
+        ('baseline_year = 3026\n', "field 'baseline_year': 3026 is not a year"),
+        ('year = 2026\nbaseline_year = 2030\n', "field 'baseline_year': 2030 is after the scenario's year 2026"),
         ('profile = "tourist"\n', "field 'profile': unknown profile 'tourist'"),
         ('pairs = [["chongqing"]]\n', "pairs[1]: must be [origin, destination]"),
         ('pairs = [["chongqing", "gotham"]]\n', "pairs[1] field 'destination': unknown hub 'gotham'"),
@@ -205,3 +208,39 @@ def test_builtin_found_by_name():
         pytest.skip("no built-in scenarios")
     name = builtin_scenarios()[0].stem
     assert load_scenario(name).path.stem == name
+
+
+def test_baseline_year_after_year_through_extends(tmp_path):
+    write(tmp_path, "base.toml", "baseline_year = 2030\n")
+    with pytest.raises(ScenarioError, match="'baseline_year': 2030 is after the scenario's year 2026"):
+        load_scenario(write(tmp_path, "child.toml", 'extends = "base.toml"\nyear = 2026\n'))
+
+
+ISOLATED = """
+    year = 2031
+    {baseline}
+    [[add_links]]
+    id = "yuhuai_hsr"
+    mode = "hsr"
+    from_hub = "cq_west"
+    to_hub = "huaihua"
+    speed_kmh = 300
+"""
+
+
+def test_same_baseline_year_isolates_the_scenarios_own_changes(mini_network, tmp_path):
+    # new_hsr is under construction, expected 2030: in service in 2031 whether or not the scenario adds anything.
+    against_today = apply_scenario(mini_network, load_scenario(write(tmp_path, "a.toml", ISOLATED.format(baseline=""))))
+    assert set(against_today.entering_service) == {"yuhuai_hsr", "new_hsr"}
+    isolated = apply_scenario(mini_network, load_scenario(write(tmp_path, "b.toml", ISOLATED.format(baseline="baseline_year = 2031"))))
+    assert isolated.baseline_year == isolated.year == 2031
+    assert isolated.entering_service == ["yuhuai_hsr"]
+
+
+def test_chongqingdong_isolates_the_lines_it_opens(builtin_network):
+    """Same year before and after: only the lines the file opens through Chongqing East enter service."""
+    applied = apply_scenario(builtin_network, load_scenario("chongqingdong"))
+    assert applied.baseline_year == applied.year
+    assert applied.opened_links
+    assert sorted(applied.entering_service) == sorted(applied.opened_links)
+    assert applied.leaving_service == []

@@ -137,3 +137,24 @@ def test_chongqingdong_shows_published_figures(builtin_network):
         row = rows["chongqing", destination]
         assert row["after_moving_h"] < row["before_moving_h"] and row["route_changed"]
     assert "cq_east" in rows["chongqing", "shanghai"]["after_hubs"]
+    for published in report["published"]:
+        assert published["model_h"] is not None
+        assert published["difference_h"] == pytest.approx(published["model_h"] - published["published_h"], abs=0.011)
+    # Same year before and after: only the lines the file opens enter service.
+    assert report["baseline_year"] == report["year"]
+    assert sorted(report["changes"]["entering_service"]) == sorted(report["changes"]["opened_links"])
+
+
+def test_demand_unit_is_an_index_with_the_gravity_model(scenario_file, tmp_path):
+    runner = CliRunner()
+    result = runner.invoke(app, ["whatif", str(scenario_file), "--network", MINI])
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    assert "demand-weighted hours (gravity index)" in text
+    assert "flow-hours" not in text and "a year over" not in text
+    report = json.loads(runner.invoke(app, ["whatif", str(scenario_file), "--network", MINI, "--json"]).output)
+    assert report["demand"]["unit"] == "demand-weighted hours (gravity index)"
+    demand = tmp_path / "demand.csv"
+    demand.write_text("origin,destination,flow\nchongqing,qinzhou_port,10\n", encoding="utf-8")
+    report = json.loads(runner.invoke(app, ["whatif", str(scenario_file), "--network", MINI, "--demand", str(demand), "--json"]).output)
+    assert "gravity" not in report["demand"]["unit"]
