@@ -30,7 +30,9 @@ NetworkOption = Annotated[
     typer.Option("--network", "-n", help="Folder with hubs.geojson and links.geojson, or a GeoPackage (default: the built-in corridor)."),
 ]
 ProfileOption = Annotated[str, typer.Option("--profile", "-p", help="freight (no HSR) or passenger.")]
-YearOption = Annotated[int | None, typer.Option("--year", "-y", help="The network as of this year (default: what is open now).")]
+YearOption = Annotated[
+    int | None, typer.Option("--year", "-y", min=1800, max=2100, help="The network as of this year (default: what is open now).")
+]
 ModesOption = Annotated[str | None, typer.Option("--modes", help="Only these modes, comma-separated: hsr,rail,expressway,waterway,sea.")]
 AvoidOption = Annotated[str | None, typer.Option("--avoid", help="Never these modes, comma-separated.")]
 ParamsOption = Annotated[Path | None, typer.Option("--params", help="TOML file overriding model parameters (layout of corridor/model.toml).")]
@@ -91,13 +93,22 @@ def overview(
 
 
 @app.command()
-def validate(paths: Annotated[list[Path], typer.Argument(help="Network folders (hubs.geojson + links.geojson) to check.")]) -> None:
-    """Check network files; exit 0 when all are valid."""
+def validate(
+    paths: Annotated[list[Path], typer.Argument(help="Networks to check: folders (hubs.geojson + links.geojson) or GeoPackages.")],
+    as_json: JsonOption = False,
+) -> None:
+    """Check network files; exit 0 when all are valid, else print the first problem and exit 2."""
     from corridor.network import load_network
 
+    checked = []
     for path in paths:
         network = load_network(path)
-        typer.echo(f"{path}: valid ({len(network.hubs)} hubs, {len(network.links)} links)")
+        checked.append({"path": str(path), "valid": True, "hubs": len(network.hubs), "links": len(network.links)})
+    if as_json:
+        _print_json({"networks": checked})
+        return
+    for row in checked:
+        typer.echo(f"{row['path']}: valid ({row['hubs']} hubs, {row['links']} links)")
 
 
 @app.command()
@@ -122,7 +133,7 @@ def route(
     origin: Annotated[str, typer.Argument(help="Hub id or name (English, Chinese, pinyin).")],
     destination: Annotated[str, typer.Argument(help="Hub id or name.")],
     by: Annotated[str, typer.Option("--by", help="time, length or cost.")] = "time",
-    k: Annotated[int, typer.Option("--k", help="Number of routes (the best and k-1 alternatives).")] = 1,
+    k: Annotated[int, typer.Option("--k", min=1, help="Number of routes (the best and k-1 alternatives).")] = 1,
     profile: ProfileOption = "freight",
     year: YearOption = None,
     modes: ModesOption = None,
@@ -212,10 +223,10 @@ CsvOption = Annotated[Path | None, typer.Option("--csv", help="Also write the ta
 @app.command()
 def rank(
     by: Annotated[str, typer.Option("--by", help="betweenness, closeness, degree, strength or demand.")] = "betweenness",
-    top: Annotated[int, typer.Option("--top", help="Show this many hubs.")] = 15,
+    top: Annotated[int, typer.Option("--top", min=1, help="Show this many hubs.")] = 15,
     stations: StationsOption = False,
     demand: DemandOption = None,
-    sample: Annotated[int | None, typer.Option("--sample", help="Betweenness from this many sampled origin cities (large networks).")] = None,
+    sample: Annotated[int | None, typer.Option("--sample", min=1, help="Betweenness from this many sampled origin cities (large networks).")] = None,
     seed: Annotated[int, typer.Option("--seed", help="Seed of --sample.")] = 0,
     compare_year: Annotated[int | None, typer.Option("--compare-year", help="Show each hub's rank change since the network of this year.")] = None,
     profile: ProfileOption = "freight",
@@ -256,7 +267,7 @@ def rank(
 
 @app.command()
 def critical(
-    top: Annotated[int, typer.Option("--top", help="Show this many hubs or links.")] = 10,
+    top: Annotated[int, typer.Option("--top", min=1, help="Show this many hubs or links.")] = 10,
     links: Annotated[bool, typer.Option("--links", help="Remove links instead of hubs.")] = False,
     stations: StationsOption = False,
     demand: DemandOption = None,
@@ -441,8 +452,8 @@ def whatif(
 @app.command()
 def candidates(
     mode: Annotated[str, typer.Option("--mode", help="Mode of the candidate links: hsr, rail, expressway, waterway, sea.")] = "hsr",
-    max_km: Annotated[float, typer.Option("--max-km", help="Longest candidate, in built km (great-circle km x detour factor).")] = 400.0,
-    top: Annotated[int, typer.Option("--top", help="Show this many candidates.")] = 20,
+    max_km: Annotated[float, typer.Option("--max-km", min=1.0, help="Longest candidate, in built km (great-circle km x detour factor).")] = 400.0,
+    top: Annotated[int, typer.Option("--top", min=1, help="Show this many candidates.")] = 20,
     from_file: Annotated[
         Path | None, typer.Option("--from-file", help="Read candidates from a TOML ([[candidates]]) or CSV file instead of generating them.")
     ] = None,
