@@ -362,7 +362,7 @@ def rank_candidates(
     pandas.DataFrame
         One row per candidate, best first: ``rank``, ``id``, ``from_hub``,
         ``to_hub``, ``mode``, ``length_km``, ``speed_kmh``, ``time_h``,
-        ``saving_h`` (flow x hours), ``saving_per_km``, ``pairs_improved``,
+        ``saving_h`` (demand-weighted hours: flow x hours, a gravity index unless a demand table gives real flows), ``saving_per_km``, ``pairs_improved``,
         ``newly_connected_flow``.
     """
     params = params or ModelParams()

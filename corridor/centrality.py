@@ -533,7 +533,7 @@ def criticality(
     -------
     pandas.DataFrame
         Columns ``rank, id, name, extra_hours, pairs_cut``: ``extra_hours``
-        is the rise in the demand-weighted travel time (flow x hours) of the
+        is the rise in the demand-weighted travel time (flow x hours; a gravity index unless a demand table gives real flows) of the
         pairs still joined, ``pairs_cut`` the OD pairs with demand left with
         no route. Pairs that start or end at the removed hub are not
         counted (they lose their hub, not their route), nor pairs already

@@ -491,7 +491,7 @@ def candidates(
         return
     rows = [
         {"rank": c["rank"], "from": c["from_hub"], "to": c["to_hub"], "km": c["length_km"], "h": c["time_h"],
-         "saving flow-h": c["saving_h"], "per km": c["saving_per_km"], "pairs faster": c["pairs_improved"]}
+         "demand-weighted h saved": c["saving_h"], "per km": c["saving_per_km"], "pairs faster": c["pairs_improved"]}
         for c in report["candidates"]
     ]
     _render.table(f"Candidate {mode} links by demand-weighted saving ({len(found)} evaluated, {profile}, {year or 'open now'})", rows)
