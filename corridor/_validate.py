@@ -124,6 +124,10 @@ def check_hub(path: Path | str, hub: Mapping[str, Any], hub_ids: set[str]) -> No
         msg = f"{where} 'city': unknown hub {city!r}{_suggestion(city, hub_ids)}"
         raise NetworkFileError(msg)
     _check_optional_year(where, hub, "opened")
+    terminal = hub.get("freight_terminal", True)
+    if not isinstance(terminal, bool):
+        msg = f"{where} 'freight_terminal': must be true or false, got {terminal!r}"
+        raise NetworkFileError(msg)
 
 
 def check_link(path: Path | str, link: Mapping[str, Any], hub_ids: set[str]) -> None:

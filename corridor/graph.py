@@ -162,6 +162,7 @@ def _hub_attributes(hub) -> dict:
         "city": hub["city"],
         "country": hub["country"] or "",
         "population": float(hub["population"]) if _known(hub["population"]) else None,
+        "freight_terminal": bool(hub["freight_terminal"]),
     }
 
 
@@ -176,6 +177,8 @@ def _ensure_terminal(graph: nx.MultiDiGraph, hub: str, mode: str, profile: str, 
     hours = params.value(profile, "terminal_h", mode)
     cost = hours * params.value(profile, "value_of_time") + params.value(profile, "terminal_cost")
     point = (data["x"], data["y"])
+    if profile == "freight" and not data.get("freight_terminal", True):
+        return node  # freight passes through but is not loaded or unloaded here
     for u, v, edge_type in ((hub_at, node, "board"), (node, hub_at, "alight")):
         graph.add_edge(
             u, v, edge_type=edge_type, mode=mode, length=0.0, travel_time=hours * 3600.0, cost=cost,

@@ -150,6 +150,7 @@ _HUB_DEFAULTS: dict[str, Any] = {
     "province": "",
     "population": None,
     "opened": None,
+    "freight_terminal": True,
     "source": "",
 }
 _LINK_DEFAULTS: dict[str, Any] = {

@@ -207,6 +207,7 @@ def build_hubs():
             "population": pop, "population_source": pop_source,
             "ref_lon": round(ref_xy[0], 5), "ref_lat": round(ref_xy[1], 5), "ref_source": ref_source,
             "source": source, "coord_source": coord_source, "opened": kw.get("opened"),
+            "freight_terminal": kw.get("freight_terminal", True),
         }
         if kw.get("ref_max"):
             props["ref_max_km"] = kw["ref_max"]

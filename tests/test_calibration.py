@@ -38,6 +38,7 @@ def test_freight_chongqing_qinzhou_runs_by_rail_in_about_two_days(builtin_networ
     route = find_routes(graph, "Chongqing", "Qinzhou Port")[0]
     lines = " ".join(leg.line for leg in route.legs)
     assert route.modes == ["rail"]
+    assert route.hubs[:2] == ["chongqing", "cq_tuanjiecun"], "Chongqing's rail freight is loaded at Tuanjiecun, not at passenger stations"
     assert "Chongqing–Guiyang" in lines or "Sichuan–Guizhou" in lines or "Chongqing–Huaihua" in lines
     assert 36 <= route.time_h <= 60
     cheapest = find_routes(graph_from_network(builtin_network, profile="freight"), "Chongqing", "Qinzhou Port", by="cost")[0]

