@@ -122,8 +122,17 @@ def matrix_rows(matrix: pd.DataFrame) -> list[list[float | None]]:
     return [[None if v == float("inf") else round(float(v), 3) for v in row] for row in matrix.to_numpy()]
 
 
+#: Widest OD matrix printed whole; wider ones show their first columns and say how to get all.
+MAX_MATRIX_COLUMNS = 12
+
+
 def matrix(frame: pd.DataFrame, by: str) -> None:
-    """Print an OD matrix."""
+    """Print an OD matrix (its first ``MAX_MATRIX_COLUMNS`` columns when wider)."""
+    if len(frame.columns) > MAX_MATRIX_COLUMNS:
+        Console(stderr=True).print(
+            f"showing {MAX_MATRIX_COLUMNS} of {len(frame.columns)} columns; use --out FILE (.csv, .parquet) or --json for the whole skim"
+        )
+        frame = frame.iloc[:, :MAX_MATRIX_COLUMNS]
     out = Table(title=f"OD skim by {by}", title_justify="left")
     out.add_column("from \\ to")
     for column in frame.columns:
