@@ -140,3 +140,71 @@ def matrix(frame: pd.DataFrame, by: str) -> None:
     for origin, row in frame.iterrows():
         out.add_row(str(origin), *("-" if v == float("inf") else f"{v:,.1f}" for v in row))
     console.print(out)
+
+
+def whatif(report: dict) -> None:
+    """Print a scenario comparison (``corridor whatif``) as tables."""
+    from corridor.whatif import DEMAND_UNIT_GRAVITY
+
+    years = f"network of {report['baseline_year'] or 'today'} vs {report['year'] or 'today'}"
+    if report["modes"]:
+        years += f"; modes {', '.join(report['modes'])}"
+    console.print(f"[bold]What if: {report['scenario']}[/bold] ({report['file']}; {report['profile']}; {years})")
+    if report["description"]:
+        console.print(report["description"])
+    changes = {k: v for k, v in report["changes"].items() if v}
+    for name, ids in changes.items():
+        console.print(f"  {name.replace('_', ' ')}: {', '.join(ids)}")
+    rows = [
+        {
+            "from": r["origin"],
+            "to": r["destination"],
+            "before h": r["before_h"],
+            "after h": r["after_h"],
+            "saving h": r["saving_h"],
+            "moving before": r["before_moving_h"],
+            "moving after": r["after_moving_h"],
+            "note": r["note"],
+        }
+        for r in report["pairs"]
+    ]
+    table("Key pairs, door to door and on the move (hours)", rows)
+    for r in report["pairs"]:
+        if r["route_changed"] and r["before_via"] and r["after_via"]:
+            console.print(f"  {r['origin']} to {r['destination']}: {' > '.join(r['before_via'])}\n    now {' > '.join(r['after_via'])}")
+    if report["published"]:
+        rows = [
+            {
+                "from": p["origin"],
+                "to": p["destination"],
+                "case": p["case"],
+                "published h": p["published_h"],
+                "model h": p["model_h"],
+                "difference h": p["difference_h"],
+                "door to door h": p["model_time_h"],
+                "verdict": "agrees" if p["agrees"] else "MODEL DIFFERS",
+                "source": p["source"],
+            }
+            for p in report["published"]
+        ]
+        table("Model vs published fastest runs (time on trains)", rows)
+    demand = report["demand"]
+    gravity = demand.get("unit", DEMAND_UNIT_GRAVITY) == DEMAND_UNIT_GRAVITY
+    console.print(
+        f"Demand-weighted saving: {report['total_saving_h']:,.1f} {demand.get('unit', DEMAND_UNIT_GRAVITY)} over {demand['cities']} cities "
+        f"(mean saving {demand['mean_saving_h']:.3f} h, weighted by demand; {demand['source']})"
+    )
+    if gravity:
+        console.print("  the gravity model's flows are a relative index, not trips or tonnes: compare scenarios by it, do not read it as hours a year")
+    if demand["newly_connected_flow"] or demand["disconnected_flow"]:
+        console.print(f"  newly connected demand {demand['newly_connected_flow']:,.1f}; demand cut off {demand['disconnected_flow']:,.1f}")
+    flow_label = "demand (index)" if gravity else "flow"
+    gains = [
+        {"origin": g["origin"], "destination": g["destination"], "before h": g["before_h"], "after h": g["after_h"],
+         "saving h": g["saving_h"], flow_label: g["flow"], "demand-weighted h": g["weighted_saving_h"]}
+        for g in report["top_gains"]
+    ]  # fmt: skip
+    table("Pairs that gain most (demand-weighted)", gains)
+    table("Hub centrality rank shifts (betweenness; + rises)", report["rank_shifts"])
+    for note in report["notes"]:
+        console.print(f"[yellow]note:[/yellow] {note}")

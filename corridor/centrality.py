@@ -81,7 +81,7 @@ from scipy.sparse.csgraph import dijkstra
 from corridor._errors import CorridorError
 from corridor.demand import city_hubs, city_of, demand_matrix
 from corridor.graph import LINK
-from corridor.routing import _cached, sparse_matrix
+from corridor.routing import cached_per_graph, sparse_matrix
 
 #: Measures :func:`hub_ranking` knows, by the name the CLI takes.
 MEASURES: tuple[str, ...] = ("betweenness", "closeness", "degree", "strength", "demand")
@@ -199,7 +199,7 @@ def _igraph(graph: nx.MultiDiGraph, weight: str) -> _Kernel:
         kernel = ig.Graph(n=matrix.shape[0], edges=np.column_stack([rows, cols]).tolist(), directed=True)
         return _Kernel(kernel, coo.data.astype(float).tolist(), rows, cols, index)
 
-    return _cached(graph, ("igraph", weight), build)
+    return cached_per_graph(graph, ("igraph", weight), build)
 
 
 # -- hubs, groups and endpoints --------------------------------------------------------------------
@@ -481,7 +481,7 @@ def _link_of_pair(graph: nx.MultiDiGraph) -> pd.Series:
                 best[key] = (time, link)
         return pd.Series({key: link for key, (_, link) in best.items()}, dtype=object)
 
-    return _cached(graph, ("link_of_pair",), build)
+    return cached_per_graph(graph, ("link_of_pair",), build)
 
 
 def total_travel_time(graph: nx.MultiDiGraph, demand: pd.DataFrame) -> float:

@@ -435,10 +435,11 @@ def whatif(
     as_json: JsonOption = False,
 ) -> None:
     """Compare the network before and after a scenario: times, routes, demand-weighted saving, hub ranks."""
+    from corridor import _render
     from corridor.network import load_network
     from corridor.params import ModelParams
     from corridor.scenario import load_scenario
-    from corridor.whatif import compare_scenario, print_report
+    from corridor.whatif import compare_scenario
 
     spec = load_scenario(scenario)
     model = ModelParams.from_file(params) if params else None
@@ -446,7 +447,7 @@ def whatif(
     if as_json:
         _print_json(report)
         return
-    print_report(report)
+    _render.whatif(report)
 
 
 @app.command()

@@ -11,16 +11,17 @@ from __future__ import annotations
 
 import itertools
 import weakref
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 import numpy as np
 import pandas as pd
-from shapely.geometry import LineString
 from scipy.sparse import csr_array
 from scipy.sparse.csgraph import dijkstra
+from shapely.geometry import LineString
 
 from corridor._errors import CorridorError, NoRouteError
 from corridor._io import atomic_path, write_text_atomic
@@ -361,8 +362,12 @@ def shortest_path_lengths(
 _cache: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
-def _cached(graph: nx.MultiDiGraph, key: tuple, build):
-    """Memoise ``build()`` per graph object, graph version and ``key``."""
+def cached_per_graph(graph: nx.MultiDiGraph, key: tuple, build: Callable[[], Any]) -> Any:
+    """Memoise ``build()`` per graph object, ``graph.graph["version"]`` and ``key``.
+
+    Derived structures (sparse matrices, simple views, igraph copies) are
+    built once per graph version and dropped with the graph.
+    """
     version = graph.graph.get("version")
     per_graph = _cache.get(graph)
     if per_graph is None or per_graph["version"] != version:
@@ -391,7 +396,7 @@ def sparse_matrix(graph: nx.MultiDiGraph, weight: str = "travel_time") -> tuple[
         r, c = frame.index.get_level_values(0), frame.index.get_level_values(1)
         return csr_array((values, (r, c)), shape=(len(nodes), len(nodes))), index
 
-    return _cached(graph, ("csr", weight), build)
+    return cached_per_graph(graph, ("csr", weight), build)
 
 
 def simple_digraph(graph: nx.MultiDiGraph, weight: str = "travel_time") -> nx.DiGraph:
@@ -411,7 +416,7 @@ def simple_digraph(graph: nx.MultiDiGraph, weight: str = "travel_time") -> nx.Di
                 simple.add_edge(u, v, **{weight: w, "line": line})
         return simple
 
-    return _cached(graph, ("simple", weight), build)
+    return cached_per_graph(graph, ("simple", weight), build)
 
 
 def _weight_attribute(by: str) -> str:
