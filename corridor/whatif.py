@@ -29,7 +29,6 @@ from typing import Any
 
 import networkx as nx
 import numpy as np
-import pandas as pd
 
 from corridor._errors import NoRouteError, UnknownHubError
 from corridor.graph import graph_from_network, hub_node

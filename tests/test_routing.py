@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 
 import networkx as nx
 import osmnx as ox
