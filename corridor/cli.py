@@ -97,18 +97,27 @@ def validate(
     paths: Annotated[list[Path], typer.Argument(help="Networks to check: folders (hubs.geojson + links.geojson) or GeoPackages.")],
     as_json: JsonOption = False,
 ) -> None:
-    """Check network files; exit 0 when all are valid, else print the first problem and exit 2."""
+    """Check network files: one line per network; exit 0 when all are valid, else 2."""
     from corridor.network import load_network
 
     checked = []
     for path in paths:
-        network = load_network(path)
-        checked.append({"path": str(path), "valid": True, "hubs": len(network.hubs), "links": len(network.links)})
+        try:
+            network = load_network(path)
+        except CorridorError as exc:
+            checked.append({"path": str(path), "valid": False, "error": str(exc)})
+        else:
+            checked.append({"path": str(path), "valid": True, "hubs": len(network.hubs), "links": len(network.links)})
     if as_json:
-        _print_json({"networks": checked})
-        return
-    for row in checked:
-        typer.echo(f"{row['path']}: valid ({row['hubs']} hubs, {row['links']} links)")
+        _print_json({"valid": all(row["valid"] for row in checked), "networks": checked})
+    else:
+        for row in checked:
+            if row["valid"]:
+                typer.echo(f"{row['path']}: valid ({row['hubs']} hubs, {row['links']} links)")
+            else:
+                typer.echo(f"corridor: error: {row['error']}", err=True)
+    if not all(row["valid"] for row in checked):
+        raise typer.Exit(2)
 
 
 @app.command()
@@ -176,6 +185,9 @@ def od(
     from corridor.routing import od_matrix, write_matrix
 
     graph = _load_graph(network, profile, year, modes, avoid, params)
+    if hubs_ is not None and not _split(hubs_):
+        msg = f"--hubs {hubs_!r} names no hub; give comma-separated hub names, or leave it out for all hubs"
+        raise CorridorError(msg)
     matrix = od_matrix(graph, _split(hubs_), by=by)
     if out:
         write_matrix(matrix, out)
@@ -243,6 +255,16 @@ def rank(
     from corridor._io import write_text_atomic
     from corridor.centrality import compare_rankings, hub_ranking, ranking_report
     from corridor.demand import demand_matrix
+
+    if demand is not None and by != "demand":
+        msg = f"--demand weights only --by demand (got --by {by})"
+        raise CorridorError(msg)
+    if sample is not None and by != "betweenness":
+        msg = f"--sample applies to --by betweenness only (got --by {by})"
+        raise CorridorError(msg)
+    if compare_year is not None and not 1800 <= compare_year <= 2100:
+        msg = f"--compare-year {compare_year} is out of range; give a year between 1800 and 2100"
+        raise CorridorError(msg)
 
     def ranking_of(graph):
         flows = None
@@ -322,6 +344,9 @@ def import_osm(
     from corridor.io import save_graph_gpkg
     from corridor.osm import network_graph_from_xml, summary
 
+    if out.suffix.lower() != ".gpkg":
+        msg = f"{out}: the import is written as a GeoPackage; give a file name ending in .gpkg"
+        raise CorridorError(msg)
     with _render.status("importing...") as step:
         graph = network_graph_from_xml(osm_file, hubs_file, max_snap_km=max_snap_km, on_step=step)
         step("writing the GeoPackage")
@@ -364,7 +389,7 @@ def map_(
             "--route", metavar="ORIGIN DESTINATION", help="Highlight the routes between two hubs (repeatable): --route Chongqing Singapore."
         ),
     ] = None,
-    k: Annotated[int, typer.Option("--k", help="Routes per --route: the best and k-1 alternatives (lighter).")] = 3,
+    k: Annotated[int, typer.Option("--k", min=1, help="Routes per --route: the best and k-1 alternatives (lighter).")] = 3,
     by: Annotated[str, typer.Option("--by", help="Routes by time, length or cost.")] = "time",
     scenario: Annotated[
         Path | None, typer.Option("--scenario", help="Draw a scenario's changes (routes/X.toml or a built-in name) and its largest time savings.")
@@ -428,7 +453,7 @@ def whatif(
     profile: Annotated[
         str | None, typer.Option("--profile", "-p", help="freight or passenger (default: the scenario's profile, else freight).")
     ] = None,
-    top: Annotated[int, typer.Option("--top", help="How many top-gaining pairs and rank shifts to list.")] = 10,
+    top: Annotated[int, typer.Option("--top", min=1, help="How many top-gaining pairs and rank shifts to list.")] = 10,
     demand: DemandOption = None,
     network: NetworkOption = None,
     params: ParamsOption = None,
