@@ -90,7 +90,12 @@ MEASURES: tuple[str, ...] = ("betweenness", "closeness", "degree", "strength", "
 RANKING_COLUMNS: list[str] = ["rank", "id", "name", "score"]
 
 #: Columns of a criticality table.
-CRITICALITY_COLUMNS: list[str] = ["rank", "id", "name", "extra_hours", "pairs_cut"]
+CRITICALITY_COLUMNS: list[str] = ["rank", "id", "name", "loss_hours", "extra_hours", "pairs_cut", "demand_cut"]
+
+#: Hours per unit of flow charged for demand a removal leaves with no route at all, so cut
+#: pairs and slower pairs rank on one scale (``loss_hours``). One week: the order of a
+#: makeshift detour by another corridor. An assumption; rank by ``pairs_cut`` to ignore it.
+UNSERVED_PENALTY_H = 168.0
 
 #: Every measure and flow here runs on this edge attribute (seconds).
 WEIGHT = "travel_time"
@@ -532,12 +537,15 @@ def criticality(
     Returns
     -------
     pandas.DataFrame
-        Columns ``rank, id, name, extra_hours, pairs_cut``: ``extra_hours``
-        is the rise in the demand-weighted travel time (flow x hours; a gravity index unless a demand table gives real flows) of the
-        pairs still joined, ``pairs_cut`` the OD pairs with demand left with
-        no route. Pairs that start or end at the removed hub are not
-        counted (they lose their hub, not their route), nor pairs already
-        without a route. Ranked by pairs cut, then extra hours.
+        Columns ``rank, id, name, loss_hours, extra_hours, pairs_cut,
+        demand_cut``: ``extra_hours`` is the rise in the demand-weighted
+        travel time (flow x hours; a gravity index unless a demand table
+        gives real flows) of the pairs still joined, ``pairs_cut`` the OD
+        pairs with demand left with no route and ``demand_cut`` their flow,
+        ``loss_hours`` = ``extra_hours + demand_cut * UNSERVED_PENALTY_H``.
+        Pairs that start or end at the removed hub are not counted (they
+        lose their hub, not their route), nor pairs already without a route.
+        Ranked by ``loss_hours``, then pairs cut.
 
     Notes
     -----
@@ -571,7 +579,7 @@ def criticality(
             touched = used[:, removed].any(axis=1)
             kept = np.where(np.isin(rows, removed) | np.isin(cols, removed), np.inf, weights)
         affected = np.flatnonzero(touched & counted.any(axis=1))
-        extra, cut = 0.0, 0
+        extra, cut, cut_flow = 0.0, 0, 0.0
         if len(affected):
             finite = np.isfinite(kept)
             changed = csr_array((kept[finite], (rows[finite], cols[finite])), shape=matrix.shape)
@@ -581,11 +589,16 @@ def criticality(
             kept_pairs = mask & ~lost
             extra = float((trees.demand[affected][kept_pairs] * (hours[kept_pairs] - trees.hours[affected][kept_pairs])).sum())
             cut = int(lost.sum())
-        records.append({"id": key, "name": names[key], "extra_hours": max(extra, 0.0), "pairs_cut": cut})
+            cut_flow = float(trees.demand[affected][lost].sum())
+        extra = max(extra, 0.0)
+        records.append(
+            {"id": key, "name": names[key], "loss_hours": extra + cut_flow * UNSERVED_PENALTY_H, "extra_hours": extra,
+             "pairs_cut": cut, "demand_cut": cut_flow}
+        )  # fmt: skip
         if progress is not None:
             progress(done, len(candidates))
     frame = pd.DataFrame(records, columns=CRITICALITY_COLUMNS[1:])
-    frame = frame.sort_values(["pairs_cut", "extra_hours", "id"], ascending=[False, False, True], kind="stable")
+    frame = frame.sort_values(["loss_hours", "pairs_cut", "id"], ascending=[False, False, True], kind="stable")
     frame = frame.reset_index(drop=True)
     frame.insert(0, "rank", np.arange(1, len(frame) + 1))
     return frame if top is None else frame.head(top)

@@ -18,6 +18,7 @@ from corridor._errors import CorridorError
 from corridor.centrality import (
     CRITICALITY_COLUMNS,
     RANKING_COLUMNS,
+    UNSERVED_PENALTY_H,
     betweenness,
     compare_rankings,
     criticality,
@@ -210,7 +211,10 @@ def test_mini_criticality_of_hubs(mini_freight, mini_demand):
     assert rows.loc["chongqing", "extra_hours"] == pytest.approx(5 * (44 - 30))
     assert rows.loc["chongqing", "pairs_cut"] == 0
     assert rows.loc["qinzhou_port", "pairs_cut"] == 2  # Chongqing-Singapore and Hanoi-Chongqing
+    assert rows.loc["qinzhou_port", "demand_cut"] == pytest.approx(mini_demand.loc["chongqing", "singapore"] + mini_demand.loc["hanoi", "chongqing"])
+    assert rows.loc["qinzhou_port", "loss_hours"] == pytest.approx(rows.loc["qinzhou_port", "extra_hours"] + rows.loc["qinzhou_port", "demand_cut"] * UNSERVED_PENALTY_H)
     assert table["id"].iloc[0] == "qinzhou_port"
+    assert table["loss_hours"].is_monotonic_decreasing
     assert rows.loc[["huaihua", "guiyang", "singapore", "hanoi"], "extra_hours"].eq(0).all()
 
 
@@ -297,7 +301,9 @@ def test_cli_critical_links_json(tmp_path):
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
     assert report["removed"] == "links"
-    assert report["items"][0] == {"rank": 1, "id": "sea_sg", "name": "sea_sg", "extra_hours": 0.0, "pairs_cut": 1}
+    assert report["items"][0] == {
+        "rank": 1, "id": "sea_sg", "name": "sea_sg", "loss_hours": 10 * UNSERVED_PENALTY_H, "extra_hours": 0.0, "pairs_cut": 1, "demand_cut": 10.0,
+    }  # fmt: skip
 
 
 @pytest.mark.parametrize(
