@@ -454,6 +454,7 @@ def whatif(
         str | None, typer.Option("--profile", "-p", help="freight or passenger (default: the scenario's profile, else freight).")
     ] = None,
     top: Annotated[int, typer.Option("--top", min=1, help="How many top-gaining pairs and rank shifts to list.")] = 10,
+    modes: ModesOption = None,
     demand: DemandOption = None,
     network: NetworkOption = None,
     params: ParamsOption = None,
@@ -468,7 +469,7 @@ def whatif(
 
     spec = load_scenario(scenario)
     model = ModelParams.from_file(params) if params else None
-    report = compare_scenario(load_network(network), spec, profile=profile, params=model, demand_csv=demand, top=top)
+    report = compare_scenario(load_network(network), spec, profile=profile, modes=_split(modes), params=model, demand_csv=demand, top=top)
     if as_json:
         _print_json(report)
         return

@@ -71,6 +71,7 @@ def compare_scenario(
     scenario: Scenario | AppliedScenario,
     *,
     profile: str | None = None,
+    modes: Sequence[str] | None = None,
     params: ModelParams | None = None,
     demand_csv: str | Path | None = None,
     top: int = TOP,
@@ -88,6 +89,10 @@ def compare_scenario(
         ``"freight"`` or ``"passenger"``; default: the scenario's
         ``profile``, else :data:`DEFAULT_PROFILE`. Published figures are
         always compared on their own profile.
+    modes
+        Modes the comparison may use (default: the scenario's ``modes``, else
+        all). Freight by time mostly goes by expressway; ``["rail", "sea"]``
+        shows what a rail or port project does for rail-sea freight.
     params
         Base model parameters of both sides (default: ``corridor/model.toml``);
         the scenario's ``[params]`` apply on top of them on the scenario side.
@@ -112,12 +117,13 @@ def compare_scenario(
     applied = scenario if isinstance(scenario, AppliedScenario) else apply_scenario(network, scenario, params=params)
     spec = applied.scenario
     profile = profile or spec.profile or DEFAULT_PROFILE
+    chosen_modes = list(modes) if modes else spec.modes
     base_params = params or ModelParams()
     graphs: dict[tuple[str, str], nx.MultiDiGraph] = {}
 
     def graph(side: str, of_profile: str) -> nx.MultiDiGraph:
         if (side, of_profile) not in graphs:
-            modes = spec.modes if of_profile == profile else None
+            modes = chosen_modes if of_profile == profile else None
             if side == "before":
                 built = graph_from_network(network, profile=of_profile, year=applied.baseline_year, modes=modes, params=base_params)
             else:
@@ -147,7 +153,7 @@ def compare_scenario(
         "description": spec.description,
         "sources": spec.sources,
         "profile": profile,
-        "modes": spec.modes,
+        "modes": chosen_modes,
         "baseline_year": applied.baseline_year,
         "year": applied.year,
         "changes": applied.diff(),
