@@ -158,3 +158,12 @@ def test_demand_unit_is_an_index_with_the_gravity_model(scenario_file, tmp_path)
     demand.write_text("origin,destination,flow\nchongqing,qinzhou_port,10\n", encoding="utf-8")
     report = json.loads(runner.invoke(app, ["whatif", str(scenario_file), "--network", MINI, "--demand", str(demand), "--json"]).output)
     assert "gravity" not in report["demand"]["unit"]
+
+
+def test_modes_restrict_the_comparison(mini_network, round_params, scenario_file):
+    rail_only = compare_scenario(mini_network, load_scenario(scenario_file), profile="passenger", modes=["rail"], params=round_params)
+    assert rail_only["modes"] == ["rail"]
+    row = rail_only["pairs"][0]
+    # rail only: the new HSR cannot help, and Chongqing West-Qinzhou Port runs by rail both times.
+    assert row["saving_h"] == pytest.approx(0.0)
+    assert rail_only["changes"]["entering_service"] == ["new_hsr"]
