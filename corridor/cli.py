@@ -27,7 +27,10 @@ app = typer.Typer(
 
 NetworkOption = Annotated[
     Path | None,
-    typer.Option("--network", "-n", help="Folder with hubs.geojson and links.geojson, or a GeoPackage (default: the built-in corridor)."),
+    typer.Option(
+        "--network", "-n",
+        help="Folder with hubs.geojson and links.geojson, or a GeoPackage from `corridor export` or `corridor import-osm` (default: the built-in corridor).",
+    ),
 ]
 ProfileOption = Annotated[str, typer.Option("--profile", "-p", help="freight (no HSR) or passenger.")]
 YearOption = Annotated[
@@ -49,10 +52,6 @@ def _load_graph(network: Path | None, profile: str, year: int | None, modes: str
     from corridor.params import ModelParams
 
     model = ModelParams.from_file(params) if params else ModelParams()
-    if network is not None and network.suffix.lower() == ".gpkg":
-        from corridor.io import graph_from_gpkg
-
-        return graph_from_gpkg(network, profile=profile, year=year, modes=_split(modes), avoid=_split(avoid), params=model)
     return graph_from_network(
         load_network(network), profile=profile, year=year, modes=_split(modes), avoid=_split(avoid), params=model
     )

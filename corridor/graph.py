@@ -9,6 +9,14 @@ Freight models represent a hub by one node per mode that serves it (a
 Nodes are integers (as in osmnx); ``graph.graph["hub_nodes"]`` maps hub ids
 to their nodes and ``graph.graph["terminal_nodes"]`` maps ``(hub, mode)``.
 
+Hubs of kind ``junction`` (the nodes of an imported OpenStreetMap network,
+where lines meet) are no places a trip starts, ends or changes mode: each
+gets one node per mode (``node_type="junction"``, ``hub=None``, listed in
+``graph.graph["junction_nodes"]`` by ``(junction, mode)``) and no hub node,
+board, alight or urban edge; a link touching a junction has no dwell time
+and crosses no border. A link with ``oneway`` true is added from
+``from_hub`` to ``to_hub`` only.
+
 Link edges carry the line-haul time; board and alight edges carry the
 terminal time of their mode (loading and unloading for freight); urban edges
 join a city centre to the city's stations and terminals. Every edge has
@@ -30,7 +38,7 @@ from shapely.geometry import LineString
 from corridor._errors import CorridorError
 from corridor.network import Network
 from corridor.params import ModelParams
-from corridor.settings import CRS, MODES, PROFILES
+from corridor.settings import CRS, JUNCTION, MODES, PROFILES
 
 _GEOD = Geod(ellps="WGS84")
 _version_counter = itertools.count(1)
@@ -104,8 +112,12 @@ def graph_from_network(
         excluded_hubs={},
         hub_nodes={},
         terminal_nodes={},
+        junction_nodes={},
     )
     hubs = network.hubs
+    junctions = _junctions(hubs)
+    if junctions:
+        hubs = hubs[hubs["kind"] != JUNCTION]
     for hub_id, hub in hubs.iterrows():
         if year is not None and _known(hub["opened"]) and hub["opened"] > year:
             graph.graph["excluded_hubs"][hub_id] = f"opens in {int(hub['opened'])}"
@@ -117,9 +129,17 @@ def graph_from_network(
             continue
         if link["from_hub"] in graph.graph["excluded_hubs"] or link["to_hub"] in graph.graph["excluded_hubs"]:
             continue
-        _add_link(graph, link_id, link, profile, params)
+        _add_link(graph, link_id, link, profile, params, junctions)
     _add_urban_edges(graph, profile, params)
     return graph
+
+
+def _junctions(hubs) -> dict[str, tuple[float, float, str]]:
+    """``(x, y, name)`` of each ``junction`` hub, by id."""
+    if "kind" not in hubs or not (hubs["kind"] == JUNCTION).any():
+        return {}
+    chosen = hubs[hubs["kind"] == JUNCTION]
+    return dict(zip(chosen.index, zip(chosen.geometry.x, chosen.geometry.y, chosen["name"], strict=True), strict=True))
 
 
 def _allowed_modes(modes: Iterable[str] | None, avoid: Iterable[str] | None) -> set[str]:
@@ -166,10 +186,20 @@ def _hub_attributes(hub) -> dict:
     }
 
 
-def _ensure_terminal(graph: nx.MultiDiGraph, hub: str, mode: str, profile: str, params: ModelParams) -> int:
+def _ensure_terminal(
+    graph: nx.MultiDiGraph, hub: str, mode: str, profile: str, params: ModelParams, junctions: Mapping[str, tuple] | None = None
+) -> int:
     terminals = graph.graph["terminal_nodes"]
     if (hub, mode) in terminals:
         return terminals[hub, mode]
+    junction_nodes = graph.graph.setdefault("junction_nodes", {})
+    if (hub, mode) in junction_nodes:
+        return junction_nodes[hub, mode]
+    if junctions and hub in junctions:
+        x, y, name = junctions[hub]
+        node = junction_nodes[hub, mode] = len(graph)
+        graph.add_node(node, x=x, y=y, node_type="junction", hub=None, junction=hub, mode=mode, name=name)
+        return node
     hub_at = graph.graph["hub_nodes"][hub]
     data = graph.nodes[hub_at]
     node = terminals[hub, mode] = len(graph)
@@ -212,11 +242,14 @@ def add_link_edges(graph: nx.MultiDiGraph, link_record: Mapping[str, Any], *, pr
     return nodes
 
 
-def _add_link(graph: nx.MultiDiGraph, link_id: str, link, profile: str, params: ModelParams) -> tuple[int, int]:
+def _add_link(
+    graph: nx.MultiDiGraph, link_id: str, link, profile: str, params: ModelParams, junctions: Mapping[str, tuple] | None = None
+) -> tuple[int, int]:
     mode = link["mode"]
-    u = _ensure_terminal(graph, link["from_hub"], mode, profile, params)
-    v = _ensure_terminal(graph, link["to_hub"], mode, profile, params)
-    hours = link_time_h(link, profile, params, cross_border=_crosses_border(graph, link))
+    u = _ensure_terminal(graph, link["from_hub"], mode, profile, params, junctions)
+    v = _ensure_terminal(graph, link["to_hub"], mode, profile, params, junctions)
+    at_junction = graph.nodes[u]["node_type"] == JUNCTION or graph.nodes[v]["node_type"] == JUNCTION
+    hours = link_time_h(link, profile, params, cross_border=_crosses_border(graph, link), stop=not at_junction)
     km = float(link["length_km"])
     cost = hours * params.value(profile, "value_of_time") + km * params.value(profile, "cost_per_km", mode)
     attributes = {
@@ -233,13 +266,18 @@ def _add_link(graph: nx.MultiDiGraph, link_id: str, link, profile: str, params: 
     }
     geometry = link["geometry"]
     graph.add_edge(u, v, key=link_id, geometry=geometry, reversed=False, **attributes)
-    graph.add_edge(v, u, key=link_id, geometry=LineString(geometry.coords[::-1]), reversed=True, **attributes)
+    if link.get("oneway") is not True:
+        graph.add_edge(v, u, key=link_id, geometry=LineString(geometry.coords[::-1]), reversed=True, **attributes)
     return u, v
 
 
 def _crosses_border(graph: nx.MultiDiGraph, link) -> bool:
-    countries = [graph.nodes[hub_node(graph, link[end])]["country"] for end in ("from_hub", "to_hub")]
-    return countries[0] != countries[1]
+    """Whether a link joins hubs of two countries (a junction has no country: never)."""
+    hub_nodes = graph.graph["hub_nodes"]
+    ends = [hub_nodes.get(link[end]) for end in ("from_hub", "to_hub")]
+    if None in ends:
+        return False
+    return graph.nodes[ends[0]]["country"] != graph.nodes[ends[1]]["country"]
 
 
 def link_speed_kmh(link: Mapping[str, Any]) -> float:
@@ -248,7 +286,7 @@ def link_speed_kmh(link: Mapping[str, Any]) -> float:
     return float(operating if _known(operating) else link["speed_kmh"])
 
 
-def link_time_h(link: Mapping[str, Any], profile: str, params: ModelParams, *, cross_border: bool = False) -> float:
+def link_time_h(link: Mapping[str, Any], profile: str, params: ModelParams, *, cross_border: bool = False, stop: bool = True) -> float:
     """Hours to travel one link: running time, the stop at its end hub, a border crossing if any.
 
     The model follows the fastest scheduled service, which calls at the hubs
@@ -268,12 +306,15 @@ def link_time_h(link: Mapping[str, Any], profile: str, params: ModelParams, *, c
         Whether the link crosses a national border; land modes (rail,
         expressway) then pay the border time. Sea and river customs are part
         of the port's terminal time.
+    stop
+        Whether the link ends with a stop at a hub (``False`` for a link
+        touching a junction: OpenStreetMap does not say where trains stop).
     """
     mode = link["mode"]
     running = float(link["length_km"]) / params.speed_kmh(profile, mode, link_speed_kmh(link))
-    stop = params.value(profile, "dwell_h", mode)
+    dwell = params.value(profile, "dwell_h", mode) if stop else 0.0
     border = params.value(profile, "border_h") if cross_border and mode in LAND_MODES else 0.0
-    return running + stop + border
+    return running + dwell + border
 
 
 def _add_urban_edges(graph: nx.MultiDiGraph, profile: str, params: ModelParams) -> None:

@@ -6,12 +6,18 @@ Two layouts, told apart by their layers:
   has the layers ``nodes`` and ``edges`` of ``osmnx.save_graph_geopackage``
   (nodes by ``osmid``, edges by ``u``, ``v``, ``key``) plus a ``corridor_meta``
   table. Edges keep their own ``speed_kmh`` and ``freight``/``passenger``
-  flags; :func:`graph_from_gpkg` rebuilds ``travel_time`` and ``cost`` with
-  the profile and parameters asked for, so ``--params`` works on it.
+  flags. :func:`network_from_graph_gpkg` reads it as a
+  :class:`corridor.network.Network` (hubs plus ``junction`` hubs, links plus
+  access links; :func:`corridor.osm.network_from_graph`), so every command
+  works on it the one way it works on any network, and ``--params`` applies.
 - a **network** GeoPackage (``corridor export``, :func:`save_network_gpkg`)
   has the layers ``hubs`` and ``links`` in the schema of ``hubs.geojson`` and
   ``links.geojson``; :func:`network_from_gpkg` reads it back as a
   :class:`corridor.network.Network`, validated like the GeoJSON files.
+
+:func:`load_gpkg` reads either layout as a Network (``load_network`` calls
+it for a ``.gpkg``); :func:`graph_from_gpkg` is
+``graph_from_network(load_gpkg(path), ...)``.
 
 Every file is written through :func:`corridor._io.atomic_path`.
 """
@@ -301,6 +307,43 @@ def _native(value: Any) -> Any:
     return value
 
 
+def network_from_graph_gpkg(path: str | Path) -> Network:
+    """The network of a graph GeoPackage (``corridor import-osm``): hubs, junctions, links, access links.
+
+    See :func:`corridor.osm.network_from_graph`.
+
+    Raises
+    ------
+    NetworkFileError
+        As :func:`network_graph_from_gpkg`.
+    """
+    from corridor.osm import network_from_graph
+
+    return network_from_graph(network_graph_from_gpkg(path), source=str(path))
+
+
+def load_gpkg(path: str | Path) -> Network:
+    """The network of a corridor GeoPackage of either layout (told apart by its layers).
+
+    Raises
+    ------
+    NetworkFileError
+        When the file is missing, unreadable, or has neither the ``hubs`` and
+        ``links`` layers nor the ``nodes`` and ``edges`` layers.
+    """
+    path = Path(path)
+    layers = _layers(path)
+    if {"hubs", "links"} <= layers:
+        return network_from_gpkg(path)
+    if {"nodes", "edges"} <= layers:
+        return network_from_graph_gpkg(path)
+    msg = (
+        f"{path}: no layers hubs and links (`corridor export`) nor nodes and edges (`corridor import-osm`); "
+        f"it has {', '.join(sorted(layers)) or 'no layers'}"
+    )
+    raise NetworkFileError(msg)
+
+
 def graph_from_gpkg(
     path: str | Path,
     *,
@@ -312,38 +355,33 @@ def graph_from_gpkg(
 ) -> nx.MultiDiGraph:
     """The routing graph of a GeoPackage network, for one profile, year, mode filter and parameters.
 
+    ``graph_from_network(load_gpkg(path), ...)``: one representation for
+    either layout.
+
     Parameters
     ----------
     path
         A graph GeoPackage (``corridor import-osm``) or a network GeoPackage
         (``corridor export``; hubs and links layers).
     profile
-        ``"freight"`` or ``"passenger"``: edges whose flag for the profile is
+        ``"freight"`` or ``"passenger"``: links whose flag for the profile is
         false are left out.
     year
-        For a network GeoPackage, as in :func:`corridor.graph.graph_from_network`;
-        an imported graph has no opening years and accepts only ``None``.
+        As in :func:`corridor.graph.graph_from_network`. An imported graph has
+        no opening years: every year sees all of it open.
     modes, avoid
         Modes that may (default: all) and may not be used.
     params
-        Travel-time and cost parameters (default: ``corridor/model.toml``);
-        ``travel_time`` and ``cost`` are rebuilt with them.
+        Travel-time and cost parameters (default: ``corridor/model.toml``).
 
     Returns
     -------
     networkx.MultiDiGraph
         A graph in the corridor layout (``docs/DEVELOPING.md``).
     """
-    from corridor.osm import graph_for_profile
+    from corridor.graph import graph_from_network
 
-    path = Path(path)
-    layers = _layers(path)
-    if {"hubs", "links"} <= layers:
-        from corridor.graph import graph_from_network
-
-        return graph_from_network(network_from_gpkg(path), profile=profile, year=year, modes=modes, avoid=avoid, params=params)
-    network = network_graph_from_gpkg(path)
-    return graph_for_profile(network, profile=profile, year=year, modes=modes, avoid=avoid, params=params)
+    return graph_from_network(load_gpkg(path), profile=profile, year=year, modes=modes, avoid=avoid, params=params)
 
 
 # -- networks ----------------------------------------------------------------------

@@ -44,7 +44,7 @@ from corridor._errors import CorridorError
 from corridor._io import write_text_atomic
 from corridor.network import Network
 from corridor.routing import Route
-from corridor.settings import MAPS_DIR, MODE_LABELS, MODES
+from corridor.settings import JUNCTION, MAPS_DIR, MODE_LABELS, MODES
 
 #: Profile of a map when neither the caller nor its scenario names one.
 DEFAULT_PROFILE = "freight"
@@ -346,6 +346,7 @@ def _in_service(status: str, opened: int | None, expected: int | None, year: int
 
 def _hub_frame(network: Network, ranking: pd.DataFrame | None) -> gpd.GeoDataFrame:
     hubs = network.hubs
+    hubs = hubs[hubs["kind"] != JUNCTION]  # junctions of an imported network: where lines meet, no marker
     frame = gpd.GeoDataFrame(
         {
             "name": hubs["name"].astype(str),
@@ -397,6 +398,7 @@ def _link_frame(
     links = network.links if only is None else network.links[network.links.index.isin(list(only))]
     hubs = network.hubs
     country = hubs["country"].fillna("").to_dict()
+    junctions = set(hubs.index[hubs["kind"] == JUNCTION])  # no country: a link to one crosses no border
     names = hubs["name"].to_dict()
     rows = []
     for link_id, link in links.iterrows():
@@ -404,7 +406,7 @@ def _link_frame(
         status = str(link["status"])
         in_service = _in_service(status, opened, expected, year)
         a, b = link["from_hub"], link["to_hub"]
-        cross = country.get(a, "") != country.get(b, "")
+        cross = country.get(a, "") != country.get(b, "") and a not in junctions and b not in junctions
         layer = CROSS_BORDER if cross else str(link["mode"])
         change = ""
         if diff is not None:

@@ -78,8 +78,10 @@ def load_network(path: str | Path | None = None) -> Network:
     ----------
     path
         A folder holding ``hubs.geojson`` and ``links.geojson``, a GeoPackage
-        with ``hubs`` and ``links`` layers (``corridor export``), or ``None``
-        for the built-in western land-sea corridor.
+        with ``hubs`` and ``links`` layers (``corridor export``), a graph
+        GeoPackage of ``corridor import-osm`` (its nodes become ``junction``
+        hubs, see :func:`corridor.osm.network_from_graph`), or ``None`` for
+        the built-in western land-sea corridor.
 
     Returns
     -------
@@ -93,9 +95,9 @@ def load_network(path: str | Path | None = None) -> Network:
     """
     folder = Path(path) if path is not None else GEODATA_DIR
     if folder.suffix.lower() == ".gpkg":
-        from corridor.io import network_from_gpkg
+        from corridor.io import load_gpkg
 
-        return network_from_gpkg(folder)
+        return load_gpkg(folder)
     if not folder.is_dir():
         msg = f"{folder}: not a folder; give a folder holding {HUBS_FILE} and {LINKS_FILE}, or a .gpkg"
         raise NetworkFileError(msg)

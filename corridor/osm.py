@@ -9,14 +9,23 @@ simplified with :func:`osmnx.simplify_graph` (keeping nodes where the mode,
 speed or profile flags change and where a hub is snapped), and the user's hubs
 are snapped to the nearest node of each mode that serves their kind.
 
-The result has the corridor graph layout (see ``docs/DEVELOPING.md``): hub
-nodes joined by ``board``/``alight`` edges to their snapped node per mode
-(``node_type="terminal"``, ``hub`` set), other network nodes with
-``node_type="network"`` and ``hub=None`` (they belong to no hub, so hub
-rankings and hub removal count only the hubs' own nodes),
-and network edges with their own ``speed_kmh`` and ``freight``/``passenger``
-flags, so :func:`graph_for_profile` can rebuild ``travel_time`` and ``cost``
-for any profile and parameters (this is what ``--network net.gpkg`` does).
+The import (:func:`network_graph_from_xml`, stored by ``corridor import-osm``)
+is a graph: hub nodes joined by ``board``/``alight`` edges to their snapped
+node per mode (``node_type="terminal"``, ``hub`` set), other network nodes
+with ``node_type="network"`` and ``hub=None``, and network edges with their
+own ``speed_kmh`` and ``freight``/``passenger`` flags.
+
+Every analysis works on one representation, a :class:`corridor.network.Network`
+of hubs and links: :func:`network_from_graph` turns the import into one. Its
+hubs are the user's hubs plus every network node as a hub of kind
+``junction`` (id ``n<node>``; where lines meet, never a trip's end); its
+links are the network edges (one link per edge, both directions; ``oneway``
+where OSM has one direction only) and, for each snapped hub and mode, an
+access link from the hub to its junction (the snap distance, at least
+:data:`MIN_ACCESS_M`). :func:`graph_for_profile` builds the routing graph
+from it with :func:`corridor.graph.graph_from_network`, as ``--network
+net.gpkg`` does, so ``travel_time`` and ``cost`` follow any profile and
+parameters. Links carry no opening years: every year sees them open.
 
 OSM data is (c) OpenStreetMap contributors, ODbL 1.0: networks built from it
 are derived databases; say so when you share them.
@@ -26,7 +35,6 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import itertools
 import math
 import re
 import warnings
@@ -42,9 +50,17 @@ from pyproj import Geod
 from shapely.geometry import LineString
 
 from corridor import _validate
-from corridor._errors import CorridorError, NetworkFileError
+from corridor._errors import NetworkFileError
+from corridor.network import Network
 from corridor.params import ModelParams
-from corridor.settings import CRS, MODES, PROFILES
+from corridor.settings import CRS, JUNCTION, MODES
+
+#: The ``source`` of every hub and link made from OpenStreetMap data.
+OSM_SOURCE = "OpenStreetMap (© OpenStreetMap contributors, ODbL)"
+
+#: Shortest access link between a hub and the node it is snapped to (m): a
+#: hub on its node still gets a link of positive length, as the schema asks.
+MIN_ACCESS_M = 5.0
 
 _GEOD = Geod(ellps="WGS84")
 
@@ -285,6 +301,9 @@ def read_hubs(path: str | Path) -> list[dict[str, Any]]:
     for record in records:
         record = {k: (None if v == "" else v) for k, v in record.items()}
         _validate.check_hub(path, record, ids)
+        if record["kind"] == JUNCTION:
+            msg = f"{path}: feature '{record['id']}' field 'kind': 'junction' is for the nodes of an imported network; use one of {', '.join(KIND_MODES)}"
+            raise NetworkFileError(msg)
         where = f"{path}: feature '{record['id']}' field"
         for field, low, high in (("lon", -180.0, 180.0), ("lat", -90.0, 90.0)):
             try:
@@ -573,7 +592,128 @@ def _corridor_layout(
 # -- profiles ----------------------------------------------------------------
 
 
-_version_counter = itertools.count(1_000_000)
+def network_from_graph(graph: nx.MultiDiGraph, *, source: str | None = None) -> Network:
+    """The hubs and links of an imported network graph (see the module docstring).
+
+    Parameters
+    ----------
+    graph
+        A graph from :func:`network_graph_from_xml` or
+        :func:`corridor.io.network_graph_from_gpkg`.
+    source
+        The network's ``source`` (default: the graph's).
+
+    Returns
+    -------
+    corridor.network.Network
+        Hubs: the user's hubs, then one ``junction`` hub per network node
+        (id ``n<node>``, name the OSM node's name if any). Links: one per
+        network edge (id its ``link_id``; ``oneway`` true where only one
+        direction exists), then the access links (id ``<hub>-<mode>-access``).
+        Every link is ``open`` with no opening year.
+
+    Raises
+    ------
+    NetworkFileError
+        When a user hub's id is also a junction id.
+    """
+    from corridor.network import _HUB_DEFAULTS, _LINK_DEFAULTS
+    from shapely.geometry import Point
+
+    nodes = graph.nodes
+    hub_nodes = graph.graph["hub_nodes"]
+    junction_id = {node: f"n{node}" for node, data in graph.nodes(data=True) if data.get("node_type") != "hub"}
+    clash = set(hub_nodes) & set(junction_id.values())
+    if clash:
+        msg = f"{graph.graph.get('source', 'network')}: hub id '{sorted(clash)[0]}' is also a junction id (n<node>); rename the hub"
+        raise NetworkFileError(msg)
+    hub_rows, hub_points = [], []
+    for hub, node in hub_nodes.items():
+        data = nodes[node]
+        hub_rows.append(
+            {
+                **_HUB_DEFAULTS, "id": hub, "name": data["name"], "name_zh": data.get("name_zh") or "",
+                "pinyin": data.get("pinyin") or "", "aliases": list(data.get("aliases") or []), "kind": data["kind"],
+                "city": data.get("city") or hub, "country": data.get("country") or "", "population": data.get("population"),
+            }
+        )  # fmt: skip
+        hub_points.append(Point(data["x"], data["y"]))
+    for node, hub in junction_id.items():
+        data = nodes[node]
+        hub_rows.append({**_HUB_DEFAULTS, "id": hub, "name": data.get("name") or hub, "kind": JUNCTION, "city": hub, "source": OSM_SOURCE, "osm_id": data.get("osm_id")})
+        hub_points.append(Point(data["x"], data["y"]))
+
+    link_rows, link_lines = [], []
+    first: dict[str, tuple[int, int, Any]] = {}  # link id -> (u, v, osmid) of its first direction
+    oneway: dict[str, bool] = {}
+    for u, v, data in graph.edges(data=True):
+        if data.get("edge_type") != "link":
+            continue
+        link_id = data["link_id"]
+        seen = first.get(link_id)
+        if seen is not None and (seen[0], seen[1]) == (v, u) and seen[2] == data.get("osmid"):
+            oneway[link_id] = False  # the other direction of a link already listed
+            continue
+        if seen is not None:
+            link_id = f"{link_id}-{u}"  # another edge between the same nodes
+        first[link_id] = (u, v, data.get("osmid"))
+        oneway[link_id] = True
+        link_rows.append(
+            {
+                **_LINK_DEFAULTS, "id": link_id, "mode": data["mode"], "from_hub": junction_id[u], "to_hub": junction_id[v],
+                "length_km": data["length"] / 1000.0, "speed_kmh": float(data["speed_kmh"]), "status": "open",
+                "freight": bool(data.get("freight", True)), "passenger": bool(data.get("passenger", True)),
+                "name": data.get("name") or "", "line": data.get("line") or "", "source": OSM_SOURCE,
+                "osmid": data.get("osmid") or "", "osm_class": data.get("osm_class") or "", "speed_source": data.get("speed_source") or "",
+            }
+        )  # fmt: skip
+        link_lines.append(data["geometry"])
+    for row in link_rows:
+        row["oneway"] = oneway[row["id"]]
+    for (hub, mode), node in graph.graph["terminal_nodes"].items():
+        hub_at = hub_nodes[hub]
+        board = next((d for d in graph[hub_at][node].values() if d.get("edge_type") == "board"), {})
+        speeds = [d["speed_kmh"] for _, _, d in graph.out_edges(node, data=True) if d.get("edge_type") == "link" and d["mode"] == mode]
+        speeds += [d["speed_kmh"] for _, _, d in graph.in_edges(node, data=True) if d.get("edge_type") == "link" and d["mode"] == mode]
+        if not speeds:
+            continue  # a snapped node with no line of its mode
+        name = nodes[hub_at]["name"]
+        link_rows.append(
+            {
+                **_LINK_DEFAULTS, "id": f"{hub}-{mode}-access", "mode": mode, "from_hub": hub, "to_hub": junction_id[node],
+                "length_km": max(float(board.get("length", 0.0)), MIN_ACCESS_M) / 1000.0, "speed_kmh": float(max(speeds)),
+                "status": "open", "freight": bool(board.get("freight", mode != "hsr")),
+                "passenger": bool(board.get("passenger", mode in PASSENGER_MODES)), "name": f"access to {name}",
+                "line": f"access to {name}", "source": OSM_SOURCE, "oneway": False,
+            }
+        )  # fmt: skip
+        a, b = (nodes[hub_at]["x"], nodes[hub_at]["y"]), (nodes[node]["x"], nodes[node]["y"])
+        link_lines.append(LineString([a, b]))
+    source = source or str(graph.graph.get("source", "imported network"))
+    _check_records(source, hub_rows, link_rows)
+    hubs = _frame(hub_rows, hub_points)
+    links = _frame(link_rows, link_lines)
+    return Network(hubs=hubs, links=links, source=source)
+
+
+def _check_records(source: str, hubs: list[dict[str, Any]], links: list[dict[str, Any]]) -> None:
+    """Validate converted records as network files are (one line naming the record and field)."""
+    ids = {h["id"] for h in hubs}
+    for hub in hubs:
+        if hub["kind"] != JUNCTION:
+            _validate.check_hub(f"{source}:hubs", hub, ids)
+    for link in links:
+        _validate.check_link(f"{source}:links", link, ids)
+
+
+def _frame(rows: list[dict[str, Any]], geometry: list[Any]):
+    import geopandas as gpd
+
+    frame = gpd.GeoDataFrame(rows, geometry=geometry, crs=CRS)
+    if not frame.empty:
+        frame = frame.set_index("id", drop=False)
+        frame.index.name = None
+    return frame
 
 
 def graph_for_profile(
@@ -587,67 +727,31 @@ def graph_for_profile(
 ) -> nx.MultiDiGraph:
     """The routing graph of an imported network for one profile, mode filter and parameters.
 
-    Keeps the edges whose mode is allowed and whose ``freight``/``passenger``
-    flag is set for ``profile``, then sets every edge's ``travel_time`` and
-    ``cost`` from the corridor model: link edges run at
-    ``params.speed_kmh(profile, mode, speed_kmh)`` (no dwell time: OSM does
-    not say where trains stop), board and alight edges take the mode's
-    ``terminal_h``, and city centres join their stations by ``urban`` edges
-    as in :func:`corridor.graph.graph_from_network`.
+    ``graph_from_network(network_from_graph(network), ...)``: link edges run
+    at ``params.speed_kmh(profile, mode, speed_kmh)`` with no dwell time (OSM
+    does not say where trains stop), a hub boards and alights its modes at
+    the mode's ``terminal_h`` and reaches its junction by an access link,
+    and city centres join their stations by ``urban`` edges.
 
     Parameters
     ----------
     network
         A graph from :func:`network_graph_from_xml` or
-        :func:`corridor.io.graph_from_gpkg`.
+        :func:`corridor.io.network_graph_from_gpkg`.
     profile
         ``"freight"`` or ``"passenger"``.
     year
-        Must be ``None``: OpenStreetMap maps what exists, with no opening years.
+        As for :func:`corridor.graph.graph_from_network`; OpenStreetMap maps
+        what exists, with no opening years, so every year sees the whole network.
     modes, avoid
         Modes that may (default: all) and may not be used.
     params
         Travel-time and cost parameters (default: ``corridor/model.toml``).
     """
-    from corridor.graph import _add_urban_edges, _allowed_modes
+    from corridor.graph import graph_from_network
 
-    if profile not in PROFILES:
-        msg = f"unknown profile {profile!r}; use one of {', '.join(PROFILES)}"
-        raise CorridorError(msg)
-    if year is not None:
-        msg = f"{network.graph.get('source', 'this network')}: an imported network has no opening years; drop the year ({year})"
-        raise CorridorError(msg)
-    allowed = _allowed_modes(modes, avoid)
-    params = params or ModelParams()
-    value_of_time = params.value(profile, "value_of_time")
-    terminal_cost = params.value(profile, "terminal_cost")
-    graph = nx.MultiDiGraph()
-    graph.graph.update(
-        {
-            **{k: v for k, v in network.graph.items() if k not in ("hub_nodes", "terminal_nodes")},
-            "profile": profile,
-            "year": None,
-            "modes": sorted(allowed, key=MODES.index),
-            "version": next(_version_counter),
-            "hub_nodes": dict(network.graph["hub_nodes"]),
-            "terminal_nodes": {},
-        }
-    )
-    graph.add_nodes_from(network.nodes(data=True))
-    for u, v, key, data in network.edges(keys=True, data=True):
-        mode, edge_type = data["mode"], data["edge_type"]
-        if edge_type == "urban" or mode not in allowed or not data.get(profile, True):
-            continue
-        if edge_type == "link":
-            hours = data["length"] / 1000.0 / params.speed_kmh(profile, mode, data["speed_kmh"])
-            cost = hours * value_of_time + data["length"] / 1000.0 * params.value(profile, "cost_per_km", mode)
-        else:
-            hours = params.value(profile, "terminal_h", mode)
-            cost = hours * value_of_time + terminal_cost
-            if edge_type == "board":
-                graph.graph["terminal_nodes"][network.nodes[u]["hub"], mode] = v
-        graph.add_edge(u, v, key=key, **{**data, "travel_time": hours * 3600.0, "cost": cost})
-    _add_urban_edges(graph, profile, params)
+    graph = graph_from_network(network_from_graph(network), profile=profile, year=year, modes=modes, avoid=avoid, params=params)
+    graph.graph.update({k: network.graph[k] for k in ("source", "imported", "unsnapped") if k in network.graph})
     return graph
 
 

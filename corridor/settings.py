@@ -21,7 +21,9 @@ MODE_LABELS: dict[str, str] = {
     "sea": "Sea lane",
 }
 
-#: Kinds of hub.
+#: Kinds of hub. ``junction``: a node of an imported OpenStreetMap network where
+#: lines meet; never a trip's end, no change of mode there, no marker on maps
+#: (see ``docs/DEVELOPING.md``).
 HUB_KINDS: tuple[str, ...] = (
     "city",
     "rail_station",
@@ -30,7 +32,11 @@ HUB_KINDS: tuple[str, ...] = (
     "river_port",
     "sea_port",
     "border_crossing",
+    "junction",
 )
+
+#: The hub kind of a junction (:data:`HUB_KINDS`).
+JUNCTION = "junction"
 
 #: Construction status of a link.
 STATUSES: tuple[str, ...] = ("open", "under_construction", "planned")

@@ -81,7 +81,7 @@ def test_params_apply_on_load(saved):
 def test_mode_filter_on_load(saved):
     graph = graph_from_gpkg(saved, profile="passenger", avoid=["hsr"])
     assert "hsr" not in {d["mode"] for _, _, d in graph.edges(data=True)}
-    assert graph.graph["modes"] == ["rail", "expressway", "waterway", "sea"]
+    assert set(graph.graph["modes"]) == {"rail", "expressway", "waterway", "sea"}
 
 
 def test_save_is_atomic_and_overwrites(imported, tmp_path):
@@ -159,3 +159,63 @@ def test_invalid_hubs_layer_names_layer_and_field(mini_network, tmp_path):
     save_network_gpkg(network, path)
     with pytest.raises(NetworkFileError, match=r"bad\.gpkg:hubs: feature '.+' field 'kind'"):
         network_from_gpkg(path)
+
+
+# -- an imported graph GeoPackage as a network -------------------------------------------
+
+
+def test_imported_gpkg_loads_as_a_network(imported, saved):
+    from corridor.network import load_network
+    from corridor.osm import OSM_SOURCE
+
+    network = load_network(saved)
+    hubs, links = network.hubs, network.links
+    real = hubs[hubs["kind"] != "junction"]
+    assert list(real.index) == list(imported.graph["hub_nodes"])  # the hubs as they are
+    junctions = hubs[hubs["kind"] == "junction"]
+    assert len(junctions) == sum(1 for _, d in imported.nodes(data=True) if d["node_type"] != "hub")
+    assert all(j == f"n{n}" for j, n in zip(junctions.index, [n for n, d in imported.nodes(data=True) if d["node_type"] != "hub"], strict=True))
+    assert set(junctions["source"]) == {OSM_SOURCE} and set(links["source"]) == {OSM_SOURCE}
+    assert set(links["status"]) == {"open"}
+    access = links[links.index.str.endswith("-access")]
+    assert len(access) == len(imported.graph["terminal_nodes"])
+    assert (access["length_km"] >= 0.005).all()
+    one = links.loc["a_station-rail-access"]
+    assert one["from_hub"] == "a_station" and one["to_hub"] == f"n{imported.graph['terminal_nodes']['a_station', 'rail']}"
+    # one link per edge: both directions of a two-way edge are one link, a one-way edge is marked
+    edges = [d for _, _, d in imported.edges(data=True) if d["edge_type"] == "link"]
+    lines = links.drop(access.index)
+    assert {d["link_id"] for d in edges} <= set(lines.index)  # two one-way edges between the same nodes: two links
+    assert sum(1 if oneway else 2 for oneway in lines["oneway"]) == len(edges)
+    assert lines["oneway"].any() and not lines["oneway"].all()
+
+
+@pytest.mark.parametrize("profile", ["freight", "passenger"])
+def test_imported_network_routes_like_graph_from_gpkg(imported, saved, profile):
+    from corridor.network import load_network
+
+    expected = od_matrix(graph_from_gpkg(saved, profile=profile))
+    assert od_matrix(graph_from_network(load_network(saved), profile=profile)).equals(expected)
+    assert od_matrix(graph_for_profile(imported, profile=profile)).equals(expected)  # the in-memory import too
+    assert (expected.to_numpy() > 0).sum() > 0
+
+
+def test_junctions_are_no_hubs(saved):
+    from corridor import UnknownHubError
+    from corridor.hubs import resolve_hub
+
+    graph = graph_from_gpkg(saved, profile="freight")
+    junction_nodes = [n for n, d in graph.nodes(data=True) if d["node_type"] == "junction"]
+    assert junction_nodes and len(graph.graph["junction_nodes"]) == len(junction_nodes)
+    assert not any(n in graph.graph["hub_nodes"].values() for n in junction_nodes)
+    for node in junction_nodes:
+        assert graph.nodes[node]["hub"] is None
+        assert {d["edge_type"] for _, _, d in graph.out_edges(node, data=True)} == {"link"}  # no board, alight or urban
+        assert {d["edge_type"] for _, _, d in graph.in_edges(node, data=True)} == {"link"}
+    assert not any(d["cross_border"] for _, _, d in graph.edges(data=True) if d["edge_type"] == "link")
+    with pytest.raises(UnknownHubError):
+        resolve_hub(graph, graph.nodes[junction_nodes[0]]["junction"])
+
+
+def test_year_on_an_imported_network_is_everything_open(saved):
+    assert od_matrix(graph_from_gpkg(saved, year=2030)).equals(od_matrix(graph_from_gpkg(saved)))

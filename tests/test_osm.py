@@ -17,6 +17,7 @@ from corridor.osm import (
     KIND_MODES,
     classify_way,
     graph_for_profile,
+    network_from_graph,
     network_graph_from_xml,
     parse_maxspeed,
     read_hubs,
@@ -93,7 +94,7 @@ def test_classify_way(tags, expected):
 
 
 def test_every_kind_snaps_to_known_modes():
-    assert set(KIND_MODES) == set(HUB_KINDS)
+    assert set(KIND_MODES) == set(HUB_KINDS) - {"junction"}  # junctions are the imported nodes, not user hubs
     assert all(set(modes) <= set(MODES) for modes in KIND_MODES.values())
 
 
@@ -198,28 +199,31 @@ def test_only_hubs_and_terminals_belong_to_hubs(province):
 
 
 def test_hub_ranking_counts_trips_through_terminals(freight):
+    """A hub counts the trips that use it; trips passing the junction it is snapped to do not."""
     from corridor.centrality import hub_ranking
 
     ranking = hub_ranking(freight, measure="betweenness").set_index("id")["score"]
-    assert ranking["mid_yard"] > 0  # A City - B City trucks pass the yard's G75 junction
-    assert ranking["b_city"] > 0  # A City - Port Two goes through B City's junction
+    assert ranking["mid_yard"] == 0.0  # A City - B City trucks pass the yard's G75 junction without entering the yard
+    assert ranking["b_city"] > 0  # A City - Port Two changes from truck to ship at Port One, a hub of B City
     assert ranking["a_city"] == ranking["far_town"] == 0.0  # at the end of the line / cut off
 
 
 def test_travel_time_from_the_model(province):
+    """Links run at the model's speed for their own speed, with no dwell (OSM does not say where trains stop)."""
     params = ModelParams()
+    speed = network_from_graph(province).links["speed_kmh"].to_dict()
     for profile in ("freight", "passenger"):
         graph = graph_for_profile(province, profile=profile, params=params)
         for _, _, d in graph.edges(data=True):
             if d["edge_type"] == "link":
-                hours = d["length"] / 1000.0 / params.speed_kmh(profile, d["mode"], d["speed_kmh"])
+                hours = d["length"] / 1000.0 / params.speed_kmh(profile, d["mode"], speed[d["link_id"]])
                 assert d["travel_time"] == pytest.approx(hours * 3600.0)
             elif d["edge_type"] in ("board", "alight"):
                 assert d["travel_time"] == pytest.approx(params.value(profile, "terminal_h", d["mode"]) * 3600.0)
     slow = ModelParams({"freight": {"speed_kmh": {"expressway": 30.0}}})
     fast_graph, slow_graph = graph_for_profile(province, params=params), graph_for_profile(province, params=slow)
     for u, v, k, d in fast_graph.edges(keys=True, data=True):
-        if d["edge_type"] == "link" and d["mode"] == "expressway" and d["speed_kmh"] >= 60:
+        if d["edge_type"] == "link" and d["mode"] == "expressway" and speed[d["link_id"]] >= 60:
             assert slow_graph.edges[u, v, k]["travel_time"] == pytest.approx(2 * d["travel_time"])
 
 
@@ -236,18 +240,23 @@ def test_routes_on_the_imported_network(freight, passenger):
 
 
 def test_route_lists_only_hubs(freight):
-    """Network nodes (hub=None) are passed over: the route lists the hubs whose terminals it uses."""
+    """Junctions (hub=None) are passed over: the route lists the hubs it boards and alights at."""
     route = find_routes(freight, "A City", "Port Two")[0]
-    assert route.hubs == ["a_city", "mid_yard", "b_city", "port_one", "port_two"]
-    assert [(leg.origin, leg.destination) for leg in route.legs] == [("a_city", "b_city"), ("b_city", "port_one"), ("port_one", "port_two")]
+    assert route.hubs == ["a_city", "port_one", "port_two"]
+    lines = [leg.line for leg in route.legs]
+    assert lines[0] == "access to A City" and lines[-1] == "access to Port Two"
+    assert route.legs[0].origin == "a_city" and route.legs[-1].destination == "port_two"
+    # the access from a hub to its junction is a leg, so the legs add up to the route
+    assert sum(leg.length_km for leg in route.legs) == pytest.approx(route.length_km)
+    assert sum(leg.time_h for leg in route.legs) + route.terminal_h == pytest.approx(route.time_h)
 
 
 def test_mode_filters_and_year(province):
     by_rail = graph_for_profile(province, profile="freight", avoid=["expressway"])
     assert find_routes(by_rail, "a_station", "b_city")[0].modes == ["rail"]
     assert ("a_city", "expressway") not in by_rail.graph["terminal_nodes"]
-    with pytest.raises(CorridorError, match="no opening years"):
-        graph_for_profile(province, year=2030)
+    # no opening years in OSM: every year sees the whole network open
+    assert od_matrix(graph_for_profile(province, year=2030)).equals(od_matrix(graph_for_profile(province)))
     with pytest.raises(CorridorError, match="unknown mode"):
         graph_for_profile(province, modes=["tram"])
 
@@ -336,3 +345,68 @@ def test_cli_malformed_file_one_line_exit_2(tmp_path):
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and "malformed.osm" in lines[0] and "Traceback" not in done.stderr
     assert not (tmp_path / "x.gpkg").exists()
+
+
+SCENARIO = """
+name = "a-b freight line"
+description = "A new freight railway from A Station to Port One on the imported network."
+profile = "freight"
+
+[[add_links]]
+id = "a_port_rail"
+mode = "rail"
+from_hub = "a_station"
+to_hub = "port_one"
+speed_kmh = 120
+length_km = 90
+freight = true
+passenger = false
+"""
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["route", "a_city", "b_city", "--profile", "passenger", "--json"],
+        ["od", "--json"],
+        ["rank", "--json"],
+        ["rank", "--by", "demand", "--json"],
+        ["critical", "--json"],
+        ["critical", "--links", "--top", "3", "--json"],
+        ["map", "--no-tiles", "--out", "{tmp}/osm.html", "--route", "a_city", "port_two"],
+        ["whatif", "{tmp}/scenario.toml", "--json"],
+        ["candidates", "--mode", "expressway", "--json"],
+        ["overview", "--out", "{tmp}/overview.html", "--json"],
+        ["hubs", "--json"],
+        ["validate", "{network}"],
+    ],
+    ids=lambda args: "-".join(a for a in args[:2] if not a.startswith("{")),
+)
+def test_every_command_on_an_imported_geopackage(imported_gpkg, tmp_path, args):
+    """Issue 7: every command that reads a network runs on the GeoPackage `import-osm` writes."""
+    from typer.testing import CliRunner
+
+    from corridor.cli import app
+
+    (tmp_path / "scenario.toml").write_text(SCENARIO, encoding="utf-8")
+    args = [a.format(tmp=tmp_path, network=imported_gpkg) for a in args]
+    if args[0] != "validate":
+        args += ["--network", str(imported_gpkg)]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, f"{result.output}\n{result.exception!r}"
+    if args[0] == "candidates":
+        report = json.loads(result.stdout)
+        assert report["candidates"] and not any(c[end].startswith("n") and c[end][1:].isdigit() for c in report["candidates"] for end in ("from_hub", "to_hub"))
+    if args[0] == "whatif":
+        assert "a_port_rail" in result.stdout
+    if args[0] == "map":
+        page = (tmp_path / "osm.html").read_text(encoding="utf-8")
+        assert "hub-a_city" in page and "hub-n1" not in page  # markers for hubs, none for junctions
+
+
+def test_cli_route_legs_add_up_on_imported_network(imported_gpkg):
+    done = _corridor("route", "a_city", "b_city", "--network", str(imported_gpkg), "--profile", "passenger", "--json", cwd=imported_gpkg.parent)
+    assert done.returncode == 0, done.stderr
+    route = json.loads(done.stdout)["routes"][0]
+    assert sum(leg["length_km"] for leg in route["legs"]) == pytest.approx(route["length_km"], abs=0.15)  # legs rounded to 0.1 km
+    assert route["legs"][0]["from"] == "a_city" and route["legs"][-1]["to"] == "b_city"
