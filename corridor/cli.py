@@ -106,13 +106,15 @@ def validate(
         except CorridorError as exc:
             checked.append({"path": str(path), "valid": False, "error": str(exc)})
         else:
-            checked.append({"path": str(path), "valid": True, "hubs": len(network.hubs), "links": len(network.links)})
+            hubs = int((network.hubs["kind"] != "junction").sum())
+            checked.append({"path": str(path), "valid": True, "hubs": hubs, "junctions": len(network.hubs) - hubs, "links": len(network.links)})
     if as_json:
         _print_json({"valid": all(row["valid"] for row in checked), "networks": checked})
     else:
         for row in checked:
             if row["valid"]:
-                typer.echo(f"{row['path']}: valid ({row['hubs']} hubs, {row['links']} links)")
+                junctions = f", {row['junctions']:,} junctions" if row["junctions"] else ""
+                typer.echo(f"{row['path']}: valid ({row['hubs']} hubs{junctions}, {row['links']:,} links)")
             else:
                 typer.echo(f"corridor: error: {row['error']}", err=True)
     if not all(row["valid"] for row in checked):
@@ -121,11 +123,12 @@ def validate(
 
 @app.command()
 def hubs(network: NetworkOption = None, as_json: JsonOption = False) -> None:
-    """List the hubs with their ids and names."""
+    """List the hubs with their ids and names (not the junctions of an imported network)."""
     from corridor import _render
     from corridor.network import load_network
 
     frame = load_network(network).hubs
+    frame = frame[frame["kind"] != "junction"]
     rows = [
         {"id": h["id"], "name": h["name"], "name_zh": h["name_zh"], "kind": h["kind"], "city": h["city"], "country": h["country"]}
         for _, h in frame.iterrows()

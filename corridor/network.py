@@ -65,7 +65,7 @@ class Network:
             km_by_mode[mode] = {s: round(float(subset.loc[subset["status"] == s, "length_km"].sum()), 1) for s in STATUSES}
         return {
             "source": self.source,
-            "hubs": {"total": len(self.hubs), "by_kind": dict(Counter(self.hubs["kind"]).most_common())},
+            "hubs": {"total": int((self.hubs["kind"] != "junction").sum()), "by_kind": dict(Counter(self.hubs["kind"]).most_common())},
             "links": {"total": len(self.links), "by_mode": links_by_mode},
             "km": km_by_mode,
         }

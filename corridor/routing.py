@@ -300,9 +300,9 @@ def route_from_nodes(graph: nx.MultiDiGraph, nodes: Sequence[int], weight: str =
 
 
 def _place(graph: nx.MultiDiGraph, node: int) -> str:
-    """A node's hub id, or ``node <id>`` for a junction of an imported network."""
-    hub = graph.nodes[node].get("hub")
-    return hub if hub is not None else f"node {node}"
+    """A node's hub id, or its junction id (``n<osm node>``) on an imported network."""
+    data = graph.nodes[node]
+    return data.get("hub") or data.get("junction") or f"node {node}"
 
 
 def od_matrix(
