@@ -42,6 +42,11 @@ the city centre it starts at. Betweenness is normalised by the number of
 ordered endpoint pairs, ``|E| (|E| - 1)``: the share of all city-to-city
 fastest routes that pass through.
 
+On an imported OpenStreetMap network, a city also counts the traffic
+through the junctions its access links reach (through trains and trucks
+pass the city, as they pass a city hub of the built-in network); a yard,
+port or station counts only the trips that use it.
+
 Closeness of a hub is that of its node where trips start: the city hub's
 node by city (not a sum over stations, which would reward cities for having
 many stations), every hub's own node by station. It is harmonic, in the
@@ -217,6 +222,7 @@ class _Hubs(NamedTuple):
     group: np.ndarray  # group code of each node (row of the CSR matrix), -1 for nodes of no hub
     ends: np.ndarray  # rows of the city hub nodes, where trips start and end
     nodes: np.ndarray  # the row standing for each group: its city hub node, or the hub's own node
+    own: np.ndarray  # like group, but without the junctions a hub is snapped to (what removing it removes)
 
 
 def _hubs(graph: nx.MultiDiGraph, by_station: bool) -> _Hubs:
@@ -230,9 +236,18 @@ def _hubs(graph: nx.MultiDiGraph, by_station: bool) -> _Hubs:
         hub = data.get("hub")
         if hub in key:
             group[index[node]] = code[key[hub]]
+    own = group.copy()
+    # On an imported network a city meets the lines at the junctions its access links reach:
+    # traffic through them passes the city (as a through train or truck passes a city hub of
+    # the built-in network), so they count with it, but stay when it is removed. A facility
+    # (yard, port, station) counts only the trips that use it.
+    for u, v, data in graph.edges(data=True):
+        if data.get("edge_type") == "link" and graph.nodes[v].get("node_type") == "junction" and own[index[u]] >= 0:
+            if graph.nodes[hub_nodes[graph.nodes[u]["hub"]]].get("kind") == "city":
+                group[index[v]] = own[index[u]]
     ends = np.array([index[hub_nodes[hub]] for hub in city_hubs(graph)], dtype=np.int64)
     nodes = np.array([index[hub_nodes[label]] for label in labels], dtype=np.int64)
-    return _Hubs(labels, group, ends, nodes)
+    return _Hubs(labels, group, ends, nodes, own)
 
 
 def _names(graph: nx.MultiDiGraph, ids: list[str]) -> list[str]:
@@ -564,7 +579,7 @@ def criticality(
         names = {link: name for link, (name, _, _) in candidates.items()}
     else:
         candidates = {
-            label: (label, np.flatnonzero(hubs.group == code), None) for code, label in enumerate(hubs.labels)
+            label: (label, np.flatnonzero(hubs.own == code), None) for code, label in enumerate(hubs.labels)
         }
         names = dict(zip(hubs.labels, _names(graph, hubs.labels), strict=True))
     records = []

@@ -205,6 +205,8 @@ def test_hub_ranking_counts_trips_through_terminals(freight):
     ranking = hub_ranking(freight, measure="betweenness").set_index("id")["score"]
     assert ranking["mid_yard"] == 0.0  # A City - B City trucks pass the yard's G75 junction without entering the yard
     assert ranking["b_city"] > 0  # A City - Port Two changes from truck to ship at Port One, a hub of B City
+    through_only = hub_ranking(freight, measure="betweenness", by_station=True).set_index("id")["score"]
+    assert ranking["b_city"] > through_only["port_one"], "B City also counts the traffic through its junctions"
     assert ranking["a_city"] == ranking["far_town"] == 0.0  # at the end of the line / cut off
 
 
