@@ -243,6 +243,9 @@ def rank(
     sample: Annotated[int | None, typer.Option("--sample", min=1, help="Betweenness from this many sampled origin cities (large networks).")] = None,
     seed: Annotated[int, typer.Option("--seed", help="Seed of --sample.")] = 0,
     compare_year: Annotated[int | None, typer.Option("--compare-year", help="Show each hub's rank change since the network of this year.")] = None,
+    scenario: Annotated[
+        Path | None, typer.Option("--scenario", help="Rank on a scenario (TOML or built-in name) and show each hub's change from its baseline.")
+    ] = None,
     profile: ProfileOption = "freight",
     year: YearOption = None,
     modes: ModesOption = None,
@@ -267,6 +270,9 @@ def rank(
     if compare_year is not None and not 1800 <= compare_year <= 2100:
         msg = f"--compare-year {compare_year} is out of range; give a year between 1800 and 2100"
         raise CorridorError(msg)
+    if scenario is not None and (compare_year is not None or year is not None):
+        msg = "--scenario sets its own years; leave out --year and --compare-year"
+        raise CorridorError(msg)
 
     def ranking_of(graph):
         flows = None
@@ -274,10 +280,23 @@ def rank(
             flows = demand_matrix(graph, csv=demand)
         return hub_ranking(graph, measure=by, demand=flows, by_station=stations, k=sample, seed=seed)
 
-    graph = _load_graph(network, profile, year, modes, avoid, params)
-    ranking = ranking_of(graph)
-    if compare_year is not None:
-        ranking = compare_rankings(ranking, ranking_of(_load_graph(network, profile, compare_year, modes, avoid, params)))
+    if scenario is not None:
+        from corridor.graph import graph_from_network
+        from corridor.network import load_network
+        from corridor.params import ModelParams
+        from corridor.scenario import apply_scenario, load_scenario
+
+        base = load_network(network)
+        model = ModelParams.from_file(params) if params else None
+        applied = apply_scenario(base, load_scenario(scenario), params=model)
+        graph = graph_from_network(applied.network, profile=profile, year=applied.year, modes=_split(modes), avoid=_split(avoid), params=applied.params)
+        before = graph_from_network(base, profile=profile, year=applied.baseline_year, modes=_split(modes), avoid=_split(avoid), params=model)
+        ranking = compare_rankings(ranking_of(graph), ranking_of(before))
+    else:
+        graph = _load_graph(network, profile, year, modes, avoid, params)
+        ranking = ranking_of(graph)
+        if compare_year is not None:
+            ranking = compare_rankings(ranking, ranking_of(_load_graph(network, profile, compare_year, modes, avoid, params)))
     ranking = ranking.head(top)
     if csv_out:
         write_text_atomic(csv_out, ranking.to_csv(index=False))
@@ -286,7 +305,9 @@ def rank(
         _print_json(report)
         return
     since = f", rank change since {compare_year}" if compare_year is not None else ""
-    _render.table(f"Hubs by {by} ({profile}, {year or 'open now'}{since})", ranking.to_dict(orient="records"))
+    if scenario is not None:
+        since = f", rank change with scenario {scenario}"
+    _render.table(f"Hubs by {by} ({profile}, {graph.graph.get('year') or 'open now'}{since})", ranking.to_dict(orient="records"))
 
 
 @app.command()

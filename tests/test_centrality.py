@@ -31,6 +31,7 @@ from corridor.centrality import (
 from corridor.cli import app
 from corridor.demand import demand_matrix
 from corridor.graph import graph_from_network
+from corridor.network import load_network
 from corridor.routing import od_matrix
 from corridor.settings import GEODATA_DIR
 
@@ -315,3 +316,23 @@ def test_cli_bad_input_is_one_line_and_exit_2(args):
     assert done.returncode == 2
     assert done.stderr.count("\n") == 1 and done.stderr.startswith("corridor: error:")
     assert "Traceback" not in done.stderr
+
+
+def test_cli_rank_with_scenario_shows_change(tmp_path):
+    scenario = tmp_path / "close.toml"
+    scenario.write_text('name = "close the Chuanqian"\nclose_links = ["chuanqian"]\n', encoding="utf-8")
+    result = CliRunner().invoke(app, ["rank", "--scenario", str(scenario), "--json", *MINI_ARGS])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert all("change" in row for row in report["hubs"])
+    from corridor.params import ModelParams
+    from corridor.scenario import apply_scenario, load_scenario
+
+    params = ModelParams.from_file(MINI / "round.toml")
+    applied = apply_scenario(load_network(MINI), load_scenario(scenario), params=params)
+    after = hub_ranking(graph_from_network(applied.network, params=applied.params)).set_index("id")["rank"]
+    before = hub_ranking(graph_from_network(load_network(MINI), params=params)).set_index("id")["rank"]
+    assert {row["id"]: row["change"] for row in report["hubs"]} == {hub: int(before[hub] - after[hub]) for hub in after.index}
+    assert after["qinzhou_port"] == 1 and before["qinzhou_port"] == 1
+    bad = CliRunner().invoke(app, ["rank", "--scenario", str(scenario), "--year", "2030", *MINI_ARGS])
+    assert bad.exit_code != 0
