@@ -23,8 +23,8 @@ import itertools
 
 import networkx as nx
 import numpy as np
-from scipy.sparse.csgraph import minimum_spanning_tree
 from scipy.sparse import coo_array
+from scipy.sparse.csgraph import minimum_spanning_tree
 from scipy.spatial import Delaunay
 
 #: Region of the points (degrees): roughly Chongqing to the Beibu Gulf.

@@ -617,8 +617,9 @@ def network_from_graph(graph: nx.MultiDiGraph, *, source: str | None = None) -> 
     NetworkFileError
         When a user hub's id is also a junction id.
     """
-    from corridor.network import _HUB_DEFAULTS, _LINK_DEFAULTS
     from shapely.geometry import Point
+
+    from corridor.network import _HUB_DEFAULTS, _LINK_DEFAULTS
 
     nodes = graph.nodes
     hub_nodes = graph.graph["hub_nodes"]

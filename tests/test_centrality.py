@@ -35,7 +35,6 @@ from corridor.network import load_network
 from corridor.routing import od_matrix
 from corridor.settings import GEODATA_DIR
 
-
 MINI = Path(__file__).parent / "data" / "mini"
 CITIES = ["chongqing", "huaihua", "guiyang", "qinzhou_port", "singapore", "hanoi"]
 PAIRS = len(CITIES) * (len(CITIES) - 1)
