@@ -122,7 +122,7 @@ def generate_candidates(
     max_km: float = 400.0,
     network: Network | None = None,
 ) -> list[Candidate]:
-    """A candidate link of ``mode`` between every two eligible hubs without one.
+    """A candidate link of ``mode`` between every two cities (or stand-alone hubs) without one.
 
     Parameters
     ----------
@@ -133,30 +133,39 @@ def generate_candidates(
     max_km
         Longest candidate, in built km (great-circle km x the detour factor).
     network
-        When given, hubs joined by a link of ``mode`` in any status (open,
+        When given, cities joined by a link of ``mode`` in any status (open,
         under construction, planned) get no candidate; otherwise only the
         links of the graph count.
 
     Returns
     -------
     list of Candidate
-        Shortest first; ids are ``"{from_hub}-{to_hub}-{mode}"``.
+        Shortest first; ids are ``"{from_hub}-{to_hub}-{mode}"``. Two cities
+        get one candidate, between their nearest eligible hubs (not one per
+        pair of stations).
     """
     _check_mode(mode)
     eligible = _eligible_hubs(graph, mode)
-    linked = _linked_pairs(graph, mode, network)
-    found = []
+    city = {hub: graph.nodes[hub_node(graph, hub)].get("city", hub) for hub in eligible}
+    linked = {frozenset(city_of_hub(graph, hub) for hub in pair) for pair in _linked_pairs(graph, mode, network)}
+    best: dict[frozenset[str], Candidate] = {}
     for i, a in enumerate(eligible):
         node_a = graph.nodes[hub_node(graph, a)]
         for b in eligible[i + 1 :]:
-            node_b = graph.nodes[hub_node(graph, b)]
-            if frozenset((a, b)) in linked or node_a.get("city", a) == node_b.get("city", b):
+            cities = frozenset((city[a], city[b]))
+            if len(cities) == 1 or cities in linked:
                 continue
+            node_b = graph.nodes[hub_node(graph, b)]
             km = geodesic_km([(node_a["x"], node_a["y"]), (node_b["x"], node_b["y"])]) * DETOUR_FACTOR[mode]
-            if km <= max_km:
-                found.append(Candidate(f"{a}-{b}-{mode}", a, b, mode, round(km, 1), DEFAULT_SPEED_KMH[mode]))
-    found.sort(key=lambda c: (c.length_km, c.id))
-    return found
+            if km <= max_km and (cities not in best or km < best[cities].length_km):
+                best[cities] = Candidate(f"{a}-{b}-{mode}", a, b, mode, round(km, 1), DEFAULT_SPEED_KMH[mode])
+    return sorted(best.values(), key=lambda c: (c.length_km, c.id))
+
+
+def city_of_hub(graph: nx.MultiDiGraph, hub: str | None) -> str | None:
+    """The city a hub belongs to (itself when it stands alone or is not in the graph)."""
+    node = graph.graph["hub_nodes"].get(hub)
+    return hub if node is None else graph.nodes[node].get("city", hub)
 
 
 def _check_mode(mode: str) -> None:

@@ -169,3 +169,14 @@ def test_candidate_time_uses_link_time(mini_passenger, round_params):
     assert candidate_hours(mini_passenger, candidate, round_params) == pytest.approx(2.0)  # 500 km at 250 km/h, no dwell
     slower = round_params.with_overrides({"passenger": {"speed_factor": {"hsr": 0.5}}}, source="test")
     assert candidate_hours(mini_passenger, candidate, slower) == pytest.approx(4.0)
+
+
+def test_one_candidate_per_city_pair_and_none_where_a_line_is_building(builtin_network):
+    from corridor.candidates import city_of_hub
+    from corridor.graph import graph_from_network
+
+    graph = graph_from_network(builtin_network, profile="freight")
+    found = generate_candidates(graph, mode="rail", max_km=400, network=builtin_network)
+    pairs = [frozenset((city_of_hub(graph, c.from_hub), city_of_hub(graph, c.to_hub))) for c in found]
+    assert len(pairs) == len(set(pairs))
+    assert frozenset(("liuzhou", "wuzhou")) not in pairs, "Liuzhou-Wuzhou railway is under construction"
