@@ -254,9 +254,9 @@ def network_graph_from_gpkg(path: str | Path) -> nx.MultiDiGraph:
         unsnapped=[tuple(item) for item in meta.get("unsnapped", [])],
     )
     node_columns = [c for c in nodes.columns if c not in ("osmid", "geometry")]
-    for row in zip(nodes["osmid"].to_numpy(), *(nodes[c].to_numpy() for c in node_columns), strict=True):
+    for row in zip(nodes["osmid"].tolist(), *(_native_column(nodes[c]) for c in node_columns), strict=True):
         node = int(row[0])
-        data = {name: _native(value) for name, value in zip(node_columns, row[1:], strict=True)}
+        data = dict(zip(node_columns, row[1:], strict=True))
         data = {name: value for name, value in data.items() if value is not None or name == "hub"}
         for name in _JSON_NODE_FIELDS:
             if name in data:
@@ -278,9 +278,9 @@ def network_graph_from_gpkg(path: str | Path) -> nx.MultiDiGraph:
         msg = f"{path}: no hub nodes (node_type='hub'); import the network with `corridor import-osm ... --hubs HUBS`"
         raise NetworkFileError(msg)
     edge_columns = [c for c in edges.columns if c not in ("u", "v", "key", *_REBUILT)]
-    for row in zip(edges["u"].to_numpy(), edges["v"].to_numpy(), edges["key"].to_numpy(), *(edges[c].to_numpy() for c in edge_columns), strict=True):
+    for row in zip(edges["u"].tolist(), edges["v"].tolist(), edges["key"].tolist(), *(_native_column(edges[c]) for c in edge_columns), strict=True):
         u, v, key = int(row[0]), int(row[1]), int(row[2])
-        data = {name: _native(value) for name, value in zip(edge_columns, row[3:], strict=True)}
+        data = dict(zip(edge_columns, row[3:], strict=True))
         data = {name: value for name, value in data.items() if value is not None}
         for name in flags.get("edges", ()):
             if name in data:
@@ -294,6 +294,11 @@ def network_graph_from_gpkg(path: str | Path) -> nx.MultiDiGraph:
     if not graph.graph["modes"]:
         graph.graph["modes"] = sorted({d["mode"] for _, _, d in graph.edges(data=True)})
     return graph
+
+
+def _native_column(column: pd.Series) -> list[Any]:
+    """A column as plain Python values (``tolist`` unboxes numpy scalars), ``None`` for nulls."""
+    return [None if value is None or (isinstance(value, float) and math.isnan(value)) else value for value in column.tolist()]
 
 
 def _native(value: Any) -> Any:
