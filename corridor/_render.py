@@ -149,7 +149,9 @@ def whatif(report: dict) -> None:
     years = f"network of {report['baseline_year'] or 'today'} vs {report['year'] or 'today'}"
     if report["modes"]:
         years += f"; modes {', '.join(report['modes'])}"
-    console.print(f"[bold]What if: {report['scenario']}[/bold] ({report['file']}; {report['profile']}; {years})")
+    by = report.get("by", "time")
+    chosen = "fastest routes" if by == "time" else "cheapest routes (generalised cost)"
+    console.print(f"[bold]What if: {report['scenario']}[/bold] ({report['file']}; {report['profile']}; {years}; {chosen})")
     if report["description"]:
         console.print(report["description"])
     changes = {k: v for k, v in report["changes"].items() if v}
@@ -162,13 +164,16 @@ def whatif(report: dict) -> None:
             "before h": r["before_h"],
             "after h": r["after_h"],
             "saving h": r["saving_h"],
+            "cost before": r.get("before_cost"),
+            "cost after": r.get("after_cost"),
+            "cost saving": r.get("saving_cost"),
             "moving before": r["before_moving_h"],
             "moving after": r["after_moving_h"],
             "note": r["note"],
         }
         for r in report["pairs"]
     ]
-    table("Key pairs, door to door and on the move (hours)", rows)
+    table(f"Key pairs by {chosen}: door to door and on the move (hours), generalised cost", rows)
     for r in report["pairs"]:
         if r["route_changed"] and r["before_via"] and r["after_via"]:
             console.print(f"  {r['origin']} to {r['destination']}: {' > '.join(r['before_via'])}\n    now {' > '.join(r['after_via'])}")
@@ -191,9 +196,15 @@ def whatif(report: dict) -> None:
     demand = report["demand"]
     gravity = demand.get("unit", DEMAND_UNIT_GRAVITY) == DEMAND_UNIT_GRAVITY
     console.print(
-        f"Demand-weighted saving: {report['total_saving_h']:,.1f} {demand.get('unit', DEMAND_UNIT_GRAVITY)} over {demand['cities']} cities "
+        f"Demand-weighted saving ({chosen}): {report['total_saving_h']:,.1f} {demand.get('unit', DEMAND_UNIT_GRAVITY)} "
+        f"over {demand['cities']} cities "
         f"(mean saving {demand['mean_saving_h']:.3f} h, weighted by demand; {demand['source']})"
     )
+    if "total_saving_cost" in report:
+        console.print(
+            f"  generalised cost: {report['total_saving_cost']:,.1f} demand-weighted cost units "
+            f"(mean saving {demand.get('mean_saving_cost', 0.0):,.1f}, weighted by demand)"
+        )
     if gravity:
         console.print("  the gravity model's flows are a relative index, not trips or tonnes: compare scenarios by it, do not read it as hours a year")
     if demand["newly_connected_flow"] or demand["disconnected_flow"]:
@@ -201,10 +212,11 @@ def whatif(report: dict) -> None:
     flow_label = "demand (index)" if gravity else "flow"
     gains = [
         {"origin": g["origin"], "destination": g["destination"], "before h": g["before_h"], "after h": g["after_h"],
-         "saving h": g["saving_h"], flow_label: g["flow"], "demand-weighted h": g["weighted_saving_h"]}
+         "saving h": g["saving_h"], "saving cost": g.get("saving_cost"), flow_label: g["flow"],
+         "demand-weighted h": g["weighted_saving_h"], "demand-weighted cost": g.get("weighted_saving_cost")}
         for g in report["top_gains"]
     ]  # fmt: skip
-    table("Pairs that gain most (demand-weighted)", gains)
+    table(f"Pairs that gain most (demand-weighted {'time' if by == 'time' else 'generalised cost'})", gains)
     table("Hub centrality rank shifts (betweenness; + rises)", report["rank_shifts"])
     for note in report["notes"]:
         console.print(f"[yellow]note:[/yellow] {note}")

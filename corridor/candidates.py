@@ -1,4 +1,4 @@
-"""Candidate new links, each evaluated exactly, ranked by demand-weighted time saving.
+"""Candidate new links, each evaluated exactly, ranked by demand-weighted time (or generalised-cost) saving.
 
 :func:`generate_candidates` proposes a link of one mode between every two
 hubs that have none and lie within reach; :func:`read_candidates` reads
@@ -23,6 +23,13 @@ with ``w + d(v, t) < d(u, t)`` can gain (and the mirror block for ``v`` to
 terminal of the candidate's mode yet, the candidate creates one as
 :func:`corridor.graph.add_link_edges` would: reaching it costs the hub's
 node plus the mode's terminal time (``terminal_h``), leaving it the reverse.
+
+Ranking by generalised cost (``by="cost"``) runs the same update on the
+``cost`` of the edges: the candidate costs its hours x ``value_of_time`` +
+km x ``cost_per_km`` of its mode, and a new terminal costs what its board
+and alight edges would (``terminal_h`` x ``value_of_time`` +
+``terminal_cost``), so freight sees what rail-sea links save in money and
+time together.
 
 Candidate length and speed
 --------------------------
@@ -54,7 +61,7 @@ from corridor._errors import CorridorError, ScenarioError
 from corridor.graph import LINK, add_link_edges, hub_node, link_time_h
 from corridor.network import Network
 from corridor.params import ModelParams
-from corridor.routing import sparse_matrix
+from corridor.routing import WEIGHTS, sparse_matrix
 from corridor.scenario import geodesic_km
 from corridor.settings import MODES
 
@@ -273,25 +280,29 @@ def _positive(where: str, name: str, value: Any) -> float | None:
 
 
 class IncrementalSkim:
-    """Travel times between zone nodes of a graph, and their exact update for one added link.
+    """Travel times (or another edge weight) between zone nodes of a graph, and their exact update for one added link.
 
     Parameters
     ----------
     graph
-        A corridor graph (or any graph with ``travel_time`` on its edges).
+        A corridor graph (or any graph with ``weight`` on its edges).
     zones
         Nodes between which time is counted (city hub nodes).
     demand
         Flows between the zones (``len(zones)`` square), weights of the total.
+    weight
+        Edge attribute minimised and summed: ``travel_time`` (seconds, the
+        default) or ``cost`` (generalised cost); the "seconds" of the
+        methods are then in its unit.
 
     Attributes
     ----------
     times
-        Seconds between zones, ``inf`` where unreachable.
+        Seconds (units of ``weight``) between zones, ``inf`` where unreachable.
     """
 
-    def __init__(self, graph: nx.MultiDiGraph, zones: Sequence[int], demand: np.ndarray) -> None:
-        matrix, index = sparse_matrix(graph, "travel_time")
+    def __init__(self, graph: nx.MultiDiGraph, zones: Sequence[int], demand: np.ndarray, *, weight: str = "travel_time") -> None:
+        matrix, index = sparse_matrix(graph, weight)
         self._index = index
         rows = np.fromiter((index[z] for z in zones), dtype=np.int64, count=len(zones))
         self._from_zones = dijkstra(matrix, directed=True, indices=rows)  # d(zone, node)
@@ -347,8 +358,9 @@ def rank_candidates(
     params: ModelParams | None = None,
     demand: pd.DataFrame | None = None,
     progress: bool | None = None,
+    by: str = "time",
 ) -> pd.DataFrame:
-    """Evaluate every candidate exactly and rank them by demand-weighted time saving.
+    """Evaluate every candidate exactly and rank them by demand-weighted saving of time or cost.
 
     Parameters
     ----------
@@ -365,15 +377,25 @@ def rank_candidates(
         of the graph).
     progress
         Show a progress bar (default: when stderr is a terminal).
+    by
+        ``"time"`` (routes and savings in hours, the default) or ``"cost"``
+        (routes minimise generalised cost; savings in cost units).
 
     Returns
     -------
     pandas.DataFrame
         One row per candidate, best first: ``rank``, ``id``, ``from_hub``,
         ``to_hub``, ``mode``, ``length_km``, ``speed_kmh``, ``time_h``,
-        ``saving_h`` (demand-weighted hours: flow x hours, a gravity index unless a demand table gives real flows), ``saving_per_km``, ``pairs_improved``,
+        ``cost`` (the link's generalised cost), ``by``, ``saving``
+        (demand-weighted saving of ``by``: flow x hours or flow x cost, a
+        gravity index unless a demand table gives real flows), ``saving_h``
+        (the same in hours with ``by="time"``; ``None`` with ``"cost"``),
+        ``saving_per_km`` (``saving`` per km), ``pairs_improved``,
         ``newly_connected_flow``.
     """
+    if by not in ("time", "cost"):
+        msg = f"unknown candidate criterion {by!r}; use time or cost"
+        raise CorridorError(msg)
     params = params or ModelParams()
     profile = graph.graph.get("profile", "freight")
     for candidate in candidates:
@@ -386,13 +408,18 @@ def rank_candidates(
 
         demand = demand_matrix(graph)
     zones = [hub_node(graph, hub) for hub in demand.index]
-    skim = IncrementalSkim(graph, zones, demand.to_numpy(dtype=float))
+    skim = IncrementalSkim(graph, zones, demand.to_numpy(dtype=float), weight=WEIGHTS[by])
+    value_of_time = params.value(profile, "value_of_time")
+    scale = 3600.0 if by == "time" else 1.0
     rows = []
     for candidate in _progress(candidates, "Evaluating candidates", progress):
-        seconds = candidate_hours(graph, candidate, params) * 3600.0
-        a = _endpoint(skim, graph, candidate.from_hub, candidate.mode, profile, params)
-        b = _endpoint(skim, graph, candidate.to_hub, candidate.mode, profile, params)
-        saving, improved, connected = skim.saving(a, b, _positive_seconds(seconds))
+        hours = candidate_hours(graph, candidate, params)
+        seconds = hours * 3600.0
+        cost = hours * value_of_time + candidate.length_km * params.value(profile, "cost_per_km", candidate.mode)
+        a = _endpoint(skim, graph, candidate.from_hub, candidate.mode, profile, params, by=by)
+        b = _endpoint(skim, graph, candidate.to_hub, candidate.mode, profile, params, by=by)
+        saving, improved, connected = skim.saving(a, b, _positive_seconds(seconds if by == "time" else cost))
+        saving /= scale
         rows.append(
             {
                 "id": candidate.id,
@@ -402,17 +429,22 @@ def rank_candidates(
                 "length_km": candidate.length_km,
                 "speed_kmh": candidate.speed_kmh,
                 "time_h": round(seconds / 3600.0, 3),
-                "saving_h": saving / 3600.0,
-                "saving_per_km": saving / 3600.0 / candidate.length_km,
+                "cost": round(cost, 1),
+                "by": by,
+                "saving": saving,
+                "saving_h": saving if by == "time" else None,
+                "saving_per_km": saving / candidate.length_km,
                 "pairs_improved": improved,
                 "newly_connected_flow": connected,
             }
         )
-    columns = ["rank", "id", "from_hub", "to_hub", "mode", "length_km", "speed_kmh", "time_h", "saving_h", "saving_per_km",
-               "pairs_improved", "newly_connected_flow"]
+    columns = ["rank", "id", "from_hub", "to_hub", "mode", "length_km", "speed_kmh", "time_h", "cost", "by", "saving", "saving_h",
+               "saving_per_km", "pairs_improved", "newly_connected_flow"]
     if not rows:
         return pd.DataFrame(columns=columns)
-    frame = pd.DataFrame(rows).sort_values(["saving_h", "newly_connected_flow", "id"], ascending=[False, False, True], kind="stable")
+    frame = pd.DataFrame(rows).sort_values(
+        ["saving", "newly_connected_flow", "id"], ascending=[False, False, True], kind="stable"
+    )
     frame.insert(0, "rank", range(1, len(frame) + 1))
     return frame.reset_index(drop=True)[columns]
 
@@ -424,12 +456,19 @@ def candidate_hours(graph: nx.MultiDiGraph, candidate: Candidate, params: ModelP
     return link_time_h(candidate.record(graph), profile, params, cross_border=len(countries) > 1)
 
 
-def _endpoint(skim: IncrementalSkim, graph: nx.MultiDiGraph, hub: str, mode: str, profile: str, params: ModelParams):
+def _endpoint(
+    skim: IncrementalSkim, graph: nx.MultiDiGraph, hub: str, mode: str, profile: str, params: ModelParams, *, by: str = "time"
+):
     terminal = graph.graph.get("terminal_nodes", {}).get((hub, mode))
     if terminal is not None:
         return skim.endpoint(terminal)
-    seconds = _positive_seconds(params.value(profile, "terminal_h", mode) * 3600.0)
-    return skim.endpoint(hub_node(graph, hub), enter_s=seconds, leave_s=seconds)
+    hours = params.value(profile, "terminal_h", mode)
+    if by == "time":
+        weight = hours * 3600.0
+    else:  # the board and alight edges' cost, as corridor.graph builds them
+        weight = hours * params.value(profile, "value_of_time") + params.value(profile, "terminal_cost")
+    weight = _positive_seconds(weight)
+    return skim.endpoint(hub_node(graph, hub), enter_s=weight, leave_s=weight)
 
 
 def _positive_seconds(seconds: float) -> float:
@@ -458,11 +497,14 @@ def _progress(items: Sequence[Any], description: str, show: bool | None) -> Iter
     yield from track(items, description=description, total=len(items), console=Console(stderr=True), transient=True)
 
 
-def candidates_report(frame: pd.DataFrame, *, top: int, total: int, mode: str, max_km: float | None, profile: str) -> dict[str, Any]:
+def candidates_report(
+    frame: pd.DataFrame, *, top: int, total: int, mode: str, max_km: float | None, profile: str, by: str = "time"
+) -> dict[str, Any]:
     """The ranking as one JSON-ready object (``corridor candidates --json``)."""
     return {
         "mode": mode,
         "profile": profile,
+        "by": by,
         "max_km": max_km,
         "evaluated": total,
         "detour_factor": DETOUR_FACTOR.get(mode),

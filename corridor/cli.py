@@ -481,6 +481,9 @@ def whatif(
     demand: DemandOption = None,
     network: NetworkOption = None,
     params: ParamsOption = None,
+    by: Annotated[
+        str, typer.Option("--by", help="Routes by time (fastest) or cost (generalised cost: how freight chooses rail-sea).")
+    ] = "time",
     as_json: JsonOption = False,
 ) -> None:
     """Compare the network before and after a scenario: times, routes, demand-weighted saving, hub ranks."""
@@ -492,7 +495,9 @@ def whatif(
 
     spec = load_scenario(scenario)
     model = ModelParams.from_file(params) if params else None
-    report = compare_scenario(load_network(network), spec, profile=profile, modes=_split(modes), params=model, demand_csv=demand, top=top)
+    report = compare_scenario(
+        load_network(network), spec, profile=profile, modes=_split(modes), params=model, demand_csv=demand, top=top, by=by
+    )
     if as_json:
         _print_json(report)
         return
@@ -513,9 +518,10 @@ def candidates(
     demand: DemandOption = None,
     network: NetworkOption = None,
     params: ParamsOption = None,
+    by: Annotated[str, typer.Option("--by", help="Routes and savings by time (hours) or cost (generalised cost).")] = "time",
     as_json: JsonOption = False,
 ) -> None:
-    """Rank candidate new links by demand-weighted time saving, each evaluated exactly."""
+    """Rank candidate new links by demand-weighted time (or cost) saving, each evaluated exactly."""
     from corridor import _render
     from corridor.candidates import candidates_report, generate_candidates, rank_candidates, read_candidates
     from corridor.demand import demand_matrix
@@ -534,17 +540,23 @@ def candidates(
     graph = graph_from_network(loaded, profile=profile, year=year, params=model)
     found = read_candidates(from_file, graph, mode=mode) if from_file else generate_candidates(graph, mode=mode, max_km=max_km, network=loaded)
     flows = demand_matrix(graph, csv=demand)
-    ranked = rank_candidates(graph, found, params=model, demand=flows)
-    report = candidates_report(ranked, top=top, total=len(found), mode=mode, max_km=None if from_file else max_km, profile=profile)
+    ranked = rank_candidates(graph, found, params=model, demand=flows, by=by)
+    report = candidates_report(
+        ranked, top=top, total=len(found), mode=mode, max_km=None if from_file else max_km, profile=profile, by=by
+    )
     if as_json:
         _print_json(report)
         return
+    by_time = by == "time"
+    saved, better = ("demand-weighted h saved", "pairs faster") if by_time else ("demand-weighted cost saved", "pairs cheaper")
     rows = [
-        {"rank": c["rank"], "from": c["from_hub"], "to": c["to_hub"], "km": c["length_km"], "h": c["time_h"],
-         "demand-weighted h saved": c["saving_h"], "per km": c["saving_per_km"], "pairs faster": c["pairs_improved"]}
+        {"rank": c["rank"], "from": c["from_hub"], "to": c["to_hub"], "km": c["length_km"], "h": c["time_h"], "cost": c["cost"],
+         saved: c["saving"], "per km": c["saving_per_km"], better: c["pairs_improved"]}
         for c in report["candidates"]
     ]
-    _render.table(f"Candidate {mode} links by demand-weighted saving ({len(found)} evaluated, {profile}, {year or 'open now'})", rows)
+    criterion = "time saving" if by == "time" else "generalised-cost saving"
+    title = f"Candidate {mode} links by demand-weighted {criterion} ({len(found)} evaluated, {profile}, {year or 'open now'})"
+    _render.table(title, rows)
 
 
 # -- commands of later concerns are added above this line --

@@ -5,10 +5,15 @@ scenario's ``baseline_year`` with the base model parameters) and the
 scenario graph (the changed network as of the scenario's ``year`` with its
 parameter overrides), then reports, side by side:
 
-- the fastest route of each key origin-destination pair (the scenario's
+- the best route of each key origin-destination pair (the scenario's
   ``pairs`` and :data:`DEFAULT_PAIRS`) before and after: door-to-door time,
-  time on the move, the lines used and whether the route changed;
-- the demand-weighted total time saving over every pair of city hubs
+  generalised cost, time on the move, the lines used and whether the route
+  changed. "Best" is the fastest (``by="time"``, the default) or the
+  cheapest in generalised cost (``by="cost"``: hours x value of time +
+  haulage per km + handling, how freight chooses between expressway and
+  rail-sea); the hours reported are those of the chosen routes;
+- the demand-weighted total saving, in hours and in generalised cost, over
+  every pair of city hubs along the routes chosen by ``by``
   (flows from :func:`corridor.demand.demand_matrix`, held at the baseline's
   demand), and the pairs that gain most. With the gravity model the flows are
   a relative index (no unit: not trips or tonnes), so the total is in
@@ -30,11 +35,11 @@ from typing import Any
 import networkx as nx
 import numpy as np
 
-from corridor._errors import NoRouteError, UnknownHubError
+from corridor._errors import CorridorError, NoRouteError, UnknownHubError
 from corridor.graph import graph_from_network, hub_node
 from corridor.network import Network
 from corridor.params import ModelParams
-from corridor.routing import Route, find_routes, shortest_path_lengths
+from corridor.routing import WEIGHTS, Route, find_routes, path_attribute_totals, shortest_path_lengths
 from corridor.scenario import AppliedScenario, Scenario, apply_scenario
 
 #: Origin-destination pairs every comparison reports (those whose hubs the network has and
@@ -65,6 +70,9 @@ DEMAND_UNIT_GRAVITY = "demand-weighted hours (gravity index)"
 #: Unit of the demand-weighted saving with a demand table: its flow unit times hours.
 DEMAND_UNIT_TABLE = "flow x hours (flows in the demand table's unit)"
 
+#: Route criteria a comparison may choose routes by.
+CRITERIA: tuple[str, ...] = ("time", "cost")
+
 
 def compare_scenario(
     network: Network,
@@ -75,6 +83,7 @@ def compare_scenario(
     params: ModelParams | None = None,
     demand_csv: str | Path | None = None,
     top: int = TOP,
+    by: str = "time",
 ) -> dict[str, Any]:
     """Compare ``network`` before and after ``scenario``.
 
@@ -100,20 +109,32 @@ def compare_scenario(
         A demand table (``origin,destination,flow``); default: the gravity model.
     top
         How many pairs ``top_gains`` and hubs ``rank_shifts`` list.
+    by
+        ``"time"`` (the fastest routes) or ``"cost"`` (the cheapest in
+        generalised cost, ``cost`` of the graph's edges). Key pairs, the
+        demand-weighted saving and ``top_gains`` follow the routes that
+        minimise it; hub rank shifts (betweenness on time) and published
+        figures (timetable times) stay on time.
 
     Returns
     -------
     dict
-        ``scenario``, ``file``, ``profile``, ``baseline_year``, ``year``,
-        ``changes`` (ids, see :meth:`AppliedScenario.diff`), ``pairs`` (one
-        row per key pair: ``origin``, ``destination``, ``before_h``,
-        ``after_h``, ``saving_h``, ``before_moving_h``, ``after_moving_h``,
-        ``before_via``, ``after_via``, ``route_changed``, ``note``),
-        ``total_saving_h`` (demand-weighted: flow x hours; with the gravity
-        model a relative index, see ``demand["unit"]``), ``demand``,
-        ``top_gains``, ``rank_shifts``, ``published`` and ``notes``. Hours
-        are ``None`` where there is no route.
+        ``scenario``, ``file``, ``profile``, ``by``, ``baseline_year``,
+        ``year``, ``changes`` (ids, see :meth:`AppliedScenario.diff`),
+        ``pairs`` (one row per key pair: ``origin``, ``destination``,
+        ``before_h``, ``after_h``, ``saving_h`` (hours of the routes chosen
+        by ``by``), ``before_cost``, ``after_cost``, ``saving_cost``,
+        ``before_moving_h``, ``after_moving_h``, ``before_via``,
+        ``after_via``, ``route_changed``, ``note``), ``total_saving_h``
+        (demand-weighted: flow x hours along the chosen routes; with the
+        gravity model a relative index, see ``demand["unit"]``),
+        ``total_saving_cost`` (flow x generalised cost, the same routes),
+        ``demand``, ``top_gains``, ``rank_shifts``, ``published`` and
+        ``notes``. Hours and costs are ``None`` where there is no route.
     """
+    if by not in CRITERIA:
+        msg = f"unknown comparison criterion {by!r}; use one of {', '.join(CRITERIA)}"
+        raise CorridorError(msg)
     applied = scenario if isinstance(scenario, AppliedScenario) else apply_scenario(network, scenario, params=params)
     spec = applied.scenario
     profile = profile or spec.profile or DEFAULT_PROFILE
@@ -135,10 +156,10 @@ def compare_scenario(
     notes: list[str] = []
     named = {(e.data["origin"], e.data["destination"]) for e in spec.pairs}
     pairs = [
-        row for row in _pair_rows(before, after, _key_pairs(spec, applied.network))
+        row for row in _pair_rows(before, after, _key_pairs(spec, applied.network), by=by)
         if (row["origin"], row["destination"]) in named or row["before_h"] is not None or row["after_h"] is not None
     ]
-    saving = _demand_weighted_saving(network, before, after, demand_csv=demand_csv, top=top)
+    saving = _demand_weighted_saving(network, before, after, demand_csv=demand_csv, top=top, by=by)
     published = [_published_row(entry.data, graph) for entry in spec.published]
     for row in published:
         if row["model_h"] is not None and not row["agrees"]:
@@ -153,12 +174,14 @@ def compare_scenario(
         "description": spec.description,
         "sources": spec.sources,
         "profile": profile,
+        "by": by,
         "modes": chosen_modes,
         "baseline_year": applied.baseline_year,
         "year": applied.year,
         "changes": applied.diff(),
         "pairs": pairs,
         "total_saving_h": saving["total_saving_h"],
+        "total_saving_cost": saving["total_saving_cost"],
         "demand": saving["demand"],
         "top_gains": saving["top_gains"],
         "rank_shifts": rank_shifts,
@@ -173,25 +196,30 @@ def _key_pairs(scenario: Scenario, network: Network) -> list[tuple[str, str]]:
     return list(dict.fromkeys([*named, *defaults]))
 
 
-def _best_route(graph: nx.MultiDiGraph, origin: str, destination: str) -> Route | None:
+def _best_route(graph: nx.MultiDiGraph, origin: str, destination: str, by: str = "time") -> Route | None:
     if origin not in graph.graph["hub_nodes"] or destination not in graph.graph["hub_nodes"]:
         return None
     try:
-        return find_routes(graph, origin, destination, by="time")[0]
+        return find_routes(graph, origin, destination, by=by)[0]
     except (NoRouteError, UnknownHubError):
         return None
 
 
-def _pair_rows(before: nx.MultiDiGraph, after: nx.MultiDiGraph, pairs: Sequence[tuple[str, str]]) -> list[dict[str, Any]]:
+def _pair_rows(
+    before: nx.MultiDiGraph, after: nx.MultiDiGraph, pairs: Sequence[tuple[str, str]], *, by: str = "time"
+) -> list[dict[str, Any]]:
     rows = []
     for origin, destination in pairs:
-        old, new = _best_route(before, origin, destination), _best_route(after, origin, destination)
+        old, new = _best_route(before, origin, destination, by), _best_route(after, origin, destination, by)
         row: dict[str, Any] = {
             "origin": origin,
             "destination": destination,
             "before_h": _hours(old and old.time_h),
             "after_h": _hours(new and new.time_h),
             "saving_h": _hours(old.time_h - new.time_h) if old and new else None,
+            "before_cost": _money(old and old.cost),
+            "after_cost": _money(new and new.cost),
+            "saving_cost": _money(old.cost - new.cost) if old and new else None,
             "before_moving_h": _hours(old and old.moving_h),
             "after_moving_h": _hours(new and new.moving_h),
             "before_via": _via(old),
@@ -216,6 +244,10 @@ def _hours(value: float | None) -> float | None:
     return None if value is None or value is False else round(float(value), 2)
 
 
+def _money(value: float | None) -> float | None:
+    return None if value is None or value is False else round(float(value), 1)
+
+
 def _via(route: Route | None) -> list[str]:
     return [leg.line for leg in route.legs if leg.mode != "urban"] if route else []
 
@@ -230,23 +262,53 @@ def city_time_matrix(graph: nx.MultiDiGraph, hubs: Sequence[str]) -> np.ndarray:
     return shortest_path_lengths(graph, nodes, nodes, weight="travel_time") / 3600.0
 
 
+def city_matrices(graph: nx.MultiDiGraph, hubs: Sequence[str], *, by: str = "time") -> tuple[np.ndarray, np.ndarray]:
+    """Door-to-door hours and generalised cost between ``hubs`` along the routes that minimise ``by``.
+
+    ``inf`` where unreachable. The minimised quantity comes from one Dijkstra
+    run; the other is summed along its shortest-path trees
+    (:func:`corridor.routing.path_attribute_totals`).
+    """
+    nodes = [hub_node(graph, hub) for hub in hubs]
+    if by == "time":
+        hours = city_time_matrix(graph, hubs)
+        cost = path_attribute_totals(graph, nodes, nodes, by="time", attribute="cost")
+    else:
+        cost = shortest_path_lengths(graph, nodes, nodes, weight=WEIGHTS[by])
+        hours = path_attribute_totals(graph, nodes, nodes, by=by, attribute="travel_time") / 3600.0
+    return hours, cost
+
+
 def _demand_weighted_saving(
-    network: Network, before: nx.MultiDiGraph, after: nx.MultiDiGraph, *, demand_csv: str | Path | None, top: int
+    network: Network,
+    before: nx.MultiDiGraph,
+    after: nx.MultiDiGraph,
+    *,
+    demand_csv: str | Path | None,
+    top: int,
+    by: str = "time",
 ) -> dict[str, Any]:
     from corridor.demand import demand_matrix
 
     demand = demand_matrix(before, csv=demand_csv)
     cities = [hub for hub in demand.index if hub in after.graph["hub_nodes"]]
     flows = demand.loc[cities, cities].to_numpy(dtype=float)
-    old, new = city_time_matrix(before, cities), city_time_matrix(after, cities)
+    (old, old_cost), (new, new_cost) = city_matrices(before, cities, by=by), city_matrices(after, cities, by=by)
     both = np.isfinite(old) & np.isfinite(new) & (flows > 0)
     with np.errstate(invalid="ignore"):
         gained = np.where(both, old - new, 0.0)
+        gained_cost = np.where(both, old_cost - new_cost, 0.0)
     weighted = flows * gained
+    weighted_cost = flows * gained_cost
+    summary = _demand_summary(flows, old, new, both, weighted, demand_csv, len(cities))
+    summary["mean_saving_cost"] = float(weighted_cost.sum() / summary["flow_counted"]) if summary["flow_counted"] else 0.0
     return {
         "total_saving_h": float(weighted.sum()),
-        "demand": _demand_summary(flows, old, new, both, weighted, demand_csv, len(cities)),
-        "top_gains": _top_gains(cities, flows, old, new, weighted, top),
+        "total_saving_cost": float(weighted_cost.sum()),
+        "demand": summary,
+        "top_gains": _top_gains(
+            cities, flows, (old, old_cost), (new, new_cost), weighted if by == "time" else weighted_cost, top
+        ),
     }
 
 
@@ -264,9 +326,21 @@ def _demand_summary(flows, old, new, both, weighted, demand_csv, n_cities: int) 
     }
 
 
-def _top_gains(cities, flows, old, new, weighted, top: int) -> list[dict[str, Any]]:
-    """Pairs of cities by demand-weighted saving, both directions together (times are origin to destination)."""
+def _top_gains(cities, flows, old_both, new_both, weighted, top: int) -> list[dict[str, Any]]:
+    """Pairs of cities by demand-weighted saving of the criterion, both directions together.
+
+    ``old_both`` and ``new_both`` are (hours, cost) matrices; ``weighted`` is
+    flow x saving of the criterion the routes minimise. Times and costs are
+    origin to destination.
+    """
+    (old, old_cost), (new, new_cost) = old_both, new_both
     both_ways = np.triu(weighted + weighted.T, k=1)
+    with np.errstate(invalid="ignore"):
+        pair_h, pair_cost = (
+            np.where(np.isfinite(a) & np.isfinite(b) & (flows > 0), flows * (a - b), 0.0)
+            for a, b in ((old, new), (old_cost, new_cost))
+        )
+    pair_h, pair_cost = pair_h + pair_h.T, pair_cost + pair_cost.T
     gains = []
     for flat in np.argsort(-both_ways, axis=None)[: max(top, 0)]:
         i, j = divmod(int(flat), len(cities))
@@ -279,8 +353,12 @@ def _top_gains(cities, flows, old, new, weighted, top: int) -> list[dict[str, An
                 "before_h": round(float(old[i, j]), 2),
                 "after_h": round(float(new[i, j]), 2),
                 "saving_h": round(float(old[i, j] - new[i, j]), 2),
+                "before_cost": round(float(old_cost[i, j]), 1),
+                "after_cost": round(float(new_cost[i, j]), 1),
+                "saving_cost": round(float(old_cost[i, j] - new_cost[i, j]), 1),
                 "flow": round(float(flows[i, j] + flows[j, i]), 3),
-                "weighted_saving_h": round(float(both_ways[i, j]), 3),
+                "weighted_saving_h": round(float(pair_h[i, j]), 3),
+                "weighted_saving_cost": round(float(pair_cost[i, j]), 1),
             }
         )
     return gains

@@ -23,22 +23,23 @@ from corridor.graph import graph_from_network, hub_node
 from corridor.scenario import geodesic_km
 
 
-def naive_saving(graph, candidate, params, demand):
-    """Demand-weighted saving (hours) by adding the link and recomputing every zone's Dijkstra."""
+def naive_saving(graph, candidate, params, demand, weight="travel_time"):
+    """Demand-weighted saving (hours, or cost units) by adding the link and recomputing every zone's Dijkstra."""
     zones = [hub_node(graph, hub) for hub in demand.index]
     flows = demand.to_numpy(dtype=float)
 
     def skim(g):
         out = np.full((len(zones), len(zones)), np.inf)
         for i, s in enumerate(zones):
-            lengths = nx.single_source_dijkstra_path_length(g, s, weight="travel_time")
+            lengths = nx.single_source_dijkstra_path_length(g, s, weight=weight)
             for j, t in enumerate(zones):
                 out[i, j] = lengths.get(t, np.inf)
         return out
 
     old, new = skim(graph), skim(add_candidate(graph, candidate, params))
     with np.errstate(invalid="ignore"):
-        return float((flows * np.where(np.isfinite(old), old - new, 0.0)).sum()) / 3600.0
+        total = float((flows * np.where(np.isfinite(old), old - new, 0.0)).sum())
+    return total / 3600.0 if weight == "travel_time" else total
 
 
 def random_graph(rng: random.Random, n: int) -> nx.MultiDiGraph:
@@ -52,14 +53,16 @@ def random_graph(rng: random.Random, n: int) -> nx.MultiDiGraph:
     for _ in range(n * 2):
         u, v = rng.sample(range(n), 2)
         seconds = float(rng.randint(1, 50) * 600)
+        cost = float(rng.randint(1, 40) * 100)  # generalised cost, not tied to time: cheapest and fastest differ
         for a, b in ((u, v), (v, u)):
-            graph.add_edge(a, b, edge_type="link", mode="rail", travel_time=seconds, length=1000.0, link_id=f"{u}-{v}")
+            graph.add_edge(a, b, edge_type="link", mode="rail", travel_time=seconds, cost=cost, length=1000.0, link_id=f"{u}-{v}")
     return graph
 
 
-def test_incremental_equals_naive_on_random_graphs(round_params):
+@pytest.mark.parametrize(("by", "seed"), [("time", 5), ("cost", 7)])
+def test_incremental_equals_naive_on_random_graphs(round_params, by, seed):
     params = round_params.with_overrides({"freight": {"terminal_h": {"rail": 0.25}}}, source="test")
-    rng = random.Random(5)
+    rng = random.Random(seed)
     gains = 0
     for trial in range(25):
         graph = random_graph(rng, rng.randint(5, 25))
@@ -69,14 +72,31 @@ def test_incremental_equals_naive_on_random_graphs(round_params):
         candidates = []
         for i in range(6):
             a, b = rng.sample(hubs, 2)
-            # freight rail: 50 km/h, no dwell, 15 min terminals -> whole seconds
+            # freight rail: 50 km/h, no dwell, 15 min terminals -> whole seconds; by cost whole units
+            # (whole half-hours x value of time 20 + 4 per km, terminals 0.25 h x 20 + 400)
             candidates.append(Candidate(f"c{i}", a, b, "rail", float(rng.randint(1, 20) * 25), 120.0))
-        ranked = rank_candidates(graph, candidates, params=params, demand=demand, progress=False).set_index("id")
-        gains += int((ranked["saving_h"] > 0).sum())
+        ranked = rank_candidates(graph, candidates, params=params, demand=demand, progress=False, by=by).set_index("id")
+        assert (ranked["by"] == by).all()
+        assert (ranked["saving_h"] == ranked["saving"]).all() if by == "time" else ranked["saving_h"].isna().all()
+        gains += int((ranked["saving"] > 0).sum())
         for candidate in candidates:
-            expected = naive_saving(graph, candidate, params, demand)
-            assert ranked.at[candidate.id, "saving_h"] == expected, (trial, candidate)
+            expected = naive_saving(graph, candidate, params, demand, "travel_time" if by == "time" else "cost")
+            assert ranked.at[candidate.id, "saving"] == expected, (trial, candidate)
+            assert ranked.at[candidate.id, "cost"] == pytest.approx(candidate.length_km / 50.0 * 20.0 + candidate.length_km * 4.0)
     assert gains > 20  # the comparison is not vacuous
+
+
+@pytest.mark.parametrize("mode", ["rail", "expressway"])
+def test_mini_candidates_by_cost_match_naive(mini_freight, round_params, mode):
+    from corridor.demand import demand_matrix
+
+    candidates = generate_candidates(mini_freight, mode=mode, max_km=3000)
+    ranked = rank_candidates(mini_freight, candidates, params=round_params, progress=False, by="cost").set_index("id")
+    demand = demand_matrix(mini_freight)
+    for candidate in candidates:
+        expected = naive_saving(mini_freight, candidate, round_params, demand, "cost")
+        assert ranked.at[candidate.id, "saving"] == pytest.approx(expected, rel=1e-9, abs=1e-6)
+    assert (ranked["saving"] >= 0).all()
 
 
 def test_skim_update_with_existing_nodes_equals_naive():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import networkx as nx
+import numpy as np
 import osmnx as ox
 import pytest
 
@@ -110,3 +111,31 @@ def test_osmnx_works_on_corridor_graphs(mini_freight):
     ours = find_routes(mini_freight, "chongqing", "singapore")[0]
     assert path == ours.nodes
     assert nx.path_weight(mini_freight, path, "travel_time") / 3600 == pytest.approx(ours.time_h)
+
+
+@pytest.mark.parametrize("by", ["cost", "time"])
+def test_path_attribute_totals_follow_the_routes_found(mini_freight, by):
+    from corridor.routing import path_attribute_totals
+
+    hubs = list(mini_freight.graph["hub_nodes"])
+    nodes = [hub_node(mini_freight, hub) for hub in hubs]
+    hours = path_attribute_totals(mini_freight, nodes, nodes, by=by, attribute="travel_time") / 3600.0
+    cost = path_attribute_totals(mini_freight, nodes, nodes, by=by, attribute="cost")
+    checked = 0
+    for i, origin in enumerate(hubs):
+        assert hours[i, i] == 0
+        for j, destination in enumerate(hubs):
+            if i == j:
+                continue
+            try:
+                route = find_routes(mini_freight, origin, destination, by=by)[0]
+            except NoRouteError:
+                assert not np.isfinite(hours[i, j])
+                continue
+            assert hours[i, j] == pytest.approx(route.time_h) and cost[i, j] == pytest.approx(route.cost)
+            checked += 1
+    assert checked > 20
+    # by cost, some trip is slower than the fastest: the totals are not the time skim
+    fastest = od_matrix(mini_freight, hubs).to_numpy()
+    if by == "cost":
+        assert (hours > fastest + 1e-9).any()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import textwrap
 
+import numpy as np
 import pytest
 from typer.testing import CliRunner
 
@@ -167,3 +168,83 @@ def test_modes_restrict_the_comparison(mini_network, round_params, scenario_file
     # rail only: the new HSR cannot help, and Chongqing West-Qinzhou Port runs by rail both times.
     assert row["saving_h"] == pytest.approx(0.0)
     assert rail_only["changes"]["entering_service"] == ["new_hsr"]
+
+
+DIRECT_RAIL = """
+    name = "direct rail"
+    profile = "freight"
+    pairs = [["cq_west", "qinzhou_port"]]
+
+    [[add_links]]
+    id = "direct"
+    name = "Direct railway"
+    mode = "rail"
+    from_hub = "cq_west"
+    to_hub = "qinzhou_port"
+    length_km = 1000
+    speed_kmh = 160
+"""
+
+
+def test_by_cost_follows_the_cheapest_routes(mini_network, round_params, tmp_path):
+    from corridor.demand import demand_matrix
+    from corridor.graph import graph_from_network
+    from corridor.routing import find_routes, od_matrix
+
+    path = tmp_path / "direct.toml"
+    path.write_text(textwrap.dedent(DIRECT_RAIL), encoding="utf-8")
+    report = compare_scenario(mini_network, load_scenario(path), params=round_params, by="cost")
+    assert report["by"] == "cost"
+    applied = apply_scenario(mini_network, load_scenario(path), params=round_params)
+    before = graph_from_network(mini_network, profile="freight", params=round_params)
+    after = graph_from_network(applied.network, profile="freight", year=applied.year, params=applied.params)
+    row = report["pairs"][0]
+    old, new = (find_routes(g, "cq_west", "qinzhou_port", by="cost")[0] for g in (before, after))
+    assert row["before_h"] == pytest.approx(old.time_h, abs=0.01) and row["after_h"] == pytest.approx(new.time_h, abs=0.01)
+    assert row["before_cost"] == pytest.approx(old.cost, abs=0.1) and row["after_cost"] == pytest.approx(new.cost, abs=0.1)
+    assert row["saving_cost"] > 0 and row["after_via"] == ["Direct railway"]
+    # demand-weighted totals: flow x (cost, hours) of the cheapest routes, by brute force
+    demand = demand_matrix(before)
+    cities = list(demand.index)
+    cost_before, cost_after = (od_matrix(g, cities, by="cost").to_numpy() for g in (before, after))
+    hours = {}
+    for name, g in (("before", before), ("after", after)):
+        hours[name] = np.array([[0.0 if a == b else find_routes(g, a, b, by="cost")[0].time_h for b in cities] for a in cities])
+    flows = demand.to_numpy()
+    assert np.isfinite(cost_before).all()
+    assert report["total_saving_cost"] == pytest.approx(float((flows * (cost_before - cost_after)).sum()))
+    assert report["total_saving_h"] == pytest.approx(float((flows * (hours["before"] - hours["after"])).sum()))
+    assert report["total_saving_cost"] > 0
+    assert report["top_gains"][0]["saving_cost"] > 0 and "weighted_saving_cost" in report["top_gains"][0]
+
+
+def test_by_time_is_the_default_and_reports_cost_too(mini_network, round_params, scenario_file):
+    default = compare_scenario(mini_network, load_scenario(scenario_file), params=round_params)
+    by_time = compare_scenario(mini_network, load_scenario(scenario_file), params=round_params, by="time")
+    assert default == by_time and default["by"] == "time"
+    row = default["pairs"][0]
+    assert row["saving_cost"] == pytest.approx(row["before_cost"] - row["after_cost"], abs=0.2)
+    assert "total_saving_cost" in default
+    with pytest.raises(Exception, match="unknown comparison criterion 'length'"):
+        compare_scenario(mini_network, load_scenario(scenario_file), params=round_params, by="length")
+
+
+def test_whatif_and_candidates_cli_by_cost(tmp_path):
+    path = tmp_path / "direct.toml"
+    path.write_text(textwrap.dedent(DIRECT_RAIL), encoding="utf-8")
+    runner = CliRunner()
+    result = runner.invoke(app, ["whatif", str(path), "--network", MINI, "--by", "cost", "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["by"] == "cost" and report["total_saving_cost"] > 0
+    assert {"before_cost", "after_cost", "saving_cost"} <= report["pairs"][0].keys()
+    result = runner.invoke(app, ["whatif", str(path), "--network", MINI, "--by", "cost"])
+    assert result.exit_code == 0, result.output
+    assert "cheapest routes (generalised cost)" in result.output
+    result = runner.invoke(app, ["candidates", "--network", MINI, "--mode", "rail", "--max-km", "3000", "--by", "cost", "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["by"] == "cost" and report["candidates"][0]["saving"] > 0
+    result = runner.invoke(app, ["candidates", "--network", MINI, "--mode", "rail", "--max-km", "3000", "--by", "cost"])
+    assert result.exit_code == 0, result.output
+    assert "generalised-cost saving" in result.output
