@@ -4,11 +4,38 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
 from corridor._errors import CorridorError
+
+
+def check_output_path(path: str | Path, suffixes: Sequence[str], *, what: str) -> Path:
+    """Check, before any work, that ``path`` names a file of one of ``suffixes`` (not a folder).
+
+    Parameters
+    ----------
+    path
+        The output file.
+    suffixes
+        Accepted file name endings, lower case with the dot (``".csv"``).
+    what
+        What the file holds, for the message (``"figure"``, ``"HTML file"``).
+
+    Raises
+    ------
+    CorridorError
+        One line naming the path and what is valid.
+    """
+    target = Path(path)
+    if target.is_dir():
+        msg = f"{target}: is a folder; give the {what}'s file name, e.g. {target / ('corridor' + suffixes[0])}"
+        raise CorridorError(msg)
+    if target.suffix.lower() not in suffixes:
+        msg = f"{target}: unknown {what} format '{target.suffix}'; give a name ending in {' or '.join(suffixes)}"
+        raise CorridorError(msg)
+    return target
 
 
 @contextmanager

@@ -364,12 +364,11 @@ def import_osm(
 ) -> None:
     """Import railways, expressways, ferries and waterways from OSM XML, snap hubs, write a GeoPackage."""
     from corridor import _render
+    from corridor._io import check_output_path
     from corridor.io import save_graph_gpkg
     from corridor.osm import network_graph_from_xml, summary
 
-    if out.suffix.lower() != ".gpkg":
-        msg = f"{out}: the import is written as a GeoPackage; give a file name ending in .gpkg"
-        raise CorridorError(msg)
+    check_output_path(out, (".gpkg",), what="GeoPackage")
     with _render.status("importing...") as step:
         graph = network_graph_from_xml(osm_file, hubs_file, max_snap_km=max_snap_km, on_step=step)
         step("writing the GeoPackage")

@@ -30,8 +30,7 @@ from matplotlib.patches import Rectangle
 from pyproj import Transformer
 from shapely.geometry import LineString
 
-from corridor._errors import CorridorError
-from corridor._io import atomic_path
+from corridor._io import atomic_path, check_output_path
 from corridor.maps import (
     ALTERNATIVE_COLOUR,
     CENTRALITY_CMAP,
@@ -77,15 +76,8 @@ def check_figure_path(path: str | Path) -> tuple[Path, str]:
     CorridorError
         One line naming the path and what is valid.
     """
-    target = Path(path)
-    if target.is_dir():
-        msg = f"{target}: is a folder; give the figure's file name, e.g. {target / 'corridor.png'}"
-        raise CorridorError(msg)
-    fmt = FORMATS.get(target.suffix.lower())
-    if fmt is None:
-        msg = f"{target}: unknown figure format '{target.suffix}'; use {', '.join(FORMATS)}"
-        raise CorridorError(msg)
-    return target, fmt
+    target = check_output_path(path, list(FORMATS), what="figure")
+    return target, FORMATS[target.suffix.lower()]
 
 
 def _hours_text(value: Any) -> str:

@@ -41,7 +41,7 @@ from branca.element import Element, MacroElement
 from folium.template import Template
 
 from corridor._errors import CorridorError
-from corridor._io import write_text_atomic
+from corridor._io import check_output_path, write_text_atomic
 from corridor.network import Network
 from corridor.routing import Route
 from corridor.settings import JUNCTION, MAPS_DIR, MODE_LABELS, MODES
@@ -1025,14 +1025,7 @@ def check_map_path(path: str | Path) -> Path:
     CorridorError
         One line naming the path and what is valid.
     """
-    target = Path(path)
-    if target.is_dir():
-        msg = f"{target}: is a folder; give the map's file name, e.g. {target / 'corridor.html'}"
-        raise CorridorError(msg)
-    if target.suffix.lower() not in MAP_SUFFIXES:
-        msg = f"{target}: an interactive map is an HTML file; give a name ending in {' or '.join(MAP_SUFFIXES)}"
-        raise CorridorError(msg)
-    return target
+    return check_output_path(path, MAP_SUFFIXES, what="HTML file")
 
 
 def write_map(content: MapContent, path: str | Path, *, tiles: bool | str | None = True, offline: bool | None = None) -> Path:

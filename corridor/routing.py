@@ -24,7 +24,7 @@ from scipy.sparse.csgraph import dijkstra
 from shapely.geometry import LineString
 
 from corridor._errors import CorridorError, NoRouteError
-from corridor._io import atomic_path, write_text_atomic
+from corridor._io import atomic_path, check_output_path, write_text_atomic
 from corridor.graph import LINK, hub_node
 from corridor.hubs import resolve_hub
 from corridor.settings import MODES
@@ -578,12 +578,9 @@ def write_routes_geojson(routes: Sequence[Route], path: str | Path, report: dict
 
 def write_matrix(matrix: pd.DataFrame, path: str | Path) -> None:
     """Write an OD matrix to ``.csv`` or ``.parquet`` (by the file's suffix), atomically."""
-    suffix = Path(path).suffix.lower()
-    if suffix not in (".csv", ".parquet"):
-        msg = f"{path}: unknown output format '{suffix}'; use .csv or .parquet"
-        raise CorridorError(msg)
-    with atomic_path(path) as tmp:
-        if suffix == ".csv":
+    target = check_output_path(path, (".csv", ".parquet"), what="output")
+    with atomic_path(target) as tmp:
+        if target.suffix.lower() == ".csv":
             matrix.to_csv(tmp, float_format="%.4f")
         else:
             matrix.to_parquet(tmp)
