@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from corridor._errors import NetworkFileError
-from corridor.settings import HUB_KINDS, MODES, STATUSES
+from corridor import schema
 
 _CRS_NAMES = {
     "urn:ogc:def:crs:OGC:1.3:CRS84",
@@ -109,29 +109,20 @@ def check_ids(path: Path | str, records: Iterable[Mapping[str, Any]]) -> None:
 
 
 def check_hub(path: Path | str, hub: Mapping[str, Any], hub_ids: set[str]) -> None:
-    """Check the fields of one hub record."""
+    """Check the fields of one hub record against :data:`corridor.schema.HUB_FIELDS`."""
     where = f"{path}: feature '{hub['id']}' field"
-    for field in ("name",):
-        if not isinstance(hub.get(field), str) or not hub[field].strip():
-            msg = f"{where} '{field}': missing or empty"
-            raise NetworkFileError(msg)
-    kind = hub.get("kind")
-    if kind not in HUB_KINDS:
-        msg = f"{where} 'kind': unknown kind {kind!r}; use one of {', '.join(HUB_KINDS)}"
+    _check_fields(where, hub, schema.HUB_FIELDS)
+    if not hub["name"].strip():
+        msg = f"{where} 'name': missing or empty"
         raise NetworkFileError(msg)
     city = hub.get("city")
     if city is not None and city not in hub_ids:
         msg = f"{where} 'city': unknown hub {city!r}{_suggestion(city, hub_ids)}"
         raise NetworkFileError(msg)
-    _check_optional_year(where, hub, "opened")
-    terminal = hub.get("freight_terminal", True)
-    if not isinstance(terminal, bool):
-        msg = f"{where} 'freight_terminal': must be true or false, got {terminal!r}"
-        raise NetworkFileError(msg)
 
 
 def check_link(path: Path | str, link: Mapping[str, Any], hub_ids: set[str]) -> None:
-    """Check the fields of one link record against the known hub ids."""
+    """Check the fields of one link record against :data:`corridor.schema.LINK_FIELDS` and the known hub ids."""
     where = f"{path}: feature '{link['id']}' field"
     for field in ("from_hub", "to_hub"):
         value = link.get(field)
@@ -141,44 +132,23 @@ def check_link(path: Path | str, link: Mapping[str, Any], hub_ids: set[str]) -> 
     if link["from_hub"] == link["to_hub"]:
         msg = f"{where} 'to_hub': a link cannot join hub '{link['from_hub']}' to itself"
         raise NetworkFileError(msg)
-    mode = link.get("mode")
-    if mode not in MODES:
-        msg = f"{where} 'mode': unknown mode {mode!r}; use one of {', '.join(MODES)}"
-        raise NetworkFileError(msg)
-    status = link.get("status")
-    if status not in STATUSES:
-        msg = f"{where} 'status': unknown status {status!r}; use one of {', '.join(STATUSES)}"
-        raise NetworkFileError(msg)
-    for field in ("length_km", "speed_kmh"):
-        value = link.get(field)
-        if not _is_number(value) or value <= 0:
-            problem = "missing" if value is None else f"{value!r} is not a positive number"
-            msg = f"{where} '{field}': {problem}; give a number greater than 0"
-            raise NetworkFileError(msg)
-    operating = link.get("operating_speed_kmh")
-    if operating is not None and (not _is_number(operating) or operating <= 0):
-        msg = f"{where} 'operating_speed_kmh': {operating!r} is not a positive number; give one or null"
-        raise NetworkFileError(msg)
-    for field in ("freight", "passenger"):
-        if not isinstance(link.get(field), bool):
-            msg = f"{where} '{field}': must be true or false, got {link.get(field)!r}"
-            raise NetworkFileError(msg)
-    if mode == "hsr" and link["freight"]:
+    _check_fields(where, link, schema.LINK_FIELDS)
+    if link["mode"] == "hsr" and link["freight"]:
         msg = f"{where} 'freight': high-speed rail carries no freight; set it to false or change the mode"
         raise NetworkFileError(msg)
-    stops = link.get("stops", 0)
-    if isinstance(stops, bool) or not isinstance(stops, int) or stops < 0:
-        msg = f"{where} 'stops': must be a whole number of intermediate stops (0 or more), got {stops!r}"
-        raise NetworkFileError(msg)
-    _check_optional_year(where, link, "opened")
-    _check_optional_year(where, link, "expected")
 
 
-def _check_optional_year(where: str, record: Mapping[str, Any], field: str) -> None:
-    value = record.get(field)
-    if value is not None and (isinstance(value, bool) or not isinstance(value, int) or not 1800 <= value <= 2100):
-        msg = f"{where} '{field}': {value!r} is not a year; give a whole year such as 2025, or null"
-        raise NetworkFileError(msg)
+def _check_fields(where: str, record: Mapping[str, Any], fields: tuple[schema.Field, ...]) -> None:
+    """Required fields present, every declared field of its declared type and range."""
+    for field in fields:
+        value = record.get(field.name)
+        if value is None and field.required:
+            hint = f"; use one of {', '.join(field.choices)}" if field.choices else f"; give a {field.kind}"
+            if field.kind == schema.NUMBER and field.positive:
+                hint = "; give a number greater than 0"
+            msg = f"{where} '{field.name}': missing{hint}"
+            raise NetworkFileError(msg)
+        schema.check_value(f"{where} '{field.name}'", value, field, NetworkFileError)
 
 
 def _is_number(value: Any) -> bool:

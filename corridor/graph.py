@@ -35,6 +35,7 @@ import networkx as nx
 from pyproj import Geod
 from shapely.geometry import LineString
 
+from corridor import schema
 from corridor._errors import CorridorError
 from corridor.network import Network
 from corridor.params import ModelParams
@@ -120,13 +121,13 @@ def graph_from_network(
         hubs = hubs[hubs["kind"] != JUNCTION]
     # Plain dicts, not pandas rows: a row lookup costs microseconds, and imported networks have 10^5 links.
     for hub_id, hub in zip(hubs.index, hubs.to_dict("records"), strict=True):
-        if year is not None and _known(hub["opened"]) and hub["opened"] > year:
-            graph.graph["excluded_hubs"][hub_id] = f"opens in {int(hub['opened'])}"
+        if not schema.hub_open(hub, year):
+            graph.graph["excluded_hubs"][hub_id] = f"opens in {hub['opened']}"
             continue
         node = graph.graph["hub_nodes"][hub_id] = len(graph)
         graph.add_node(node, **_hub_attributes(hub))
     for link_id, link in zip(network.links.index, network.links.to_dict("records"), strict=True):
-        if link["mode"] not in allowed or not link[profile] or not _in_service(link, year):
+        if link["mode"] not in allowed or not link[profile] or not schema.in_service(link, year):
             continue
         if link["from_hub"] in graph.graph["excluded_hubs"] or link["to_hub"] in graph.graph["excluded_hubs"]:
             continue
@@ -151,15 +152,6 @@ def _allowed_modes(modes: Iterable[str] | None, avoid: Iterable[str] | None) -> 
             msg = f"unknown mode {mode!r}; use one of {', '.join(MODES)}"
             raise CorridorError(msg)
     return chosen - excluded
-
-
-def _in_service(link, year: int | None) -> bool:
-    """Whether a link carries traffic in ``year`` (``None``: its status is open)."""
-    if year is None:
-        return link["status"] == "open"
-    if link["status"] == "open":
-        return not _known(link["opened"]) or link["opened"] <= year
-    return _known(link["expected"]) and link["expected"] <= year
 
 
 def _known(value) -> bool:

@@ -40,6 +40,7 @@ import pandas as pd
 from branca.element import Element, MacroElement
 from folium.template import Template
 
+from corridor import schema
 from corridor._errors import CorridorError
 from corridor._io import check_output_path, write_text_atomic
 from corridor.network import Network
@@ -331,17 +332,11 @@ def _missing(value: Any) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
-def _int_or_none(value: Any) -> int | None:
-    return None if _missing(value) else int(value)
-
-
-def _in_service(status: str, opened: int | None, expected: int | None, year: int | None) -> bool:
-    """The rule of :func:`corridor.graph.graph_from_network`, for one link."""
-    if year is None:
-        return status == "open"
-    if status == "open":
-        return opened is None or opened <= year
-    return expected is not None and expected <= year
+def _date_or_none(value: Any) -> int | str | None:
+    """A date field as a year (``2018``) or its text (``"2023-08"``), or ``None``."""
+    if _missing(value):
+        return None
+    return int(value) if isinstance(value, int | float) else str(value)
 
 
 def _hub_frame(network: Network, ranking: pd.DataFrame | None) -> gpd.GeoDataFrame:
@@ -354,7 +349,7 @@ def _hub_frame(network: Network, ranking: pd.DataFrame | None) -> gpd.GeoDataFra
             "kind": hubs["kind"].astype(str),
             "city": hubs["city"].fillna("").astype(str),
             "country": hubs["country"].fillna("").astype(str),
-            "opened": [_int_or_none(v) for v in hubs["opened"]],
+            "opened": [_date_or_none(v) for v in hubs["opened"]],
         },
         geometry=hubs.geometry.values,
         index=hubs.index,
@@ -400,12 +395,13 @@ def _link_frame(
     country = hubs["country"].fillna("").to_dict()
     junctions = set(hubs.index[hubs["kind"] == JUNCTION])  # no country: a link to one crosses no border
     names = hubs["name"].to_dict()
+    hub_open = {hub: schema.hub_open(record, year) for hub, record in hubs[["opened"]].to_dict("index").items()}
     rows = []
     for link_id, link in links.iterrows():
-        opened, expected = _int_or_none(link["opened"]), _int_or_none(link["expected"])
+        opened, expected = _date_or_none(link["opened"]), _date_or_none(link["expected"])
         status = str(link["status"])
-        in_service = _in_service(status, opened, expected, year)
         a, b = link["from_hub"], link["to_hub"]
+        in_service = schema.in_service(link, year) and hub_open[a] and hub_open[b]
         cross = country.get(a, "") != country.get(b, "") and a not in junctions and b not in junctions
         layer = CROSS_BORDER if cross else str(link["mode"])
         change = ""
@@ -848,7 +844,7 @@ def _hub_popup(hub_id: str, hub: pd.Series, content: MapContent) -> str:
             rows.append(("Rank", "not ranked"))
         if ranked:
             rows.append((escape(content.measure.replace("_", " ").capitalize()), f"{hub['score']:.4g}"))
-    if hub["opened"] is not None and content.year is not None and hub["opened"] > content.year:
+    if not schema.hub_open(hub, content.year):
         rows.append(("Opens", str(hub["opened"])))
     rows.append(("Hub id", escape(hub_id)))
     body = "".join(f"<tr><th>{k}</th><td>{v}</td></tr>" for k, v in rows)

@@ -9,14 +9,14 @@ maps and the summaries.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
 from shapely.geometry import shape
 
-from corridor import _validate
+from corridor import _validate, schema
 from corridor._errors import NetworkFileError
 from corridor.settings import CRS, GEODATA_DIR, MODES, STATUSES
 
@@ -44,7 +44,6 @@ class Network:
     hubs: gpd.GeoDataFrame
     links: gpd.GeoDataFrame
     source: str = "built-in"
-    version: int = field(default=0)
 
     def summary(self) -> dict[str, Any]:
         """Counts of hubs and links and kilometres by mode and status.
@@ -137,35 +136,10 @@ def network_from_features(
     if not hub_records:
         msg = f"{hubs_name}: no hubs; a network needs at least two"
         raise NetworkFileError(msg)
-    hubs = _frame(hub_features, _HUB_DEFAULTS)
+    hubs = _frame(hub_features, schema.HUB_DEFAULTS)
     hubs["city"] = hubs["city"].fillna(hubs.index.to_series())
-    links = _frame(link_features, _LINK_DEFAULTS)
+    links = _frame(link_features, schema.LINK_DEFAULTS)
     return Network(hubs=hubs, links=links, source=source)
-
-
-_HUB_DEFAULTS: dict[str, Any] = {
-    "name_zh": "",
-    "pinyin": "",
-    "aliases": None,
-    "city": None,
-    "country": "",
-    "province": "",
-    "population": None,
-    "opened": None,
-    "freight_terminal": True,
-    "source": "",
-}
-_LINK_DEFAULTS: dict[str, Any] = {
-    "name": "",
-    "name_zh": "",
-    "line": "",
-    "operating_speed_kmh": None,
-    "opened": None,
-    "expected": None,
-    "stops": 0,
-    "via": None,
-    "source": "",
-}
 
 
 def _frame(features: list[dict[str, Any]], defaults: dict[str, Any]) -> gpd.GeoDataFrame:

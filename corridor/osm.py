@@ -619,7 +619,7 @@ def network_from_graph(graph: nx.MultiDiGraph, *, source: str | None = None) -> 
     """
     from shapely.geometry import Point
 
-    from corridor.network import _HUB_DEFAULTS, _LINK_DEFAULTS
+    from corridor.schema import HUB_DEFAULTS, LINK_DEFAULTS
 
     nodes = graph.nodes
     hub_nodes = graph.graph["hub_nodes"]
@@ -633,7 +633,7 @@ def network_from_graph(graph: nx.MultiDiGraph, *, source: str | None = None) -> 
         data = nodes[node]
         hub_rows.append(
             {
-                **_HUB_DEFAULTS, "id": hub, "name": data["name"], "name_zh": data.get("name_zh") or "",
+                **HUB_DEFAULTS, "id": hub, "name": data["name"], "name_zh": data.get("name_zh") or "",
                 "pinyin": data.get("pinyin") or "", "aliases": list(data.get("aliases") or []), "kind": data["kind"],
                 "city": data.get("city") or hub, "country": data.get("country") or "", "population": data.get("population"),
             }
@@ -641,7 +641,7 @@ def network_from_graph(graph: nx.MultiDiGraph, *, source: str | None = None) -> 
         hub_points.append(Point(data["x"], data["y"]))
     for node, hub in junction_id.items():
         data = nodes[node]
-        hub_rows.append({**_HUB_DEFAULTS, "id": hub, "name": data.get("name") or hub, "kind": JUNCTION, "city": hub, "source": OSM_SOURCE, "osm_id": data.get("osm_id")})
+        hub_rows.append({**HUB_DEFAULTS, "id": hub, "name": data.get("name") or hub, "kind": JUNCTION, "city": hub, "source": OSM_SOURCE, "osm_id": data.get("osm_id")})
         hub_points.append(Point(data["x"], data["y"]))
 
     link_rows, link_lines = [], []
@@ -661,7 +661,7 @@ def network_from_graph(graph: nx.MultiDiGraph, *, source: str | None = None) -> 
         oneway[link_id] = True
         link_rows.append(
             {
-                **_LINK_DEFAULTS, "id": link_id, "mode": data["mode"], "from_hub": junction_id[u], "to_hub": junction_id[v],
+                **LINK_DEFAULTS, "id": link_id, "mode": data["mode"], "from_hub": junction_id[u], "to_hub": junction_id[v],
                 "length_km": data["length"] / 1000.0, "speed_kmh": float(data["speed_kmh"]), "status": "open",
                 "freight": bool(data.get("freight", True)), "passenger": bool(data.get("passenger", True)),
                 "name": data.get("name") or "", "line": data.get("line") or "", "source": OSM_SOURCE,
@@ -681,7 +681,7 @@ def network_from_graph(graph: nx.MultiDiGraph, *, source: str | None = None) -> 
         name = nodes[hub_at]["name"]
         link_rows.append(
             {
-                **_LINK_DEFAULTS, "id": f"{hub}-{mode}-access", "mode": mode, "from_hub": hub, "to_hub": junction_id[node],
+                **LINK_DEFAULTS, "id": f"{hub}-{mode}-access", "mode": mode, "from_hub": hub, "to_hub": junction_id[node],
                 "length_km": max(float(board.get("length", 0.0)), MIN_ACCESS_M) / 1000.0, "speed_kmh": float(max(speeds)),
                 "status": "open", "freight": bool(board.get("freight", mode != "hsr")),
                 "passenger": bool(board.get("passenger", mode in PASSENGER_MODES)), "name": f"access to {name}",

@@ -29,9 +29,9 @@ import pandas as pd
 from pyproj import Geod
 from shapely.geometry import LineString, Point, mapping
 
-from corridor import _validate
+from corridor import _validate, schema
 from corridor._errors import NetworkFileError, ParameterError, ScenarioError
-from corridor.network import _HUB_DEFAULTS, _LINK_DEFAULTS, Network, _frame
+from corridor.network import Network, _frame
 from corridor.params import ModelParams
 from corridor.settings import HUB_KINDS, MODES, PROFILES, ROUTES_DIR, STATUSES
 
@@ -46,57 +46,23 @@ PUBLISHED_MEASURES: tuple[str, ...] = ("moving", "door")
 
 _STR, _NUM, _INT, _BOOL, _LIST, _TABLE = "text", "number", "whole number", "true or false", "list", "table"
 
-#: Fields of each kind of entry: name -> (type, required).
+#: Fields of each kind of entry: name -> (type, required), from :mod:`corridor.schema`.
 _HUB_FIELDS: dict[str, tuple[str, bool]] = {
-    "id": (_STR, True),
-    "name": (_STR, True),
-    "kind": (_STR, True),
+    **{f.name: (f.kind, f.required) for f in schema.HUB_FIELDS},
     "lon": (_NUM, True),
     "lat": (_NUM, True),
-    "name_zh": (_STR, False),
-    "pinyin": (_STR, False),
-    "aliases": (_LIST, False),
-    "city": (_STR, False),
-    "country": (_STR, False),
-    "province": (_STR, False),
-    "population": (_NUM, False),
-    "opened": (_INT, False),
-    "source": (_STR, False),
 }
 _LINK_FIELDS: dict[str, tuple[str, bool]] = {
-    "id": (_STR, True),
-    "mode": (_STR, True),
-    "from_hub": (_STR, True),
-    "to_hub": (_STR, True),
-    "speed_kmh": (_NUM, True),
-    "length_km": (_NUM, False),
+    **{f.name: (f.kind, f.name in ("id", "mode", "from_hub", "to_hub", "speed_kmh")) for f in schema.LINK_FIELDS},
     "detour": (_NUM, False),
-    "via": (_LIST, False),
-    "operating_speed_kmh": (_NUM, False),
-    "status": (_STR, False),
-    "opened": (_INT, False),
-    "expected": (_INT, False),
-    "freight": (_BOOL, False),
-    "passenger": (_BOOL, False),
-    "stops": (_INT, False),
-    "name": (_STR, False),
-    "name_zh": (_STR, False),
-    "line": (_STR, False),
-    "source": (_STR, False),
 }
 _CHANGE_LINK_FIELDS: dict[str, tuple[str, bool]] = {
     "id": (_STR, True),
-    **{
-        name: _LINK_FIELDS[name]
-        for name in (
-            "speed_kmh", "operating_speed_kmh", "length_km", "status", "opened", "expected",
-            "stops", "freight", "passenger", "name", "line", "source",
-        )
-    },
+    **{name: spec for name, spec in _LINK_FIELDS.items() if name not in ("id", "mode", "from_hub", "to_hub", "via", "detour")},
 }
 _CHANGE_HUB_FIELDS: dict[str, tuple[str, bool]] = {
     "id": (_STR, True),
-    **{name: _HUB_FIELDS[name] for name in ("name", "name_zh", "pinyin", "aliases", "kind", "city", "country", "opened", "source")},
+    **{name: spec for name, spec in _HUB_FIELDS.items() if name not in ("id", "lon", "lat")},
 }
 _PUBLISHED_FIELDS: dict[str, tuple[str, bool]] = {
     "origin": (_STR, True),
@@ -440,6 +406,10 @@ def _check_fields(entry: Entry, fields: Mapping[str, tuple[str, bool]]) -> None:
 
 
 def _check_type(where: str, value: Any, kind: str) -> None:
+    if kind in (schema.DATE, schema.HISTORY):
+        name = where.rsplit("'", 2)[-2]
+        schema.check_value(where, value, schema.LINK_FIELD.get(name) or schema.HUB_FIELD[name], ScenarioError)
+        return
     ok = {
         _STR: isinstance(value, str),
         _NUM: isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value),
@@ -551,15 +521,11 @@ def apply_scenario(network: Network, scenario: Scenario, *, params: ModelParams 
 
 def links_in_service(network: Network, year: int | None) -> set[str]:
     """Ids of the links of ``network`` that carry traffic in ``year`` (either profile)."""
-    from corridor.graph import _in_service
-
-    closed_hubs = {
-        hub for hub, opened in network.hubs["opened"].items() if year is not None and opened is not None and opened == opened and opened > year
-    }
+    hubs = network.hubs.to_dict("index")
     return {
         link_id
-        for link_id, link in network.links.iterrows()
-        if _in_service(link, year) and link["from_hub"] not in closed_hubs and link["to_hub"] not in closed_hubs
+        for link_id, link in network.links.to_dict("index").items()
+        if schema.in_service(link, year) and schema.hub_open(hubs[link["from_hub"]], year) and schema.hub_open(hubs[link["to_hub"]], year)
     }
 
 
@@ -584,7 +550,7 @@ def _add_hubs(hubs: gpd.GeoDataFrame, entries: list[Entry], result: AppliedScena
         _as_scenario_error(entry, _validate.check_hub, record, hub_ids)
         features.append({"properties": record, "geometry": mapping(Point(entry.data["lon"], entry.data["lat"]))})
         result.added_hubs.append(record["id"])
-    added = _frame(features, _HUB_DEFAULTS)
+    added = _frame(features, schema.HUB_DEFAULTS)
     return pd.concat([hubs, added.to_crs(hubs.crs) if hubs.crs else added])
 
 
@@ -620,7 +586,7 @@ def _add_links(links: gpd.GeoDataFrame, hubs: gpd.GeoDataFrame, entries: list[En
         _as_scenario_error(entry, _validate.check_link, record, hub_ids)
         features.append({"properties": record, "geometry": mapping(geometry)})
         result.added_links.append(record["id"])
-    added = _frame(features, _LINK_DEFAULTS)
+    added = _frame(features, schema.LINK_DEFAULTS)
     return pd.concat([links, added])
 
 
