@@ -176,6 +176,7 @@ def _hub_attributes(hub) -> dict:
         "country": hub["country"] or "",
         "population": float(hub["population"]) if _known(hub["population"]) else None,
         "freight_terminal": bool(hub["freight_terminal"]),
+        "stop": hub.get("stop") is not False,
     }
 
 
@@ -202,12 +203,26 @@ def _ensure_terminal(
     point = (data["x"], data["y"])
     if profile == "freight" and not data.get("freight_terminal", True):
         return node  # freight passes through but is not loaded or unloaded here
-    for u, v, edge_type in ((hub_at, node, "board"), (node, hub_at, "alight")):
+    # On an imported network every hub is reached through junctions, where no dwell is added: nothing to take back.
+    credit = 0.0 if junctions else arrival_dwell_h(data, mode, profile, params)
+    for u, v, edge_type, seconds in ((hub_at, node, "board", hours * 3600.0), (node, hub_at, "alight", (hours - credit) * 3600.0)):
         graph.add_edge(
-            u, v, edge_type=edge_type, mode=mode, length=0.0, travel_time=hours * 3600.0, cost=cost,
-            geometry=LineString([point, point]),
+            u, v, edge_type=edge_type, mode=mode, length=0.0, travel_time=seconds, cost=cost,
+            geometry=LineString([point, point]), dwell_credit=credit * 3600.0 if edge_type == "alight" else 0.0,
         )
     return node
+
+
+def arrival_dwell_h(hub: Mapping[str, Any], mode: str, profile: str, params: ModelParams) -> float:
+    """Dwell of ``mode`` at a hub where the fastest services call (``stop`` true), hours.
+
+    A link edge ends with this stop; the alight edge at the hub takes it back
+    (``dwell_credit``) so a trip that ends or changes vehicle there pays its
+    terminal time only, and a train running through pays the stop.
+    """
+    if not hub.get("stop", True):
+        return 0.0
+    return min(params.value(profile, "dwell_h", mode), params.value(profile, "terminal_h", mode))
 
 
 def add_link_edges(graph: nx.MultiDiGraph, link_record: Mapping[str, Any], *, profile: str, params: ModelParams) -> tuple[int, int]:
@@ -241,10 +256,9 @@ def _add_link(
     mode = link["mode"]
     u = _ensure_terminal(graph, link["from_hub"], mode, profile, params, junctions)
     v = _ensure_terminal(graph, link["to_hub"], mode, profile, params, junctions)
-    at_junction = graph.nodes[u]["node_type"] == JUNCTION or graph.nodes[v]["node_type"] == JUNCTION
-    hours = link_time_h(link, profile, params, cross_border=_crosses_border(graph, link), stop=not at_junction)
+    cross_border = _crosses_border(graph, link)
+    hours = link_time_h(link, profile, params, year=graph.graph.get("year"), cross_border=cross_border, stop=False)
     km = float(link["length_km"])
-    cost = hours * params.value(profile, "value_of_time") + km * params.value(profile, "cost_per_km", mode)
     attributes = {
         "edge_type": LINK,
         "link_id": link_id,
@@ -252,15 +266,21 @@ def _add_link(
         "line": link.get("line") or link.get("name") or link_id,
         "mode": mode,
         "status": link["status"],
-        "cross_border": _crosses_border(graph, link),
+        "cross_border": cross_border,
         "length": km * 1000.0,
-        "travel_time": hours * 3600.0,
-        "cost": cost,
     }
     geometry = link["geometry"]
-    graph.add_edge(u, v, key=link_id, geometry=geometry, reversed=False, **attributes)
+    directions = [(u, v, geometry, False)]
     if link.get("oneway") is not True:
-        graph.add_edge(v, u, key=link_id, geometry=LineString(geometry.coords[::-1]), reversed=True, **attributes)
+        directions.append((v, u, LineString(geometry.coords[::-1]), True))
+    # OpenStreetMap does not say where trains stop: no dwell on a link that touches a junction.
+    at_junction = graph.nodes[u]["node_type"] == JUNCTION or graph.nodes[v]["node_type"] == JUNCTION
+    for a, b, line, reverse in directions:
+        arrival = graph.nodes[b]
+        dwell = 0.0 if at_junction else arrival_dwell_h(graph.nodes[hub_node(graph, arrival["hub"])], mode, profile, params)
+        total = hours + dwell
+        cost = total * params.value(profile, "value_of_time") + km * params.value(profile, "cost_per_km", mode)
+        graph.add_edge(a, b, key=link_id, geometry=line, reversed=reverse, travel_time=total * 3600.0, cost=cost, **attributes)
     return u, v
 
 
@@ -273,38 +293,79 @@ def _crosses_border(graph: nx.MultiDiGraph, link) -> bool:
     return graph.nodes[ends[0]]["country"] != graph.nodes[ends[1]]["country"]
 
 
-def link_speed_kmh(link: Mapping[str, Any]) -> float:
-    """A link's operating speed where one is published, else its design speed."""
+def link_speed_kmh(link: Mapping[str, Any], year: int | None = None) -> float:
+    """A link's operating speed in ``year``: its speed history, else its operating speed, else its design speed."""
+    dated = schema.value_in(link.get("speed_history"), "speed_kmh", year)
+    if dated is not None:
+        return dated
     operating = link.get("operating_speed_kmh")
     return float(operating if _known(operating) else link["speed_kmh"])
 
 
-def link_time_h(link: Mapping[str, Any], profile: str, params: ModelParams, *, cross_border: bool = False, stop: bool = True) -> float:
-    """Hours to travel one link: running time, the stop at its end hub, a border crossing if any.
+def section_time_h(link: Mapping[str, Any], year: int | None = None) -> float | None:
+    """The fastest scheduled time over the whole link in ``year``, hours, where one is published."""
+    minutes = schema.value_in(link.get("section_times"), "minutes", year)
+    return None if minutes is None else minutes / 60.0
 
-    The model follows the fastest scheduled service, which calls at the hubs
-    that end sections but not at every intermediate station (a link's
-    ``stops`` field is informative only).
+
+def link_time_h(
+    link: Mapping[str, Any],
+    profile: str,
+    params: ModelParams,
+    *,
+    year: int | None = None,
+    cross_border: bool = False,
+    stop: bool = True,
+) -> float:
+    """Hours to travel one link in ``year``: the service's time between its end hubs.
+
+    Passenger trains take the link's published fastest scheduled time where
+    one is given for the year (``section_times``); otherwise its length at
+    the operating speed of the year times the mode's speed factor, plus a
+    dwell at each intermediate stop the fastest service makes
+    (``fastest_stops``). Freight moves at the mode's commercial speed
+    (capped at the line's speed) and adds the mean wait for the next
+    departure (half the interval between ``departures``) and the dated
+    ``waits`` (lock queues, border queues).
 
     Parameters
     ----------
     link
-        A link record with ``mode``, ``length_km``, ``speed_kmh`` and
-        optional ``operating_speed_kmh``.
+        A link record with ``mode``, ``length_km``, ``speed_kmh`` and the
+        optional fields of :data:`corridor.schema.LINK_FIELDS`.
     profile
         ``"freight"`` or ``"passenger"``.
     params
         The model parameters.
+    year
+        The network's year (``None``: today).
     cross_border
         Whether the link crosses a national border; land modes (rail,
         expressway) then pay the border time. Sea and river customs are part
         of the port's terminal time.
     stop
-        Whether the link ends with a stop at a hub (``False`` for a link
-        touching a junction: OpenStreetMap does not say where trains stop).
+        Whether to add the dwell of a stop at the end hub (the graph adds it
+        per direction, only where the fastest services call).
+
+    Returns
+    -------
+    float
+        Hours.
     """
     mode = link["mode"]
-    running = float(link["length_km"]) / params.speed_kmh(profile, mode, link_speed_kmh(link))
+    published = section_time_h(link, year) if profile == "passenger" and params.use_section_times else None
+    if published is not None:
+        running = published
+    else:
+        running = float(link["length_km"]) / params.speed_kmh(profile, mode, link_speed_kmh(link, year))
+        stops = link.get("fastest_stops")
+        if profile == "passenger" and _known(stops):
+            running += int(stops) * params.value(profile, "dwell_h", mode)
+    if profile == "freight":
+        departures = schema.value_in(link.get("departures"), "per_week", year)
+        if departures:
+            running += 0.5 * 168.0 / departures
+        running += schema.value_in(link.get("waits"), "hours", year) or 0.0
     dwell = params.value(profile, "dwell_h", mode) if stop else 0.0
     border = params.value(profile, "border_h") if cross_border and mode in LAND_MODES else 0.0
     return running + dwell + border

@@ -41,6 +41,9 @@ class ModelParams:
             self.data: dict[str, dict[str, Any]] = tomllib.load(f)
         if overrides:
             self.data = _merged(self.data, overrides, source)
+        #: Whether passenger links take their published fastest section time where one is given
+        #: (``False`` runs the speed model everywhere, to validate it against published times).
+        self.use_section_times = True
 
     @classmethod
     def from_file(cls, path: str | Path) -> ModelParams:

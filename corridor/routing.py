@@ -267,7 +267,11 @@ def route_from_nodes(graph: nx.MultiDiGraph, nodes: Sequence[int], weight: str =
         if edge_type == "board":
             boardings += 1
         if edge_type in ("board", "alight"):
-            terminal += hours
+            # The stop that ended the last link is where this trip gets off: count it as terminal time.
+            credit = min(edge.get("dwell_credit", 0.0) / 3600.0, legs[-1].time_h) if legs and edge_type == "alight" else 0.0
+            if credit:
+                legs[-1].time_h -= credit
+            terminal += hours + credit
             continue
         line_coords = edge["geometry"].coords if "geometry" in edge else [(graph.nodes[v]["x"], graph.nodes[v]["y"])]
         coords.extend(c[:2] for c in line_coords if c[:2] != coords[-1])

@@ -31,7 +31,7 @@ SCENARIO = """
     [[published]]
     origin = "cq_west"
     destination = "qinzhou_port"
-    hours = 6.9
+    hours = 6.4
     case = "before"
     source = "made up for the test"
 """
@@ -48,15 +48,15 @@ def test_new_hsr_by_hand(mini_network, round_params, scenario_file):
     report = compare_scenario(mini_network, load_scenario(scenario_file), params=round_params)
     row = report["pairs"][0]
     assert (row["origin"], row["destination"]) == ("cq_west", "qinzhou_port")
-    # before (mini README): 8.9 h door to door, 6.9 h moving. After: HSR all the way,
+    # before (mini README): 8.4 h door to door, 6.4 h moving. After: HSR all the way,
     # 350 km + 500 km at 250 km/h = 3.4 h, terminals 0.5 + 0.5 = 1 h.
-    assert row["before_h"] == pytest.approx(8.9) and row["before_moving_h"] == pytest.approx(6.9)
+    assert row["before_h"] == pytest.approx(8.4) and row["before_moving_h"] == pytest.approx(6.4)
     assert row["after_h"] == pytest.approx(4.4) and row["after_moving_h"] == pytest.approx(3.4)
-    assert row["saving_h"] == pytest.approx(4.5)
+    assert row["saving_h"] == pytest.approx(4.0)
     assert row["route_changed"] and row["after_via"] == ["yugui_hsr", "new_hsr"]
     assert report["changes"]["entering_service"] == ["new_hsr"]
     published = {p["case"]: p for p in report["published"]}
-    assert published["before"]["model_h"] == pytest.approx(6.9) and published["before"]["agrees"]
+    assert published["before"]["model_h"] == pytest.approx(6.4) and published["before"]["agrees"]
     assert published["after"]["difference_h"] == pytest.approx(0.4) and published["after"]["agrees"]
     assert report["total_saving_h"] > 0
     assert report["top_gains"] and report["top_gains"][0]["saving_h"] > 0
