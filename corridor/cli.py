@@ -208,22 +208,32 @@ def calibrate(network: NetworkOption = None, as_json: JsonOption = False) -> Non
     from corridor.calibration import read_calibration_rows
     from corridor.network import load_network
 
+    from corridor.calibration import mape
+
     params, rows = fit(load_network(network), read_calibration_rows())
     fitted = {
         "passenger.speed_factor.hsr": params.value("passenger", "speed_factor", "hsr"),
+        "passenger.dwell_h.hsr": params.value("passenger", "dwell_h", "hsr"),
         "passenger.speed_factor.rail": params.value("passenger", "speed_factor", "rail"),
         "freight.speed_kmh.rail": params.value("freight", "speed_kmh", "rail"),
     }
     table = [
-        {"id": r.id, "from": r.origin, "to": r.destination, "mode": r.mode, "published h": r.published_h,
-         "model h": round(r.model_h, 3), "residual h": round(r.residual_h, 3)}
+        {"id": r.id, "from": r.origin, "to": r.destination, "modes": ",".join(r.modes), "year": r.year, "fitted": r.fitted,
+         "published h": r.published_h, "model h": round(r.model_h, 3), "residual h": round(r.residual_h, 3),
+         "speed model h": round(r.speed_model_h, 3)}
         for r in rows
     ]
+    summary = {
+        f"{profile} MAPE %": {"model": round(mape(chosen), 1), "speed model alone": round(mape(chosen, speed_model=True), 1)}
+        for profile in ("passenger", "freight")
+        if (chosen := [r for r in rows if r.profile == profile])
+    }
     if as_json:
-        _print_json({"fitted": fitted, "rows": table})
+        _print_json({"fitted": fitted, "mape": summary, "rows": table})
         return
     _render.table("Fitted parameters", [{"parameter": k, "value": v} for k, v in fitted.items()])
-    _render.table("Published vs model (moving time for passenger rows, door to door for freight)", table)
+    _render.table("Published vs model (time on trains for passenger rows, door to door for freight)", table)
+    _render.table("Mean absolute percentage error", [{"rows": k, **v} for k, v in summary.items()])
 
 
 DemandOption = Annotated[

@@ -133,7 +133,27 @@ def graph_from_network(
             continue
         _add_link(graph, link_id, link, profile, params, junctions)
     _add_urban_edges(graph, profile, params)
+    if profile == "passenger":
+        _add_through_edges(graph)
     return graph
+
+
+def _add_through_edges(graph: nx.MultiDiGraph) -> None:
+    """Let passenger trains run on between high-speed and conventional lines at a hub, without a transfer.
+
+    EMUs run through from high-speed lines onto electrified conventional
+    lines (Chongqing–Lichuan–Yichang, Kunming–Vientiane, Qianjiang–Changde);
+    the stop at the hub is already on the arriving link, so the edge costs
+    nothing and counts no boarding.
+    """
+    terminals = graph.graph["terminal_nodes"]
+    for (hub, mode), node in list(terminals.items()):
+        if mode != "hsr" or (hub, "rail") not in terminals:
+            continue
+        other = terminals[hub, "rail"]
+        point = (graph.nodes[node]["x"], graph.nodes[node]["y"])
+        for u, v in ((node, other), (other, node)):
+            graph.add_edge(u, v, edge_type="through", mode="through", length=0.0, travel_time=0.0, cost=0.0, geometry=LineString([point, point]))
 
 
 def _junctions(hubs) -> dict[str, tuple[float, float, str]]:
@@ -303,9 +323,22 @@ def link_speed_kmh(link: Mapping[str, Any], year: int | None = None) -> float:
 
 
 def section_time_h(link: Mapping[str, Any], year: int | None = None) -> float | None:
-    """The fastest scheduled time over the whole link in ``year``, hours, where one is published."""
-    minutes = schema.value_in(link.get("section_times"), "minutes", year)
-    return None if minutes is None else minutes / 60.0
+    """The fastest scheduled time over the whole link in ``year``, hours, where one is published.
+
+    A published time holds until the line's operating speed changes: after
+    a later entry of ``speed_history`` (in or before ``year``) the speed model
+    applies again.
+    """
+    times = link.get("section_times")
+    minutes = schema.value_in(times, "minutes", year)
+    if minutes is None:
+        return None
+    published = max(schema.parse_date(t["from"]) or 0.0 for t in times if year is None or schema.date_year(t["from"]) <= year)
+    for change in link.get("speed_history") or ():
+        when = schema.parse_date(change["from"]) or 0.0
+        if when > published and (year is None or int(when) <= year):
+            return None
+    return minutes / 60.0
 
 
 def link_time_h(

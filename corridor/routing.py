@@ -264,6 +264,8 @@ def route_from_nodes(graph: nx.MultiDiGraph, nodes: Sequence[int], weight: str =
         time += hours
         cost += edge.get("cost", 0.0)
         edge_type = edge.get("edge_type", LINK)
+        if edge_type == "through":  # the train runs on onto another kind of line: no leg, no transfer
+            continue
         if edge_type == "board":
             boardings += 1
         if edge_type in ("board", "alight"):

@@ -125,7 +125,7 @@ _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
 def parse_date(value: Any) -> float | None:
-    """A date as a fractional year at the end of its month (``"2023-08"`` -> 2023.667).
+    """A date as a fractional year at the start of its month (``"2023-08"`` -> 2023.583).
 
     Parameters
     ----------
@@ -135,7 +135,7 @@ def parse_date(value: Any) -> float | None:
     Returns
     -------
     float or None
-        ``year + month / 12`` (a bare year counts from its start: ``2018`` -> 2018.0);
+        ``year + (month - 1) / 12`` (a bare year counts from its start: ``2018`` -> 2018.0);
         ``None`` for ``None`` or NaN.
 
     Raises
@@ -157,7 +157,7 @@ def parse_date(value: Any) -> float | None:
         raise ValueError(value)
     if not 1800 <= year <= 2100:
         raise ValueError(value)
-    return year + month / 12.0
+    return year + max(month - 1, 0) / 12.0
 
 
 def date_year(value: Any) -> int | None:

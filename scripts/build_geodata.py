@@ -275,6 +275,8 @@ def apply_link_facts(kw: dict, rows: list[dict]) -> dict:
             kw.setdefault("departures", []).append({"from": month(row["as_of"]), "per_week": float(value), "source": cite(row)})
         elif field == "wait_h":
             kw.setdefault("waits", []).append({"from": month(row["as_of"]), "hours": float(value), "source": cite(row)})
+        elif field == "chain_min":
+            continue  # shared out over the chain's links by share_chain_times()
         elif field == "fastest_stops":
             kw["fastest_stops"] = int(value)
         elif field in ("opened", "expected"):
@@ -289,14 +291,66 @@ def apply_link_facts(kw: dict, rows: list[dict]) -> dict:
     return kw
 
 
+def speed_at(kw: dict, mode: str, when: str) -> float:
+    """Operating speed of a link (its table entry) in force at a date."""
+    key = str(when)[:7]
+    dated = [h for h in kw.get("speed_history", []) if str(h["from"]) <= key]
+    if dated:
+        return dated[-1]["speed_kmh"]
+    return float(kw.get("operating") or kw.get("speed", DEFAULT_SPEED.get(mode)))
+
+
+def share_chain_times(entries: dict, facts: dict) -> None:
+    """Turn published times over chains of links ("a+b+c") into section times of each link.
+
+    A chain's time, less the section times its links already have for that
+    month, is shared out over the other links in proportion to their time at
+    the operating speed of the date. Shorter chains go first, so a time over
+    two links beats a time over five.
+    """
+    chains = [row for key, rows in facts.items() if "+" in key for row in rows]
+    for row in sorted(chains, key=lambda r: (r["link_id"].count("+"), r["as_of"])):
+        ids, when = row["link_id"].split("+"), str(month(row["as_of"]))
+        known = 0.0
+        free = []
+        for lid in ids:
+            times = [t for t in entries[lid][1].get("section_times", []) if str(t["from"]) == when]
+            if times:
+                known += times[-1]["minutes"]
+            else:
+                free.append(lid)
+        if not free:
+            continue
+        weights = {lid: entries[lid][1]["length"] / speed_at(entries[lid][1], entries[lid][0][3], when) for lid in free}
+        remaining = float(row["value"]) - known
+        assert remaining > 0, f"chain {row['link_id']} {when}: its links' own times exceed it"
+        for lid in free:
+            minutes = round(remaining * weights[lid] / sum(weights.values()), 1)
+            source = f"derived: share of the published {row['note'].split(' (')[0] or row['link_id']} time ({row['value']} min) — {row['source']} — \"{row['quote']}\""
+            entries[lid][1].setdefault("section_times", []).append({"from": when, "minutes": minutes, "source": source})
+    for _, kw in entries.values():
+        kw.get("section_times", []).sort(key=lambda t: str(t["from"]))
+
+
 def build_links(hubs):
     links = []
     facts = read_link_facts()
-    unknown = set(facts) - {args[0] for args, _ in LINKS}
+    ids = {args[0] for args, _ in LINKS}
+    unknown = {part for key in facts for part in key.split("+")} - ids
     assert not unknown, f"link_facts.csv names unknown links: {sorted(unknown)}"
-    for args, kw in LINKS:
+    entries = {args[0]: (args, apply_link_facts(kw, facts.get(args[0], []))) for args, kw in LINKS}
+    for args, kw in entries.values():
+        if kw.get("length") is None:  # chains share by time, which needs a length: measure it first
+            kw["_measured"] = geod_len_km([hubs[args[4]]["_xy"]] + [resolve(t, hubs) for t in args[6]] + [hubs[args[5]]["_xy"]]) if not kw.get("river") else None
+    for args, kw in entries.values():
+        if kw.get("length") is None and kw.get("_measured"):
+            kw["length"] = kw.pop("_measured")
+            kw["_length_was_measured"] = True
+    share_chain_times(entries, facts)
+    for args, kw in entries.values():
+        if kw.pop("_length_was_measured", False):
+            kw["length"] = None
         lid, line, zh, mode, a, b, via = args
-        kw = apply_link_facts(kw, facts.get(lid, []))
         assert a in hubs and b in hubs and a != b, lid
         pa, pb = hubs[a]["_xy"], hubs[b]["_xy"]
         if kw.get("river"):
