@@ -95,11 +95,13 @@ def overview(report: dict) -> None:
 def routes(report: dict) -> None:
     """Print each route as a table of legs under a one-line summary."""
     names = report["hub_names"]
+    network = f"network of {report['year']}" if report.get("year") is not None else "network open today"
     for route in report["routes"]:
         modes = " > ".join(route["modes"])
         console.print(
             f"[bold]Route {route['rank']}[/bold] {names[report['origin']]} to {names[report['destination']]} "
-            f"({report['profile']}, by {report['by']}): {route['time_h']:.1f} h, {route['length_km']:,.0f} km, "
+            f"({report['profile']}, by {report['by']}, {network}): {route['time_h']:.1f} h door to door, "
+            f"{route['moving_h']:.1f} h {_moving_label(route['modes'])}, {route['length_km']:,.0f} km, "
             f"{route['transfers']} transfer{'s' if route['transfers'] != 1 else ''}, {modes}"
         )
         rows = [
@@ -114,7 +116,14 @@ def routes(report: dict) -> None:
             for leg in route["legs"]
         ]
         rows.append({"mode": "", "line": "getting on and off (terminals)", "from": "", "to": "", "km": 0.0, "h": route["terminal_h"]})
+        rows.append({"mode": "", "line": f"total {_moving_label(route['modes'])}", "from": "", "to": "", "km": None, "h": route["moving_h"]})
+        rows.append({"mode": "", "line": "total door to door", "from": "", "to": "", "km": route["length_km"], "h": route["time_h"]})
         table("", rows)
+
+
+def _moving_label(modes: Sequence[str]) -> str:
+    """What a route's moving time is called: time on trains when it goes by train only."""
+    return "on trains" if modes and set(modes) <= {"hsr", "rail"} else "on the move"
 
 
 def matrix_rows(matrix: pd.DataFrame) -> list[list[float | None]]:
@@ -146,7 +155,7 @@ def whatif(report: dict) -> None:
     """Print a scenario comparison (``corridor whatif``) as tables."""
     from corridor.whatif import DEMAND_UNIT_GRAVITY
 
-    years = f"network of {report['baseline_year'] or 'today'} vs {report['year'] or 'today'}"
+    years = f"network of {report['baseline_year'] or 'today'} before, {report['year'] or 'today'} after"
     if report["modes"]:
         years += f"; modes {', '.join(report['modes'])}"
     by = report.get("by", "time")
@@ -220,3 +229,18 @@ def whatif(report: dict) -> None:
     table("Hub centrality rank shifts (betweenness; + rises)", report["rank_shifts"])
     for note in report["notes"]:
         console.print(f"[yellow]note:[/yellow] {note}")
+
+
+def sourcing(report: dict) -> None:
+    """Print a sourcing report (``corridor validate --report``)."""
+    rows = [{"mode": mode, **bases, "total": round(sum(bases.values()), 1)} for mode, bases in report["km_by_basis"].items()]
+    table("Link-km by length basis (published: a page states it; derived: worked out from stated figures)", rows)
+    console.print(
+        f"Rail, HSR and expressway km on a published or derived length: {100 * (report['published_share'] or 0):.1f}%; "
+        f"link-km with a figure from general knowledge (length, speed or opening date): {100 * (report['knowledge_share'] or 0):.1f}%"
+    )
+    table(
+        f"Links whose drawn geometry and length differ by more than {100 * report['tolerance']:.0f}%",
+        report["geometry_mismatches"],
+    )
+    table("Links with figures from general knowledge", [{**row, "figures": ", ".join(row["figures"])} for row in report["knowledge_links"]])

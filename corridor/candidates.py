@@ -155,6 +155,7 @@ def generate_candidates(
     eligible = _eligible_hubs(graph, mode)
     city = {hub: graph.nodes[hub_node(graph, hub)].get("city", hub) for hub in eligible}
     linked = {frozenset(city_of_hub(graph, hub) for hub in pair) for pair in _linked_pairs(graph, mode, network)}
+    by_mode = _city_km_by_mode(graph, mode)
     best: dict[frozenset[str], Candidate] = {}
     for i, a in enumerate(eligible):
         node_a = graph.nodes[hub_node(graph, a)]
@@ -164,9 +165,31 @@ def generate_candidates(
                 continue
             node_b = graph.nodes[hub_node(graph, b)]
             km = geodesic_km([(node_a["x"], node_a["y"]), (node_b["x"], node_b["y"])]) * DETOUR_FACTOR[mode]
+            if by_mode.get(city[a], {}).get(city[b], float("inf")) <= EXISTING_ROUTE_FACTOR * km:
+                continue  # the mode already joins the two cities almost as directly
             if km <= max_km and (cities not in best or km < best[cities].length_km):
                 best[cities] = Candidate(f"{a}-{b}-{mode}", a, b, mode, round(km, 1), DEFAULT_SPEED_KMH[mode])
     return sorted(best.values(), key=lambda c: (c.length_km, c.id))
+
+
+#: A candidate is not proposed where the mode already joins its two cities within this
+#: factor of the candidate's length (a new line would add little; build it with a scenario).
+EXISTING_ROUTE_FACTOR = 1.2
+
+
+def _city_km_by_mode(graph: nx.MultiDiGraph, mode: str) -> dict[str, dict[str, float]]:
+    """Shortest km between cities over the graph's links of ``mode`` (a city's stations count as one place)."""
+    cities = nx.Graph()
+    for u, v, data in graph.edges(data=True):
+        if data.get("edge_type", LINK) != LINK or data.get("mode") != mode:
+            continue
+        a, b = (city_of_hub(graph, graph.nodes[n].get("hub")) for n in (u, v))
+        if a is None or b is None or a == b:
+            continue
+        km = data["length"] / 1000.0
+        if not cities.has_edge(a, b) or km < cities[a][b]["km"]:
+            cities.add_edge(a, b, km=km)
+    return {source: dict(lengths) for source, lengths in nx.all_pairs_dijkstra_path_length(cities, weight="km")}
 
 
 def city_of_hub(graph: nx.MultiDiGraph, hub: str | None) -> str | None:

@@ -93,28 +93,40 @@ def overview(
 
 @app.command()
 def validate(
-    paths: Annotated[list[Path], typer.Argument(help="Networks to check: folders (hubs.geojson + links.geojson) or GeoPackages.")],
+    paths: Annotated[
+        list[Path] | None, typer.Argument(help="Networks to check: folders (hubs.geojson + links.geojson) or GeoPackages (default: the built-in one).")
+    ] = None,
+    report: Annotated[bool, typer.Option("--report", help="Also report sourcing: published-length share, knowledge flags, geometry vs length.")] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Check network files: one line per network; exit 0 when all are valid, else 2."""
     from corridor.network import load_network
+    from corridor.sourcing import sourcing_report
 
     checked = []
-    for path in paths:
+    for path in paths or [None]:
+        name = str(path) if path is not None else "built-in"
         try:
             network = load_network(path)
         except CorridorError as exc:
-            checked.append({"path": str(path), "valid": False, "error": str(exc)})
+            checked.append({"path": name, "valid": False, "error": str(exc)})
         else:
             hubs = int((network.hubs["kind"] != "junction").sum())
-            checked.append({"path": str(path), "valid": True, "hubs": hubs, "junctions": len(network.hubs) - hubs, "links": len(network.links)})
+            row = {"path": name, "valid": True, "hubs": hubs, "junctions": len(network.hubs) - hubs, "links": len(network.links)}
+            if report:
+                row["sourcing"] = sourcing_report(network)
+            checked.append(row)
     if as_json:
         _print_json({"valid": all(row["valid"] for row in checked), "networks": checked})
     else:
+        from corridor import _render
+
         for row in checked:
             if row["valid"]:
                 junctions = f", {row['junctions']:,} junctions" if row["junctions"] else ""
                 typer.echo(f"{row['path']}: valid ({row['hubs']} hubs{junctions}, {row['links']:,} links)")
+                if report:
+                    _render.sourcing(row["sourcing"])
             else:
                 typer.echo(f"corridor: error: {row['error']}", err=True)
     if not all(row["valid"] for row in checked):
@@ -216,6 +228,7 @@ def calibrate(network: NetworkOption = None, as_json: JsonOption = False) -> Non
         "passenger.dwell_h.hsr": params.value("passenger", "dwell_h", "hsr"),
         "passenger.speed_factor.rail": params.value("passenger", "speed_factor", "rail"),
         "freight.speed_kmh.rail": params.value("freight", "speed_kmh", "rail"),
+        "freight.speed_kmh.expressway": params.value("freight", "speed_kmh", "expressway"),
     }
     table = [
         {"id": r.id, "from": r.origin, "to": r.destination, "modes": ",".join(r.modes), "year": r.year, "fitted": r.fitted,

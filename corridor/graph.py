@@ -139,16 +139,17 @@ def graph_from_network(
 
 
 def _add_through_edges(graph: nx.MultiDiGraph) -> None:
-    """Let passenger trains run on between high-speed and conventional lines at a hub, without a transfer.
+    """Let passenger trains run on between high-speed and conventional lines, without a transfer.
 
-    EMUs run through from high-speed lines onto electrified conventional
-    lines (Chongqing–Lichuan–Yichang, Kunming–Vientiane, Qianjiang–Changde);
-    the stop at the hub is already on the arriving link, so the edge costs
+    Only at hubs with ``through_running`` (where published trains do so, e.g.
+    Chongqing East–Changsha trains via the Qianjiang–Changde railway); the
+    stop at the hub is already on the arriving link, so the edge costs
     nothing and counts no boarding.
     """
     terminals = graph.graph["terminal_nodes"]
+    hub_nodes = graph.graph["hub_nodes"]
     for (hub, mode), node in list(terminals.items()):
-        if mode != "hsr" or (hub, "rail") not in terminals:
+        if mode != "hsr" or (hub, "rail") not in terminals or not graph.nodes[hub_nodes[hub]].get("through_running"):
             continue
         other = terminals[hub, "rail"]
         point = (graph.nodes[node]["x"], graph.nodes[node]["y"])
@@ -197,6 +198,7 @@ def _hub_attributes(hub) -> dict:
         "population": float(hub["population"]) if _known(hub["population"]) else None,
         "freight_terminal": bool(hub["freight_terminal"]),
         "stop": hub.get("stop") is not False,
+        "through_running": hub.get("through_running") is True,
     }
 
 
@@ -359,7 +361,8 @@ def link_time_h(
     (``fastest_stops``). Freight moves at the mode's commercial speed
     (capped at the line's speed) and adds the mean wait for the next
     departure (half the interval between ``departures``) and the dated
-    ``waits`` (lock queues, border queues).
+    ``waits`` (lock queues, border clearance; a border link's published
+    clearance replaces the default ``border_h``).
 
     Parameters
     ----------
@@ -394,13 +397,15 @@ def link_time_h(
         stops = link.get("fastest_stops")
         if profile == "passenger" and _known(stops):
             running += int(stops) * params.value(profile, "dwell_h", mode)
+    wait = schema.value_in(link.get("waits"), "hours", year) if profile == "freight" else None
     if profile == "freight":
         departures = schema.value_in(link.get("departures"), "per_week", year)
         if departures:
             running += 0.5 * 168.0 / departures
-        running += schema.value_in(link.get("waits"), "hours", year) or 0.0
+        running += wait or 0.0
     dwell = params.value(profile, "dwell_h", mode) if stop else 0.0
-    border = params.value(profile, "border_h") if cross_border and mode in LAND_MODES else 0.0
+    # A published clearance time for the year (``waits``) replaces the default border time.
+    border = params.value(profile, "border_h") if cross_border and mode in LAND_MODES and wait is None else 0.0
     return running + dwell + border
 
 

@@ -83,6 +83,7 @@ HUB_FIELDS: tuple[Field, ...] = (
     Field("opened", DATE, doc="when the hub opened (none: long open)"),
     Field("freight_terminal", BOOL, default=True, doc="containers are loaded or unloaded here"),
     Field("stop", BOOL, default=True, doc="the fastest trains call here (false: a through station or junction)"),
+    Field("through_running", BOOL, default=False, doc="published trains run on here between high-speed and conventional lines"),
     Field("source", TEXT, default="", doc="source of the hub's facts"),
 )
 

@@ -209,6 +209,9 @@ def build_hubs():
             "source": source, "coord_source": coord_source, "opened": kw.get("opened"),
             "freight_terminal": kw.get("freight_terminal", True),
         }
+        if kw.get("through_running"):
+            props["through_running"] = True
+            props["through_running_source"] = kw["through_running"]
         if kw.get("ref_max"):
             props["ref_max_km"] = kw["ref_max"]
         props["_xy"] = (round(xy[0], 5), round(xy[1], 5))
@@ -275,8 +278,8 @@ def apply_link_facts(kw: dict, rows: list[dict]) -> dict:
             kw.setdefault("departures", []).append({"from": month(row["as_of"]), "per_week": float(value), "source": cite(row)})
         elif field == "wait_h":
             kw.setdefault("waits", []).append({"from": month(row["as_of"]), "hours": float(value), "source": cite(row)})
-        elif field == "chain_min":
-            continue  # shared out over the chain's links by share_chain_times()
+        elif field in ("chain_min", "length_share"):
+            continue  # shared out over the chain's links by share_chain_figures()
         elif field == "fastest_stops":
             kw["fastest_stops"] = int(value)
         elif field in ("opened", "expected"):
@@ -300,7 +303,19 @@ def speed_at(kw: dict, mode: str, when: str) -> float:
     return float(kw.get("operating") or kw.get("speed", DEFAULT_SPEED.get(mode)))
 
 
-def share_chain_times(entries: dict, facts: dict) -> None:
+def share_lengths(entries: dict, facts: dict, drawn: dict) -> None:
+    """A published length over a chain of links ("a+b"), shared out in proportion to their geometry."""
+    for key, rows in facts.items():
+        for row in rows:
+            if row["field"] != "length_share":
+                continue
+            ids = key.split("+")
+            total = sum(drawn[lid] for lid in ids)
+            for lid in ids:
+                entries[lid][1].update(length=round(float(row["value"]) * drawn[lid] / total, 1), length_source=cite(row), length_basis="derived")
+
+
+def share_chain_times(entries: dict, facts: dict, drawn: dict) -> None:
     """Turn published times over chains of links ("a+b+c") into section times of each link.
 
     A chain's time, less the section times its links already have for that
@@ -308,7 +323,7 @@ def share_chain_times(entries: dict, facts: dict) -> None:
     the operating speed of the date. Shorter chains go first, so a time over
     two links beats a time over five.
     """
-    chains = [row for key, rows in facts.items() if "+" in key for row in rows]
+    chains = [row for key, rows in facts.items() if "+" in key for row in rows if row["field"] == "chain_min"]
     for row in sorted(chains, key=lambda r: (r["link_id"].count("+"), r["as_of"])):
         ids, when = row["link_id"].split("+"), str(month(row["as_of"]))
         known = 0.0
@@ -321,7 +336,7 @@ def share_chain_times(entries: dict, facts: dict) -> None:
                 free.append(lid)
         if not free:
             continue
-        weights = {lid: entries[lid][1]["length"] / speed_at(entries[lid][1], entries[lid][0][3], when) for lid in free}
+        weights = {lid: (entries[lid][1].get("length") or drawn[lid]) / speed_at(entries[lid][1], entries[lid][0][3], when) for lid in free}
         remaining = float(row["value"]) - known
         assert remaining > 0, f"chain {row['link_id']} {when}: its links' own times exceed it"
         for lid in free:
@@ -339,17 +354,13 @@ def build_links(hubs):
     unknown = {part for key in facts for part in key.split("+")} - ids
     assert not unknown, f"link_facts.csv names unknown links: {sorted(unknown)}"
     entries = {args[0]: (args, apply_link_facts(kw, facts.get(args[0], []))) for args, kw in LINKS}
+    drawn = {
+        lid: geod_len_km([hubs[args[4]]["_xy"]] + [resolve(t, hubs) for t in args[6]] + [hubs[args[5]]["_xy"]])
+        for lid, (args, kw) in entries.items() if not kw.get("river")
+    }
+    share_lengths(entries, facts, drawn)
+    share_chain_times(entries, facts, drawn)
     for args, kw in entries.values():
-        if kw.get("length") is None:  # chains share by time, which needs a length: measure it first
-            kw["_measured"] = geod_len_km([hubs[args[4]]["_xy"]] + [resolve(t, hubs) for t in args[6]] + [hubs[args[5]]["_xy"]]) if not kw.get("river") else None
-    for args, kw in entries.values():
-        if kw.get("length") is None and kw.get("_measured"):
-            kw["length"] = kw.pop("_measured")
-            kw["_length_was_measured"] = True
-    share_chain_times(entries, facts)
-    for args, kw in entries.values():
-        if kw.pop("_length_was_measured", False):
-            kw["length"] = None
         lid, line, zh, mode, a, b, via = args
         assert a in hubs and b in hubs and a != b, lid
         pa, pb = hubs[a]["_xy"], hubs[b]["_xy"]

@@ -31,7 +31,7 @@ HUBS = [
  H("wanzhou_north", "Wanzhou North", "万州北站", "Wanzhou Bei", ["Wanzhoubei"], "rail_station", "wanzhou", "CN", "Chongqing", "o:万州北", facts="wanzhou_north"),
  H("wanzhou_port", "Wanzhou Port", "万州港", "Wanzhou Gang", ["Wanzhou river port"], "river_port", "wanzhou", "CN", "Chongqing", "p:万州区", pos="snap:yangtze",
    ref_note="pyecharts Wanzhou district point projected onto the Natural Earth Chang Jiang centreline"),
- H("qianjiang", "Qianjiang", "黔江站", "Qianjiang", ["Qianjiang Station"], "rail_station", "qianjiang", "CN", "Chongqing", "p:黔江区", facts="qianjiang",
+ H("qianjiang", "Qianjiang", "黔江站", "Qianjiang", ["Qianjiang Station"], "rail_station", "qianjiang", "CN", "Chongqing", "p:黔江区", facts="qianjiang", through_running="Chongqing East–Changsha South through trains 3h53 via the Qianjiang–Changde railway (https://www.xiaoxiangyan.com/a/9940)",
    ref_note="station not in the OSM extract; placed on the pyecharts point of Qianjiang district (the station is in the district town)"),
  # ---------------- Hunan ----------------
  H("huaihua", "Huaihua", "怀化", "Huaihua", [], "city", "huaihua", "CN", "Hunan", "p:怀化市", facts="huaihua", pop_knowledge=700000),
@@ -46,7 +46,7 @@ HUBS = [
  H("zhuzhou", "Zhuzhou", "株洲站", "Zhuzhou", ["Zhuzhou Railway Station"], "rail_station", "zhuzhou", "CN", "Hunan", "o:株洲",
    ref_note="junction of the Beijing–Guangzhou and Hunan–Guizhou (Shanghai–Kunming) conventional railways"),
  H("zhangjiajie_west", "Zhangjiajie West", "张家界西站", "Zhangjiajie Xi", ["Zhangjiajiexi", "Zhangjiajie"], "rail_station", "zhangjiajie_west", "CN", "Hunan", "o:张家界西", facts="zhangjiajie_west"),
- H("changde", "Changde", "常德站", "Changde", ["Changde Station"], "rail_station", "changde", "CN", "Hunan", "o:常德"),
+ H("changde", "Changde", "常德站", "Changde", ["Changde Station"], "rail_station", "changde", "CN", "Hunan", "o:常德", through_running="Chongqing East–Changsha South through trains 3h53 via the Qianjiang–Changde railway (https://www.xiaoxiangyan.com/a/9940)"),
  H("hengyang_east", "Hengyang East", "衡阳东站", "Hengyang Dong", ["Hengyangdong"], "rail_station", "hengyang", "CN", "Hunan", "o:衡阳东"),
  # ---------------- Guizhou ----------------
  H("guiyang", "Guiyang", "贵阳", "Guiyang", [], "city", "guiyang", "CN", "Guizhou", "n:Guiyang", pop="Guiyang"),
@@ -173,4 +173,6 @@ HUBS = [
  H("vang_vieng", "Vang Vieng", "万荣", "Vang Vieng", ["Vangvieng"], "city", "vang_vieng", "LA", "Vientiane Province", "n:Louangphrabang", pos=(102.45, 18.92), ref_max=125.0, pop_knowledge=25000,
    ref_note="knowledge: position of the town (no public point set here has it); reference is the Natural Earth Luang Prabang point, so ref_max_km 125"),
  H("tongren", "Tongren", "铜仁", "Tongren", [], "city", "tongren", "CN", "Guizhou", "n:Tongren", pop="Tongren"),
+ H("xuzhou_east", "Xuzhou East", "徐州东站", "Xuzhou Dong", ["Xuzhoudong", "Xuzhou"], "rail_station", "xuzhou_east", "CN", "Jiangsu", "o:徐州东",
+   ref_note="junction of the Beijing–Shanghai and Zhengzhou–Xuzhou HSR"),
 ]
