@@ -85,8 +85,9 @@ def _knowledge_flags(link: Any, basis: str) -> list[str]:
     flags = []
     if basis == "knowledge":
         flags.append("length")
-    if "knowledge" in _text(link.get("speed_source")).lower()[:20]:
-        flags.append("speed")
+    history = link.get("speed_history")
+    if not (isinstance(history, list) and history) and "knowledge" in _text(link.get("speed_source")).lower()[:20]:
+        flags.append("speed")  # the model uses the dated operating speeds where a link has them
     notes = _text(link.get("notes")).lower()
     if not _text(link.get("date_source")) and ("opened" in notes and "knowledge" in notes[:60] or "opening year knowledge" in notes):
         flags.append("opened")

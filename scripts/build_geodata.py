@@ -222,11 +222,13 @@ def build_hubs():
 
 
 # ---------------------------------------------------------------- links
-DEFAULT_SPEED = {"expressway": 120, "waterway": 15, "sea": 33}
+DEFAULT_SPEED = {"expressway": 120, "waterway": 15.6, "sea": 26}
 DEFAULT_SPEED_SRC = {
     "expressway": EXPRESSWAY_SPEED_SRC,
-    "waterway": "knowledge (typical loaded inland container/bulk vessel speed)",
-    "sea": "knowledge (container service speed ~18 kn = 33 km/h)",
+    "waterway": "derived: https://accesschinatravel.com/guide-v158-transportation-in-yangtze-river.html — \"the 1,125 km journey between "
+                "Wuhan and Shanghai may take up to four days upstream and tree days downstream\" (1,125 km in 3 days = 15.6 km/h)",
+    "sea": "https://casualnavigation.com/cargo-ship-speed-comparison-how-fast-do-they-go/ — \"Container ship 14 knots\" (Statista average "
+           "service speed; 14 kn = 26 km/h)",
 }
 
 

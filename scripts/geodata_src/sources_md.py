@@ -41,16 +41,39 @@ URLs, collected Nov 2026) and the public point/line data listed under *Licences*
   South China Sea). The Guangzhou–Qinzhou/Haiphong lanes have no interior leg on land; like the
   other lanes, their first/last legs into Nansha and Qinzhou Port cross the port shoreline. Vietnam/Laos coastlines were checked by eye only; the last legs into Haiphong
   (Cam river channel) and into Singapore are approximate.
-* **Lengths.** `length_basis: published` when a source gives the section's length (cited in
-  `length_source`; a few are explicitly `knowledge`), else `measured` = geodesic (WGS84) length of
-  the shipped geometry, rounded to 0.1 km. For every link geometry/length is within [0.85, 1.5]
-  (checked by the build and by `tests/test_geodata.py`). Expressway, waterway and sea lengths are
-  all measured (the facts give whole-route lengths only). Measured rail lengths through sparse
-  station points understate real track length by roughly 5–15 %.
-* **Speeds.** Design speeds from the facts where given; expressways 120 km/h (maximum under the
-  Road Traffic Safety Law implementing regulations, art. 78), 100 or 80 km/h for mountain/urban
-  sections (knowledge); Yangtze 15 km/h, Xijiang/Pinglu 12–14 km/h (knowledge, typical loaded
-  vessel speed); sea 33 km/h (18 kn container service, knowledge), Beibu Gulf feeders 25 km/h.
+* **Lengths.** Every figure that is not measured on the shipped geometry comes from
+  `scripts/geodata_src/link_facts.csv`: one row per number, with the page, the phrase on it that
+  states the number, and how it was used. `length_basis` says what the length is: `published` (a
+  page states the section's length: a line length, a station-to-station or timetable distance, a
+  milepost table), `derived` (worked out from published figures: a difference of two mileposts or
+  line lengths, a sum of sections, or a published whole-line length shared between the sections
+  that make it up in proportion to their geometry; the `length_source` says which), `knowledge`
+  (general knowledge, low confidence) or `measured` (geodesic WGS84 length of the geometry).
+  {coverage}
+* **Geometry vs length.** Geometry runs through the real stations and towns of each line
+  (densified in Nov 2026 with the intermediate stations of 31 lines). {within}% of rail, HSR and
+  expressway link-km have a geometry within 10% of their length; the others are mountain lines
+  whose valley stations are in no public point set (Guiyang–Kunming, Xi'an–Ankang,
+  Sichuan–Guizhou...) or links whose hubs stand off the line's end. `corridor validate --report`
+  lists them, worst first; the length, not the geometry, is what routing uses.
+* **Speeds.** `speed_kmh` is the design (maximum) speed. Where pages give the operating speed
+  and its changes, `speed_history` lists them with a date and a source each (for example
+  Beijing–Shanghai 300 km/h from June 2011 and 350 from September 2017; Beijing–Guangzhou 300,
+  then 350 Beijing–Wuhan from June 2022 and Wuhan–Guangzhou from June 2024; Chengdu–Chongqing
+  intercity 350 from December 2020; Guiyang–Guangzhou 300 from October 2023), and the model uses
+  the speed in force in the network's year. Expressways 120 km/h (maximum under the Road Traffic
+  Safety Law implementing regulations, art. 78), lower for mountain sections where a page or
+  knowledge says so; inland waterways 15.6 km/h (1,125 km Wuhan–Shanghai in three days
+  downstream); sea 26 km/h (container ships' 14 kn average service speed).
+* **Section times.** `section_times` holds the fastest scheduled time over a link from a date,
+  each with its source: either a published station-to-station time for exactly that link, or the
+  link's share of a published time over several links (the part of the chain's time not already
+  covered by its links' own times, shared in proportion to their time at the operating speed of
+  the date; the source says "derived: share of ..."). A section time holds until the line's
+  operating speed changes.
+* **Freight services.** `departures` (sailings per week, e.g. Beibu Gulf–Singapore 2 a week from
+  2020) and `waits` (the Three Gorges lock queue by year, border clearance at Mohan by year, the
+  Youyiguan crossings), each dated and sourced.
 * **Freight/passenger.** HSR freight false; conventional rail both unless a freight-only spur
   (Tuanjiecun, Guoyuan, Huaihua Land Port connectors, Qinzhou Port branch); expressway both;
   waterway and sea freight only.
@@ -67,52 +90,36 @@ were given specific ids: `beihai` → `beihai_port`, `fangchenggang` → `fangch
 | item | values | settled |
 |---|---|---|
 | Shanghai–Kunming HSR | 2,252 km (Reuters/CRC notice) vs 2,066 km (Wikipedia infobox); 2,245, 2,258 elsewhere | the line is split into sections; Shanghai Hongqiao–Changsha South uses the facts' section figures 150 + 933 = 1,083 km; Changsha South–Huaihua South 332 km (timetable distance); Huaihua South–Guiyang–Kunming sections are measured (sum compared with the published Changsha–Kunming 1,167 km). The 2,252 km official figure is preferred for the whole line; 2,066 km is probably a route length excluding connecting lines. |
-| Wuhan–Guangzhou HSR | 968 km vs ~1,069 km (2009 reports) | sections measured. Note 2,298 (Beijing–Guangzhou) − 1,069 = 1,229 ≈ Beijing–Wuhan, so ~1,069 km fits the whole-line figure (it includes connecting lines); 968 km is the main-line length. |
+| Wuhan–Guangzhou HSR | 968 km vs ~1,069 km (2009 reports) | 1,068.6 km (operating mileage; 693 + 536 + 1,069 = the published 2,298 km Beijing West–Guangzhou South); Wuhan–Changsha South 362 km (timetable distance), the rest shared between the two southern sections by geometry |
 | Chongqing East–Qianjiang | 242 km (People's Daily, opening day) vs ~250 km (cqnews/iChongqing) | 242 km (precise figure from the opening report; ~250 is rounded) |
 | Zhengzhou–Chongqing (Zhengyu) | 1,068 km vs 1,063 km (China Daily 2022) | not used directly: the route is Zhengzhou East–Xiangyang East (818 − 434 = 384 km, derived) + Xiangyang East–Wanzhou North (434 km) + Chongqing–Wanzhou intercity (247 km); 384 + 434 + 247 = 1,065 km lies between the two. |
-| Xi'an–Chengdu HSR | 643 km (jschina 2017) vs 658 km (Xinhua/imsilkroad) | 643 km (opening-day report; 658 likely counts from Xi'an North via connecting lines); both within the geometry tolerance |
-| Yangtze Chongqing–Shanghai | ~2,400 km (knowledge) vs "over 1,800 km" (CRI 2018) | all Yangtze sections measured on the NE centreline: Guoyuan–Shanghai sums to {yz:.0f} km, consistent with "over 1,800 km"; the 2,400 km figure (channel mileage from Chongqing) is not used |
+| Xi'an–Chengdu HSR | 643 km (jschina 2017) vs 658 km (CCTV 2017, operating mileage) | 658 km: the operating mileage between the two stations the link joins, what timetables use |
+| Yangtze | Yichang–Wuhan 624 km (Ministry of Transport 2005) vs 612.5 km (2025); Wuhan–Shanghai 1,140 km (to the estuary) vs 1,125 km (passenger boats) vs 1,143 km | 624 km and 1,140 km (the official waterway survey); Chongqing–Yichang sections measured on the NE centreline; Guoyuan–Shanghai sums to {yz:.0f} km |
 | Nanning–Chongzuo | 121 km (gxzf Dec 2022) vs 119.3 km (gxzf Aug 2022) | 121 km (later, opening-day figure) |
 | Chongqing–Wanzhou intercity | 247 / 248 / 245 km | 247 km (Wikipedia mirror) |
-| Guiyang–Guangzhou | 857 vs 856 km | 857 km (gov.cn headline) |
+| Guiyang–Guangzhou | 857 vs 856 km | 857 km (gov.cn headline), shared at Guilin by geometry |
 | Nanning–Guangzhou | 574 / 576 / 577.1 km | 574 km (gov.cn 2014) |
-| Nanning–Kunming | 715.8 / 709.5 / 754 km | 715.8 km |
+| Nanning–Kunming | 715.8 / 709.5 / 710 km | 710 km (China News Service at the 2016 opening, Kunming South–Nanning East main line) |
 | Chongqing–Kunming HSR | 699 km (2023) vs 718 km (2018 plan) | 699 km (later source) |
 | Chongqing–Guiyang railway | 347 / 345.4 / 345 km | 347 km (ecns 2018) |
-| Chuanqian, Qinzhou–Fangchenggang, Xi'an–Chongqing | facts 463, 63, 739 km do not fit station geometry (ratio < 0.85) | measured on geometry; see link notes |
+| Chuanqian | facts 463 km (knowledge) vs 423.6 km (Wikipedia citing Guiyang Jiaoguang 2005) | 423.6 km |
+| Qinzhou–Fangchenggang HSR | 61.936 km (construction length, Nanning bureau 2013) vs 51 km (operating mileage, CR notice 2013) | 51 km, the operating mileage the trains run |
+| Xi'an–Chongqing HSR | 739 km (with the Wanzhou branch) vs 649 km (main line) | 649 km to Chongqing West |
+| Chongqing–Lichuan railway | 264 km (2011–2014 official) vs 244 km (plan) | 264 km to the Liangwu junction, plus 11 km on to Lichuan station |
+| G50 Shanghai–Chongqing expressway | 1,768 km (China News Service 2010) vs 1,900 km (Wikipedia) | 1,768 km (the opening-year official figure) |
+| Kunming–Mohan expressway | 688 km (2008 Chinese section of Kunming–Bangkok) vs 692 km (G8511) | 688 km |
+| Lanzhou–Chongqing railway | 862 vs 873 km | 862 km (line length at opening) |
+| Zhangjiajie–Huaihua (Jiaoliu railway) | 228 km (station distance) vs 234 km (milepost difference) | 228 km (stated directly) |
 
 ## Knowledge-only values (low confidence)
 
-* Lengths marked `knowledge` in `length_source`: {kn_len}.
-* Speeds marked `knowledge` in `speed_source`: {kn_speed}.
-* Expected years that are reasoned estimates (no source gives a year): Caiyuanba tunnel 2027,
-  Chongqing–Wanzhou HSR 2027, Chongqing–Kunming HSR 2027, Xi'an–Chongqing HSR 2028, Huangbai 2028
-  (construction Dec 2023 + ~5 years per bbrtv), Hepu–Zhanjiang 2027, Chengdu–Chongqing central line
-  2029 (facts: ~2027–2029). Sourced: Pinglu Canal 2026, Liuzhou–Wuzhou 2026 (30 Sep 2026),
-  Chongqing–Yichang ~2030, Chongzuo–Pingxiang end-2025 (not reported open by Nov 2026, kept
-  under construction).
-* Opening years of the Beibu Gulf coastal intercity lines (2013), Chuanqian (1965), Qiangui,
-  Nanning–Qinzhou/Beihai/Fangchenggang conventional lines, the Vietnamese line, the conventional
-  lines added for central and south China (Beijing–Guangzhou Wuhan–Guangzhou, Hunan–Guizhou,
-  Longhai, Litang–Zhanjiang, Hechun–Maoming, Guangzhou–Maoming, Xiangyang–Chongqing, Xi'an–Ankang)
-  and all expressway details are knowledge.
+{knowledge}
+
 * Hub positions from knowledge (checked against the reference point): see `coord_source`.
-* **Opening years (`opened`).** Every open link has one, so `--year` filters roads, rivers and sea
-  lanes as well as railways. Expressway years are the year the modelled section was complete
-  (its last part opened), from general knowledge and approximate (±1–2 years); the basis is in
-  each link's `notes` ("opened YYYY: knowledge ..."). Conventional railways without a cited year
-  carry the line's (or section's) opening year from knowledge: Guangdong–Hankou Wuchang–Changsha
-  1918, Changsha–Zhuzhou ~1911, Zhuzhou–Guangzhou 1936, Longhai to Xi'an 1934, Hunan–Guizhou 1975,
-  Litang–Zhanjiang 1955, Hechun–Maoming and Sanshui–Maoming 1991, Xiangyang–Chongqing 1979,
-  Xi'an–Ankang 2000; Chongqing hub connectors and the Huaihua land port spur the year their
-  station/terminal came into use. Waterways and sea lanes carry the opening year of the modern
-  terminal or lock they are modelled through (Guoyuan ~2013, Three Gorges locks 2003, Nanning
-  Niuwan ~2012, Xijin lock 1964, Nansha 2004, Qinzhou Port ~1994, Zhanjiang Port 1956); where
-  the river or lane is simply old (Yangtze below Yichang, Shanghai–Singapore) 1950 is used as a
-  floor, not an opening date.
-* Measured lengths of the mountain railways Xi'an–Ankang (176 km on geometry vs ~267 km real,
-  knowledge) and Xiangyang–Chongqing understate the real line (sparse points across the Qinling
-  and Daba mountains); their freight times are optimistic accordingly.
+* Expected years without a page that states them are reasoned estimates: see each link's notes.
+* Waterways and sea lanes carry the opening year of the modern terminal or lock they are modelled
+  through where a page gives it; where the river or lane is simply old (Yangtze below Yichang,
+  Shanghai–Singapore) 1950 is used as a floor, not an opening date, and counted as knowledge.
 
 ## Hubs with a reference tolerance above 5 km (`ref_max_km`)
 
@@ -125,6 +132,12 @@ were given specific ids: `beihai` → `beihai_port`, `fangchenggang` → `fangch
 | id | kind | name | reference (ref_source) | facts source |
 |---|---|---|---|---|
 {hub_rows}
+
+## Dated figures (speed histories, section times, departures, waits)
+
+| link | figure | from | value | source |
+|---|---|---|---|---|
+{dated_rows}
 
 ## Links
 
@@ -172,16 +185,37 @@ def _esc(s):
 
 def render(hubs, links):
     yz = sum(l["length_km"] for l in links if l["id"].startswith("yangtze_"))
-    kn_len = ", ".join(l["id"] for l in links if l["length_source"] and "knowledge" in l["length_source"]) or "none"
-    kn_speed = ", ".join(l["id"] for l in links if "knowledge" in l["speed_source"])
+    land = [l for l in links if l["mode"] in ("hsr", "rail", "expressway")]
+    land_km = sum(l["length_km"] for l in land)
+    shares = {b: sum(l["length_km"] for l in land if l["length_basis"] == b) / land_km for b in ("published", "derived", "knowledge", "measured")}
+    coverage = (
+        f"Of the {land_km:,.0f} km of rail, HSR and expressway links, {100 * shares['published']:.0f}% rest on a published length, "
+        f"{100 * shares['derived']:.0f}% on a length derived from published figures, {100 * shares['knowledge']:.0f}% on general "
+        f"knowledge and {100 * shares['measured']:.0f}% are measured on geometry (mostly expressways whose section lengths no page gives)."
+    )
+    within = 100 * sum(l["length_km"] for l in land if abs(l["_ratio"] - 1) <= 0.1) / land_km
+    knowledge = "\n".join(
+        f"* {title}: {', '.join(ids) or 'none'}." for title, ids in (
+            ("Lengths from knowledge", [l["id"] for l in links if l["length_basis"] == "knowledge"]),
+            ("Design speeds from knowledge where no dated operating speed is given",
+             [l["id"] for l in links if "knowledge" in l["speed_source"][:20] and not l.get("speed_history")]),
+            ("Opening years from knowledge", [l["id"] for l in links if not l.get("date_source") and "knowledge" in (l.get("notes") or "")[:60] and "opened" in (l.get("notes") or "")]),
+        )
+    )
+    dated = []
+    for l in links:
+        for name, key in (("speed_history", "speed_kmh"), ("section_times", "minutes"), ("departures", "per_week"), ("waits", "hours")):
+            for entry in l.get(name) or ():
+                dated.append(f"| {l['id']} | {name} | {entry['from']} | {entry[key]:g} {key.split('_')[-1]} | {_esc(entry['source'])} |")
     refmax = "\n".join(f"| {h['id']} | {h['ref_max_km']} | {_esc(h['ref_source'])} |" for h in hubs.values() if h.get("ref_max_km"))
     hub_rows = "\n".join(
         f"| {h['id']} | {h['kind']} | {_esc(h['name'])} | {_esc(h['ref_source'])} | {_esc(h['source'])} |" for h in hubs.values())
     rows = []
     for l in links:
         yr = l["opened"] if l["status"] == "open" else l["expected"]
+        date_source = f" ({_esc(l['date_source'])})" if l.get("date_source") else ""
         rows.append(
             f"| {l['id']} | {l['mode']} | {l['from_hub']}–{l['to_hub']} | {l['length_km']} ({l['length_basis']}) | "
-            f"{_esc(l['length_source'] or 'geometry')} | {l['speed_kmh']} ({_esc(l['speed_source'])}) | {l['status']} {yr or ''} | {_esc(l['source'])} |")
-    return HEAD.format(nh=len(hubs), nl=len(links), yz=yz, kn_len=kn_len, kn_speed=kn_speed, refmax=refmax,
-                       hub_rows=hub_rows, link_rows="\n".join(rows))
+            f"{_esc(l['length_source'] or 'geometry')} | {l['speed_kmh']} ({_esc(l['speed_source'])}) | {l['status']} {yr or ''}{date_source} | {_esc(l['source'])} |")
+    return HEAD.format(nh=len(hubs), nl=len(links), yz=yz, coverage=coverage, within=f"{within:.0f}", knowledge=knowledge,
+                       dated_rows="\n".join(dated), refmax=refmax, hub_rows=hub_rows, link_rows="\n".join(rows))
