@@ -1,24 +1,25 @@
-"""Interactive route maps: the network, hub centrality, routes and scenarios in folium.
+"""Interactive route maps: the network, hub centrality, routes and scenarios, on a basemap, offline.
 
 A map is built in two steps so the interactive map and the static figure
 (:mod:`corridor.figures`) show the same thing:
 
 1. :func:`map_content` gathers what to draw into a :class:`MapContent`: the
-   links as of a year (each with its layer, style and popup fields), the hubs
-   with their centrality rank, requested routes and a scenario diff.
-2. :func:`folium_map` draws it (one Leaflet path per link, one circle marker
-   per hub, a layer per mode, a legend and a layer control);
-   :func:`write_map` writes the HTML file atomically.
+   links as of a year (each with its mode, style and popup fields), the hubs
+   with their centrality rank and label order, requested routes and a
+   scenario diff, with longitudes unwrapped across the antimeridian.
+2. :func:`folium_map` draws it: the shipped basemap (:mod:`corridor.basemap`),
+   one GeoJSON layer per mode (not one element per link, so a network of
+   100k links still opens in seconds), the hubs, their labels, the routes,
+   a legend and a layer control; :func:`write_map` writes the HTML file atomically.
 
-Every piece of user-supplied text (hub and link names, sources, route and
-scenario labels) is HTML-escaped before it reaches the page, and also made
-safe inside the JavaScript template literals folium wraps popups and tooltips in.
+A map needs no network: Leaflet, jQuery, the basemap and the page's own
+script (``corridor/static/corridor-map.js``) are inlined from the package
+(:func:`inline_dependencies`). Web tiles are an opt-in layer (``tiles="osm"``).
 
-The page loads only Leaflet and jQuery (folium's popups parse their HTML with
-jQuery), at the versions folium's own template references; see
-:func:`page_dependencies`. An offline map (``offline=True``, the default
-without base tiles) carries them inline, from the copies shipped in
-``corridor/static/`` (see :func:`inline_dependencies`), so it needs no network.
+User-supplied text (hub and link names, sources, route and scenario labels)
+is HTML-escaped before it reaches the page: in Python for the panels and
+route popups (:func:`escape`), in the page's script for the data layers, whose
+GeoJSON is embedded with ``<``, ``>`` and ``&`` as JSON escapes.
 """
 
 from __future__ import annotations
@@ -36,13 +37,18 @@ from typing import Any
 import folium
 import geopandas as gpd
 import networkx as nx
+import numpy as np
 import pandas as pd
 from branca.element import Element, MacroElement
+from folium.map import Layer
 from folium.template import Template
+from shapely.geometry import LineString
 
 from corridor import schema
 from corridor._errors import CorridorError
 from corridor._io import check_output_path, write_text_atomic
+from corridor._longitudes import unwrap, window_start
+from corridor.basemap import ATTRIBUTION, BASEMAP_LAYERS, COUNTRY_NAMES, SEA_COLOUR, basemap_geojson
 from corridor.network import Network
 from corridor.routing import Route
 from corridor.settings import JUNCTION, MAPS_DIR, MODE_LABELS, MODES
@@ -50,27 +56,23 @@ from corridor.settings import JUNCTION, MAPS_DIR, MODE_LABELS, MODES
 #: Profile of a map when neither the caller nor its scenario names one.
 DEFAULT_PROFILE = "freight"
 
-#: Layer of links whose hubs are in different countries (drawn apart from their mode).
-CROSS_BORDER = "cross_border"
+#: Map layers of links, in legend order: one per mode.
+LAYERS: tuple[str, ...] = MODES
 
-#: Map layers of links, in legend order.
-LAYERS: tuple[str, ...] = (*MODES, CROSS_BORDER)
-
-#: Readable layer names.
-LAYER_LABELS: dict[str, str] = {**MODE_LABELS, CROSS_BORDER: "Cross-border"}
-
-#: Line colour of each layer.
+#: Line colour of each mode.
 LAYER_COLOURS: dict[str, str] = {
     "hsr": "#d62728",
     "rail": "#1f4e9c",
     "expressway": "#e67e22",
     "waterway": "#2a9fd6",
     "sea": "#137c8b",
-    CROSS_BORDER: "#7b3294",
 }
 
-#: Line width (pixels) of each layer.
-LAYER_WEIGHTS: dict[str, float] = {"hsr": 3.5, "rail": 3.0, "expressway": 2.5, "waterway": 2.5, "sea": 2.0, CROSS_BORDER: 3.0}
+#: Line width (pixels) of each mode.
+LAYER_WEIGHTS: dict[str, float] = {"hsr": 3.5, "rail": 3.0, "expressway": 2.5, "waterway": 2.5, "sea": 2.0}
+
+#: Outline under a cross-border link (hubs in different countries); the link keeps its mode's colour.
+CROSS_BORDER_OUTLINE = "#7b3294"
 
 #: Dash pattern of links not in service in the map's year (under construction, planned).
 DASH = "8 6"
@@ -81,6 +83,9 @@ ALTERNATIVE_COLOUR = "#f4a6cf"
 ADDED_COLOUR = "#1a9850"
 CHANGED_COLOUR = "#f39c12"
 REMOVED_COLOUR = "#9e9e9e"
+
+#: Colour of each kind of scenario change.
+DIFF_COLOURS: dict[str, str] = {"added": ADDED_COLOUR, "changed": CHANGED_COLOUR, "removed": REMOVED_COLOUR}
 
 #: Marker colours of hub kinds, used when no centrality ranking is given.
 KIND_COLOURS: dict[str, str] = {
@@ -100,16 +105,31 @@ CENTRALITY_RANGE = (0.3, 1.0)
 #: Smallest and largest hub marker radius (pixels).
 HUB_RADIUS = (4.0, 13.0)
 
-#: Background of a map drawn without base tiles.
-PLAIN_BACKGROUND = "#e8eef3"
+#: Hubs ranked this high or higher are labelled (after the route ends; cities follow while there is room).
+LABEL_RANK = 25
 
-#: How many hubs may get a permanent label (in rank order; labels that would overlap are hidden).
-MAIN_HUBS = 25
+#: Kinds of hub labelled after the ranked ones, while there is room.
+LABEL_KINDS: tuple[str, ...] = ("city", "sea_port")
 
-#: How many OD pairs the scenario panel lists.
+#: Most hub labels a page carries (the rest show in tooltips).
+MAX_LABELS = 300
+
+#: How many OD pairs the scenario panel lists, and how many changed links.
 TOP_SAVINGS = 10
+TOP_CHANGES = 12
 
-#: Copies of Leaflet and jQuery (with their licences) that offline maps inline.
+#: Margin around a scenario's changed links when the map opens on them (share of their extent; degrees at least).
+FOCUS_MARGIN = (0.25, 0.5)
+
+#: A layer with more links than this draws on a canvas (one element) instead of one SVG path per link.
+CANVAS_LINKS = 5000
+
+#: Opt-in web tile layers: URL template and attribution. Without one a map needs no network.
+TILE_LAYERS: dict[str, tuple[str, str]] = {
+    "osm": ("https://tile.openstreetmap.org/{z}/{x}/{y}.png", "&copy; OpenStreetMap contributors"),
+}
+
+#: Copies of Leaflet and jQuery (with their licences), the page script and the basemap, inlined in every map.
 STATIC_DIR = Path(__file__).parent / "static"
 
 
@@ -168,17 +188,17 @@ class MapContent:
         Plain text (escaped when drawn).
     links
         One row per drawn link, indexed by link id: ``name``, ``mode``,
-        ``layer`` (a mode or ``cross_border``), ``from_hub``, ``to_hub``,
-        ``from_name``, ``to_name``, ``length_km``, ``speed_kmh``, ``status``,
-        ``year`` (opened or expected, or ``None``), ``source``,
-        ``in_service`` (in the map's year), ``dashed``, ``diff`` (``""``,
-        ``"added"``, ``"changed"`` or ``"removed"``), ``colour``, ``weight``
-        and line ``geometry``.
+        ``cross_border`` (its hubs are in different countries), ``from_hub``,
+        ``to_hub``, ``from_name``, ``to_name``, ``countries``, ``length_km``,
+        ``speed_kmh``, ``status``, ``year`` (opened or expected, or ``None``),
+        ``source``, ``in_service`` (in the map's year), ``dashed``, ``diff``
+        (``""``, ``"added"``, ``"changed"`` or ``"removed"``), ``colour``,
+        ``weight`` and line ``geometry`` (longitudes unwrapped).
     hubs
         One row per hub, indexed by hub id: ``name``, ``name_zh``, ``kind``,
         ``city``, ``country``, ``rank`` and ``score`` (``NaN`` without a
-        ranking), ``radius`` (pixels), ``colour``, ``main`` (labelled) and
-        point ``geometry``.
+        ranking), ``radius`` (pixels), ``colour``, ``label_order`` (0 first;
+        ``NaN``: no label) and point ``geometry``.
     routes
         Requested routes.
     diff
@@ -187,6 +207,9 @@ class MapContent:
         The centrality measure of ``rank`` and ``score``, or ``None``.
     year, profile
         The network's year (``None``: open today) and the routes' profile.
+    lon_start
+        West edge of the 360-degree window the longitudes are drawn in
+        (see :mod:`corridor._longitudes`).
     """
 
     title: str
@@ -197,26 +220,54 @@ class MapContent:
     measure: str | None = None
     year: int | None = None
     profile: str = "freight"
+    lon_start: float = -180.0
+
+    def route_lines(self, pair: MapRoute) -> list[LineString]:
+        """The lines of ``pair``'s routes, best first, in the map's longitude window."""
+        return [unwrap(route.geometry, self.lon_start) for route in pair.routes]
 
     @property
     def bounds(self) -> tuple[float, float, float, float]:
         """``(west, south, east, north)`` of every hub, link and route drawn."""
         frames = [self.hubs.geometry, self.links.geometry]
-        frames += [gpd.GeoSeries([r.geometry for r in group.routes], crs=self.hubs.crs) for group in self.routes]
-        boxes = [f.total_bounds for f in frames if len(f)]
-        if not boxes:
-            return (73.0, 18.0, 135.0, 54.0)
-        west, south = min(b[0] for b in boxes), min(b[1] for b in boxes)
-        east, north = max(b[2] for b in boxes), max(b[3] for b in boxes)
-        return (west, south, east, north)
+        frames += [gpd.GeoSeries(self.route_lines(pair), crs=self.hubs.crs) for pair in self.routes]
+        return _union_bounds(frames) or (73.0, 18.0, 135.0, 54.0)
 
-    def main_hubs(self, n: int = MAIN_HUBS) -> list[str]:
-        """Hub ids worth a permanent label: the top ``n`` by rank, else the cities."""
-        hubs = self.hubs
-        if hubs["rank"].notna().any():
-            return list(hubs[hubs["rank"].notna()].sort_values(["rank", "name"]).index[:n])
-        cities = hubs[hubs["kind"] == "city"]
-        return list((cities if len(cities) else hubs).index[:n])
+    def view_bounds(self, fit: str = "auto") -> tuple[float, float, float, float]:
+        """Where the map opens: ``"all"`` (:attr:`bounds`) or ``"auto"``, a scenario's changed links with a margin.
+
+        Raises
+        ------
+        CorridorError
+            When ``fit`` is neither.
+        """
+        if fit not in FITS:
+            msg = f"fit {fit!r}: use one of {', '.join(FITS)}"
+            raise CorridorError(msg)
+        changed = self.links[self.links["diff"] != ""]
+        if fit == "all" or self.diff is None or changed.empty:
+            return self.bounds
+        west, south, east, north = changed.total_bounds
+        share, least = FOCUS_MARGIN
+        dx = max((east - west) * share, least)
+        dy = max((north - south) * share, least)
+        return (west - dx, south - dy, east + dx, north + dy)
+
+    def labelled_hubs(self) -> list[str]:
+        """Hub ids with a label, in label order (see :func:`label_order`)."""
+        order = self.hubs["label_order"].dropna().sort_values(kind="stable")
+        return list(order.index)
+
+
+#: How a map may open: on a scenario's changes when there are any (``auto``) or on everything (``all``).
+FITS: tuple[str, ...] = ("auto", "all")
+
+
+def _union_bounds(frames: Iterable[gpd.GeoSeries]) -> tuple[float, float, float, float] | None:
+    boxes = [f.total_bounds for f in frames if len(f)]
+    if not boxes:
+        return None
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
 
 
 # -- gathering the content ---------------------------------------------------------------------
@@ -258,12 +309,14 @@ def map_content(
     title
         Map title (default: from the network, year and scenario).
     """
-    hubs = _hub_frame(network, ranking)
-    links = _link_frame(network, year=year, diff=diff)
+    start = window_start(network.hubs.geometry.x)
+    hubs = _hub_frame(network, ranking, lon_start=start)
+    links = _link_frame(network, year=year, diff=diff, lon_start=start)
     if diff is not None and diff.removed:
-        removed = _link_frame(diff.base, year=year, diff=diff, only=diff.removed)
+        removed = _link_frame(diff.base, year=year, diff=diff, only=diff.removed, lon_start=start)
         links = pd.concat([links, removed[~removed.index.isin(links.index)]])
-    content = MapContent(
+    hubs["label_order"] = label_order(hubs, routes)
+    return MapContent(
         title=title or _default_title(network, year=year, diff=diff),
         links=gpd.GeoDataFrame(links, geometry="geometry", crs=network.links.crs or network.hubs.crs),
         hubs=hubs,
@@ -272,10 +325,39 @@ def map_content(
         measure=measure if ranking is not None else None,
         year=year,
         profile=profile,
+        lon_start=start,
     )
-    main = set(content.main_hubs())
-    content.hubs["main"] = [hub in main for hub in content.hubs.index]
-    return content
+
+
+def label_order(hubs: gpd.GeoDataFrame, routes: Sequence[MapRoute] = (), *, top: int = LABEL_RANK) -> pd.Series:
+    """Which hubs are labelled, and in what order labels claim room on the map.
+
+    Route ends come first, then hubs ranked ``top`` or higher (by rank), then
+    the other cities and sea ports (:data:`LABEL_KINDS`, by name), at most :data:`MAX_LABELS` in all. Where two
+    labels would overlap, the later one moves round its hub or is hidden
+    until zoomed in.
+
+    Parameters
+    ----------
+    hubs
+        Hub frame with ``name``, ``kind`` and ``rank`` (``NaN``: not ranked).
+    routes
+        Requested routes: their first and last hubs.
+    top
+        Rank threshold.
+
+    Returns
+    -------
+    pandas.Series
+        Label order (0 first) by hub id, ``NaN`` for hubs without a label.
+    """
+    ends = [hub for pair in routes for hub in (pair.routes[0].hubs[0], pair.routes[0].hubs[-1])]
+    ranked = hubs[hubs["rank"] <= top].sort_values(["rank", "name"]).index
+    cities = hubs[hubs["kind"].isin(LABEL_KINDS)].sort_values("name").index
+    chosen = [hub for hub in dict.fromkeys([*ends, *ranked, *cities]) if hub in hubs.index][:MAX_LABELS]
+    order = pd.Series(float("nan"), index=hubs.index)
+    order[chosen] = np.arange(len(chosen), dtype=float)
+    return order
 
 
 def map_routes(
@@ -339,7 +421,7 @@ def _date_or_none(value: Any) -> int | str | None:
     return int(value) if isinstance(value, int | float) else str(value)
 
 
-def _hub_frame(network: Network, ranking: pd.DataFrame | None) -> gpd.GeoDataFrame:
+def _hub_frame(network: Network, ranking: pd.DataFrame | None, *, lon_start: float) -> gpd.GeoDataFrame:
     hubs = network.hubs
     hubs = hubs[hubs["kind"] != JUNCTION]  # junctions of an imported network: where lines meet, no marker
     frame = gpd.GeoDataFrame(
@@ -351,7 +433,7 @@ def _hub_frame(network: Network, ranking: pd.DataFrame | None) -> gpd.GeoDataFra
             "country": hubs["country"].fillna("").astype(str),
             "opened": [_date_or_none(v) for v in hubs["opened"]],
         },
-        geometry=hubs.geometry.values,
+        geometry=[unwrap(point, lon_start) for point in hubs.geometry],
         index=hubs.index,
         crs=hubs.crs,
     )
@@ -388,7 +470,7 @@ def centrality_colour(share: float) -> str:
 
 
 def _link_frame(
-    network: Network, *, year: int | None, diff: ScenarioDiff | None, only: Iterable[str] | None = None
+    network: Network, *, year: int | None, diff: ScenarioDiff | None, lon_start: float, only: Iterable[str] | None = None
 ) -> gpd.GeoDataFrame:
     links = network.links if only is None else network.links[network.links.index.isin(list(only))]
     hubs = network.hubs
@@ -403,7 +485,6 @@ def _link_frame(
         a, b = link["from_hub"], link["to_hub"]
         in_service = schema.in_service(link, year) and hub_open[a] and hub_open[b]
         cross = country.get(a, "") != country.get(b, "") and a not in junctions and b not in junctions
-        layer = CROSS_BORDER if cross else str(link["mode"])
         change = ""
         if diff is not None:
             if only is not None or link_id in diff.removed:
@@ -414,15 +495,16 @@ def _link_frame(
                 change = "changed"
         operating = link.get("operating_speed_kmh")
         speed = float(link["speed_kmh"]) if _missing(operating) else float(operating)
-        colour = {"added": ADDED_COLOUR, "changed": CHANGED_COLOUR, "removed": REMOVED_COLOUR}.get(change, LAYER_COLOURS[layer])
-        weight = LAYER_WEIGHTS[layer] + (2.5 if change in ("added", "changed") else 0.0)
+        mode = str(link["mode"])
+        colour = DIFF_COLOURS.get(change, LAYER_COLOURS[mode])
+        weight = LAYER_WEIGHTS[mode] + (2.5 if change in ("added", "changed") else 0.0)
         rows.append(
             {
                 "id": link_id,
                 "name": str(link["name"] or link_id),
                 "name_zh": str(link.get("name_zh") or ""),
-                "mode": str(link["mode"]),
-                "layer": layer,
+                "mode": mode,
+                "cross_border": cross,
                 "from_hub": a,
                 "to_hub": b,
                 "from_name": str(names.get(a, a)),
@@ -442,10 +524,10 @@ def _link_frame(
                 "diff": change,
                 "colour": colour,
                 "weight": weight,
-                "geometry": link.geometry,
+                "geometry": unwrap(link.geometry, lon_start),
             }
         )
-    columns = ["id", "name", "name_zh", "mode", "layer", "from_hub", "to_hub", "from_name", "to_name", "countries", "length_km",
+    columns = ["id", "name", "name_zh", "mode", "cross_border", "from_hub", "to_hub", "from_name", "to_name", "countries", "length_km",
                "speed_kmh", "status", "opened", "expected", "year", "source", "freight", "passenger", "in_service", "dashed",
                "diff", "colour", "weight", "geometry"]  # fmt: skip
     frame = gpd.GeoDataFrame(pd.DataFrame(rows, columns=columns), geometry="geometry", crs=network.links.crs)
@@ -493,7 +575,7 @@ def page_dependencies() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
 
 
 class _CorridorMap(folium.Map):
-    """A folium map that loads only the dependencies of :func:`page_dependencies`."""
+    """A folium map that links only the dependencies of :func:`page_dependencies` on a CDN."""
 
     default_js, default_css = page_dependencies()
 
@@ -519,6 +601,9 @@ class _Raw(Element):
 _VERSION = re.compile(r"(\d+\.\d+\.\d+)")
 _STATIC_NAMES = {"leaflet": "leaflet-{v}.js", "jquery": "jquery-{v}.min.js", "leaflet_css": "leaflet-{v}.css"}
 
+#: The page's own script (basemap, links, hubs, labels), inlined in every map.
+MAP_SCRIPT = STATIC_DIR / "corridor-map.js"
+
 
 def static_file(name: str, url: str) -> Path:
     """The copy in ``corridor/static/`` of the dependency ``name`` at the version in ``url``.
@@ -540,6 +625,27 @@ def static_file(name: str, url: str) -> Path:
     return path
 
 
+def _inline_script(code: str, comment: str) -> str:
+    code = re.sub(r"^//# sourceMappingURL=.*$", "", code, flags=re.MULTILINE)
+    code = re.sub(r"</(script)", r"<\\/\1", code, flags=re.IGNORECASE)
+    return f"<script>/* {comment} */\n{code}\n</script>"
+
+
+def _inline_style(path: Path, comment: str) -> str:
+    code = path.read_text(encoding="utf-8")
+
+    def data_uri(match: re.Match[str]) -> str:
+        image = STATIC_DIR / f"{path.stem}-{match[1]}"
+        if not image.is_file():
+            return match[0]
+        return f"url(data:image/png;base64,{base64.b64encode(image.read_bytes()).decode('ascii')})"
+
+    code = re.sub(r"url\(images/([A-Za-z0-9_-]+\.png)\)", data_uri, code)
+    code = re.sub(r"/\*# sourceMappingURL=.*?\*/", "", code)
+    code = re.sub(r"</(style)", r"<\\/\1", code, flags=re.IGNORECASE)
+    return f"<style>/* {comment} */\n{code}\n</style>"
+
+
 def inline_dependencies() -> str:
     """Leaflet's JavaScript and CSS and jQuery, from ``corridor/static/``, as ``<script>`` and ``<style>`` elements.
 
@@ -549,59 +655,51 @@ def inline_dependencies() -> str:
     for nothing over the network.
     """
     js, css = page_dependencies()
-    parts = []
-    for name, url in js:
-        code = static_file(name, url).read_text(encoding="utf-8")
-        code = re.sub(r"^//# sourceMappingURL=.*$", "", code, flags=re.MULTILINE)
-        code = re.sub(r"</(script)", r"<\\/\1", code, flags=re.IGNORECASE)
-        parts.append(f"<script>/* {name}: {url} */\n{code}\n</script>")
-    for name, url in css:
-        path = static_file(name, url)
-        code = path.read_text(encoding="utf-8")
-
-        def data_uri(match: re.Match[str], stem: str = path.stem) -> str:
-            image = STATIC_DIR / f"{stem}-{match[1]}"
-            if not image.is_file():
-                return match[0]
-            return f"url(data:image/png;base64,{base64.b64encode(image.read_bytes()).decode('ascii')})"
-
-        code = re.sub(r"url\(images/([A-Za-z0-9_-]+\.png)\)", data_uri, code)
-        code = re.sub(r"/\*# sourceMappingURL=.*?\*/", "", code)
-        code = re.sub(r"</(style)", r"<\\/\1", code, flags=re.IGNORECASE)
-        parts.append(f"<style>/* {name}: {url} */\n{code}\n</style>")
+    parts = [_inline_script(static_file(name, url).read_text(encoding="utf-8"), f"{name}: {url}") for name, url in js]
+    parts += [_inline_style(static_file(name, url), f"{name}: {url}") for name, url in css]
     return "\n".join(parts)
 
 
-class _Declutter(MacroElement):
-    """Hide hub labels that would overlap a label of a higher-ranked hub; again after every zoom."""
+def script_json(data: Any) -> str:
+    """``data`` as JSON safe inside a ``<script>`` element: ``<``, ``>`` and ``&`` as JSON escapes."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+class _Script(MacroElement):
+    """A call of ``corridor-map.js`` on the map: ``corridor.<function>(map)``."""
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-            (function (map) {
-                function declutter() {
-                    var labels = Array.from(document.querySelectorAll(".corridor-label"));
-                    labels.sort(function (a, b) {
-                        var ta = a.querySelector("[data-order]"), tb = b.querySelector("[data-order]");
-                        return (ta ? +ta.dataset.order : 1e9) - (tb ? +tb.dataset.order : 1e9);
-                    });
-                    var kept = [];
-                    labels.forEach(function (label) {
-                        label.style.visibility = "";
-                        var box = label.getBoundingClientRect();
-                        var clash = kept.some(function (other) {
-                            return box.left < other.right + 2 && box.right > other.left - 2 &&
-                                   box.top < other.bottom + 1 && box.bottom > other.top - 1;
-                        });
-                        if (clash) { label.style.visibility = "hidden"; } else { kept.push(box); }
-                    });
-                }
-                map.on("zoomend moveend overlayadd overlayremove", declutter);
-                map.whenReady(function () { setTimeout(declutter, 0); });
-            })({{ this._parent.get_name() }});
+            corridor.{{ this.function }}({{ this._parent.get_name() }});
         {% endmacro %}
         """
     )
+
+    def __init__(self, function: str) -> None:
+        super().__init__()
+        self._name = "CorridorScript"
+        self.function = function
+
+
+class _DataLayer(Layer):
+    """An overlay built in the page from GeoJSON by ``corridor.<builder>(data, options)`` (see ``corridor-map.js``)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            var {{ this.get_name() }} = corridor.{{ this.builder }}({{ this.data_json }}, {{ this.options_json }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, builder: str, data: dict[str, Any], options: dict[str, Any], *, name: str, show: bool = True) -> None:
+        super().__init__(name=name, overlay=True, control=True, show=show)
+        self._name = "CorridorLayer"
+        self.builder = builder
+        self.data_json = script_json(data)
+        self.options_json = script_json(options)
 
 
 class _Control(MacroElement):
@@ -628,13 +726,12 @@ class _Control(MacroElement):
         self._name = "CorridorControl"
         self.position = position
         self.css_class = f"corridor-control {css_class}"
-        # JSON string literal, safe inside a <script> element.
-        self.html_json = json.dumps(body).replace("</", "<\\/")
+        self.html_json = script_json(body)
 
 
 _STYLE = """
 <style>
-  .leaflet-container {{ font: 12px/1.4 "Helvetica Neue", Arial, "Noto Sans CJK SC", sans-serif; }}
+  body .leaflet-container {{ font: 12px/1.4 "Helvetica Neue", Arial, "Noto Sans CJK SC", sans-serif; background: {sea}; }}
   .leaflet-control-layers {{ font-size: 12px; }}
   .leaflet-control-layers-overlays label {{ margin: 1px 0; }}
   .corridor-control {{ background: rgba(255,255,255,0.93); padding: 6px 9px; border-radius: 5px;
@@ -642,55 +739,72 @@ _STYLE = """
   .corridor-title {{ font-size: 15px; font-weight: 600; }}
   .corridor-title small {{ display: block; font-size: 11px; font-weight: 400; color: #555; }}
   .corridor-legend .row {{ display: flex; align-items: center; gap: 6px; margin: 2px 0; white-space: nowrap; }}
-  .corridor-legend h4, .corridor-savings h4 {{ margin: 5px 0 3px; font-size: 12px; }}
+  .corridor-legend h4, .corridor-scenario h4 {{ margin: 5px 0 3px; font-size: 12px; }}
   .corridor-legend svg {{ flex: none; }}
   .corridor-legend .ramp {{ width: 110px; height: 10px; border: 1px solid #888; }}
-  .corridor-savings table, .corridor-popup table {{ border-collapse: collapse; }}
-  .corridor-savings td, .corridor-savings th, .corridor-popup td, .corridor-popup th {{ padding: 1px 5px; text-align: left; vertical-align: top; }}
-  .corridor-savings td.num, .corridor-popup td.num {{ text-align: right; }}
+  .corridor-scenario {{ max-width: 460px; }}
+  .corridor-scenario table, .corridor-popup table {{ border-collapse: collapse; }}
+  .corridor-scenario td, .corridor-scenario th, .corridor-popup td, .corridor-popup th {{ padding: 1px 5px; text-align: left; vertical-align: top; }}
+  .corridor-scenario td.num, .corridor-popup td.num {{ text-align: right; }}
   .corridor-popup {{ font: 12px/1.4 "Helvetica Neue", Arial, "Noto Sans CJK SC", sans-serif; }}
   .corridor-popup h3 {{ margin: 0 0 4px; font-size: 14px; }}
   .corridor-popup th {{ color: #555; font-weight: 400; }}
-  .corridor-label {{ background: rgba(255,255,255,0.8); border: none; box-shadow: none; padding: 0 3px;
-    font: 600 11px Arial, "Noto Sans CJK SC", sans-serif; color: #222; }}
-  .corridor-label::before {{ display: none; }}
-  {background}
+  .corridor-label-anchor {{ background: none; border: none; }}
+  .corridor-label, .corridor-country-label {{ position: absolute; white-space: nowrap; visibility: hidden; }}
+  .corridor-label {{ background: rgba(255,255,255,0.82); border-radius: 2px; padding: 0 3px;
+    font: 600 11px/15px Arial, "Noto Sans CJK SC", sans-serif; color: #222; }}
+  .corridor-country-label {{ font: 600 12px/16px Arial, sans-serif; color: #9a8f7a; letter-spacing: 2px; text-transform: uppercase; }}
 </style>
 """
 
 
 def folium_map(
-    content: MapContent, *, tiles: bool | str | None = True, offline: bool | None = None, width: str = "100%", height: str = "100%"
+    content: MapContent,
+    *,
+    tiles: str | None = None,
+    offline: bool = True,
+    fit: str = "auto",
+    width: str = "100%",
+    height: str = "100%",
 ) -> folium.Map:
-    """Draw ``content`` as a folium map.
+    """Draw ``content`` as a folium map on the shipped basemap.
 
     Parameters
     ----------
     content
         From :func:`map_content`.
     tiles
-        ``True`` for OpenStreetMap base tiles, a folium tile name or URL
-        template, or ``None``/``False`` for no tiles (a plain background).
+        ``None``: the vector basemap alone (no network needed); a key of
+        :data:`TILE_LAYERS` (``"osm"``) adds those web tiles as a layer over
+        the basemap (the page then asks the tile server for them).
     offline
         Put Leaflet and jQuery in the page (:func:`inline_dependencies`, about
-        250 kB) instead of linking to them on a CDN. Default: offline when
-        there are no tiles, so a map without tiles needs no network at all.
+        250 kB); ``False`` links them on a CDN instead.
+    fit
+        ``"auto"``: open on a scenario's changes (else everything); ``"all"``: everything.
     width, height
         Size of the map in the page.
 
     Returns
     -------
     folium.Map
-        Layers: one per link layer present (modes and cross-border), the
-        scenario's changes, each route pair, and the hubs; a layer control,
-        a legend and a title. Leaflet paths carry CSS classes
-        ``corridor-link`` (with ``layer-<layer>`` and ``link-<id>``),
-        ``corridor-hub`` (with ``hub-<id>``) and ``corridor-route``.
+        Overlays: the basemap layers, one per mode present, the scenario's
+        changes, each route pair, the hubs, hub labels and country names
+        (and the web tiles); a layer control, a legend, a title and a
+        scenario panel. SVG paths carry CSS classes ``corridor-link`` (with
+        ``layer-<mode>``, ``link-<id>``, ``cross-border``,
+        ``not-in-service``, ``diff-<change>``), ``corridor-hub`` (with
+        ``hub-<id>``) and ``corridor-route``.
+
+    Raises
+    ------
+    CorridorError
+        For an unknown ``tiles`` or ``fit``.
     """
-    west, south, east, north = content.bounds
-    tile_layer = "OpenStreetMap" if tiles is True else (tiles or None)
-    if offline is None:
-        offline = not tile_layer
+    if tiles is not None and tiles not in TILE_LAYERS:
+        msg = f"tiles {tiles!r}: use one of {', '.join(TILE_LAYERS)}, or none for the shipped basemap alone"
+        raise CorridorError(msg)
+    west, south, east, north = content.view_bounds(fit)
     fmap = (_OfflineCorridorMap if offline else _CorridorMap)(
         location=[(south + north) / 2, (west + east) / 2],
         zoom_start=5,
@@ -698,87 +812,113 @@ def folium_map(
         width=width,
         height=height,
         control_scale=True,
-        prefer_canvas=False,
         zoom_snap=0.25,
     )
-    if tile_layer:
-        name = "OpenStreetMap" if tile_layer == "OpenStreetMap" else "Base map"
-        folium.TileLayer(tile_layer, name=name, attr=None if tile_layer == "OpenStreetMap" else "base tiles").add_to(fmap)
-    background = "" if tile_layer else f".leaflet-container {{ background: {PLAIN_BACKGROUND}; }}"
-    fmap.get_root().header.add_child(Element(_STYLE.format(background=background)), name="corridor_style")
+    header = fmap.get_root().header
+    header.add_child(Element(_STYLE.format(sea=SEA_COLOUR)), name="corridor_style")
     if offline:
-        # Where the links would be (after the corridor style), so the cascade is the same either way.
-        fmap.get_root().header.add_child(_Raw(inline_dependencies()), name="corridor_inline_dependencies")
+        header.add_child(_Raw(inline_dependencies()), name="corridor_inline_dependencies")
+    header.add_child(_Raw(_inline_script(MAP_SCRIPT.read_text(encoding="utf-8"), "corridor map script")), name="corridor_script")
 
-    links = content.links
-    groups: dict[str, folium.FeatureGroup] = {}
-    for layer in LAYERS:
-        subset = links[(links["layer"] == layer) & (links["diff"] == "")]
-        if subset.empty:
-            continue
-        group = groups[layer] = folium.FeatureGroup(name=_swatch_label(layer), show=True)
-        for link_id, link in subset.iterrows():
-            _add_link(group, link_id, link, content)
-        group.add_to(fmap)
-    changes = links[links["diff"] != ""]
-    if not changes.empty and content.diff is not None:
-        group = folium.FeatureGroup(name=f"Scenario {escape(content.diff.name)}: changes", show=True)
-        for link_id, link in changes.sort_values("diff", ascending=False).iterrows():
-            _add_link(group, link_id, link, content)
-        group.add_to(fmap)
+    _Script("createPanes").add_to(fmap)
+    _add_basemap(fmap)
+    if tiles is not None:
+        url, attribution = TILE_LAYERS[tiles]
+        folium.TileLayer(url, attr=attribution, name=f"Web tiles ({tiles}, online)", overlay=True).add_to(fmap)
+    _add_links(fmap, content)
     for pair in content.routes:
-        _add_routes(fmap, pair)
-    hubs_group = folium.FeatureGroup(name="Hubs", show=True)
-    label_order = {hub: i for i, hub in enumerate(content.main_hubs())}
-    for hub_id, hub in content.hubs.sort_values("radius", ascending=False).iterrows():
-        _add_hub(hubs_group, hub_id, hub, content, label_order.get(hub_id))
-    hubs_group.add_to(fmap)
-    fmap.keep_in_front(hubs_group)
+        _add_routes(fmap, content, pair)
+    _DataLayer("hubs", _hub_features(content), {}, name="Hubs").add_to(fmap)
+    _DataLayer("labels", _label_features(content), {"cssClass": "corridor-label"}, name="Hub labels").add_to(fmap)
+    _Script("watchLabels").add_to(fmap)
 
-    _Declutter().add_to(fmap)
     folium.LayerControl(collapsed=False, position="topright").add_to(fmap)
     _Control(_title_html(content), position="topleft", css_class="corridor-title").add_to(fmap)
     _Control(_legend_html(content), position="bottomleft", css_class="corridor-legend").add_to(fmap)
-    if content.diff is not None and content.diff.savings is not None and len(content.diff.savings):
-        _Control(_savings_html(content), position="bottomright", css_class="corridor-savings").add_to(fmap)
+    if content.diff is not None:
+        _Control(_scenario_html(content), position="bottomright", css_class="corridor-scenario").add_to(fmap)
     fmap.fit_bounds([[south, west], [north, east]], padding=(20, 20))
     return fmap
 
 
-def _swatch_label(layer: str) -> str:
-    colour = LAYER_COLOURS[layer]
-    return f'<span style="color:{colour}">&#9644;</span> {escape(LAYER_LABELS[layer])}'
+def _add_basemap(fmap: folium.Map) -> None:
+    """Land, province outlines and borders from :mod:`corridor.basemap`, and the country names."""
+    for layer in BASEMAP_LAYERS:
+        style: dict[str, Any] = {"color": layer.stroke, "weight": layer.width, "fill": layer.fill is not None}
+        if layer.fill is not None:
+            style.update(fillColor=layer.fill, fillOpacity=1.0)
+        if layer.dashed:
+            style["dashArray"] = "5 3"
+        options = {"pane": "corridor-basemap" if layer.fill else "corridor-basemap-lines", "style": style,
+                   "attribution": ATTRIBUTION if layer.key == "land" else ""}  # fmt: skip
+        _DataLayer("basemap", basemap_geojson(layer.key), options, name=layer.label).add_to(fmap)
+    countries = basemap_geojson(COUNTRY_NAMES)
+    features = [{**f, "properties": {"name": f["properties"]["name"], "order": 100_000 + i}} for i, f in enumerate(countries["features"])]
+    _DataLayer("labels", _collection(features), {"cssClass": "corridor-country-label"}, name="Country names").add_to(fmap)
 
 
-def _latlon(geometry) -> list[list[float]]:
-    return [[y, x] for x, y, *_ in geometry.coords]
+def _collection(features: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"type": "FeatureCollection", "features": features}
 
 
-def _add_link(group: folium.FeatureGroup, link_id: str, link: pd.Series, content: MapContent) -> None:
-    classes = f"corridor-link layer-{link['layer']} link-{_css_token(link_id)}"
-    if link["diff"]:
-        classes += f" diff-{link['diff']}"
-    if link["dashed"]:
-        classes += " not-in-service"
-    options = {
-        "color": link["colour"],
-        "weight": link["weight"],
-        "opacity": 0.55 if link["diff"] == "removed" else 0.9,
-        "className": classes,
-    }
-    if link["dashed"]:
-        options["dash_array"] = DASH
-    geometries = getattr(link.geometry, "geoms", [link.geometry])
-    locations = [_latlon(g) for g in geometries]
-    folium.PolyLine(
-        locations if len(locations) > 1 else locations[0],
-        popup=folium.Popup(_link_popup(link_id, link, content), max_width=360),
-        tooltip=folium.Tooltip(escape(link["name"])),
-        **options,
-    ).add_to(group)
+def _swatch_label(mode: str) -> str:
+    return f'<span style="color:{LAYER_COLOURS[mode]}">&#9644;</span> {escape(MODE_LABELS.get(mode, mode))}'
 
 
-def _status_text(link: pd.Series, year: int | None) -> str:
+def _coords(geometry) -> list[list[float]]:
+    return np.round(np.asarray(geometry.coords)[:, :2], 5).tolist()
+
+
+def _line_geometry(geometry) -> dict[str, Any]:
+    if hasattr(geometry, "geoms"):
+        return {"type": "MultiLineString", "coordinates": [_coords(part) for part in geometry.geoms]}
+    return {"type": "LineString", "coordinates": _coords(geometry)}
+
+
+def _add_links(fmap: folium.Map, content: MapContent) -> None:
+    """One GeoJSON layer per mode present, then one of the scenario's changes."""
+    links = content.links
+    plain = links[links["diff"] == ""]
+    options = {"dash": DASH, "casing": CROSS_BORDER_OUTLINE, "diffColours": DIFF_COLOURS, "modeLabels": MODE_LABELS}
+    for mode in LAYERS:
+        subset = plain[plain["mode"] == mode]
+        if subset.empty:
+            continue
+        style = {"colour": LAYER_COLOURS[mode], "weight": LAYER_WEIGHTS[mode], "canvas": len(subset) > CANVAS_LINKS}
+        _DataLayer("links", _link_features(subset, content), {**options, **style}, name=_swatch_label(mode)).add_to(fmap)
+    changes = links[links["diff"] != ""].sort_values("diff", ascending=False)
+    if not changes.empty and content.diff is not None:
+        style = {"colour": CHANGED_COLOUR, "weight": 3.0, "canvas": len(changes) > CANVAS_LINKS}
+        name = f"Scenario {escape(content.diff.name)}: changes"
+        _DataLayer("links", _link_features(changes, content), {**options, **style}, name=name).add_to(fmap)
+
+
+def _link_features(links: gpd.GeoDataFrame, content: MapContent) -> dict[str, Any]:
+    """Links as GeoJSON features whose properties are the popup's fields, as text."""
+    features = []
+    for link_id, link in zip(links.index, links.to_dict("records"), strict=True):
+        properties = {
+            "id": str(link_id),
+            "name": link["name"],
+            "name_zh": link["name_zh"],
+            "mode": link["mode"],
+            "countries": link["countries"],
+            "from_name": link["from_name"],
+            "to_name": link["to_name"],
+            "length": f"{link['length_km']:,.0f} km",
+            "speed": f"{link['speed_kmh']:,.0f} km/h",
+            "status": _status_text(link, content.year),
+            "year": "" if link["year"] is None else str(link["year"]),
+            "carries": ", ".join(p for p in ("freight", "passenger") if link[p]) or "nothing",
+            "source": link["source"],
+            "diff": link["diff"],
+            "dashed": bool(link["dashed"]),
+        }
+        features.append({"type": "Feature", "properties": properties, "geometry": _line_geometry(link["geometry"])})
+    return _collection(features)
+
+
+def _status_text(link: dict[str, Any], year: int | None) -> str:
     status = str(link["status"]).replace("_", " ")
     if link["status"] != "open" and link["expected"] is not None:
         status += f", expected {link['expected']}"
@@ -787,83 +927,74 @@ def _status_text(link: pd.Series, year: int | None) -> str:
     return status
 
 
-def _link_popup(link_id: str, link: pd.Series, content: MapContent) -> str:
-    name = escape(link["name"]) + (f" <span>{escape(link['name_zh'])}</span>" if link["name_zh"] else "")
-    rows = [
-        ("Mode", escape(MODE_LABELS.get(link["mode"], link["mode"]))
-         + (f" (cross-border, {escape(link['countries'])})" if link["layer"] == CROSS_BORDER else "")),
-        ("From", escape(link["from_name"])),
-        ("To", escape(link["to_name"])),
-        ("Length", f"{link['length_km']:,.0f} km"),
-        ("Speed", f"{link['speed_kmh']:,.0f} km/h"),
-        ("Status", escape(_status_text(link, content.year))),
-        ("Year", "" if link["year"] is None else str(link["year"])),
-        ("Carries", ", ".join(p for p in ("freight", "passenger") if link[p]) or "nothing"),
-        ("Source", escape(link["source"])),
-        ("Link id", escape(link_id)),
+def _point(geometry) -> dict[str, Any]:
+    return {"type": "Point", "coordinates": [round(geometry.x, 5), round(geometry.y, 5)]}
+
+
+def _hub_features(content: MapContent) -> dict[str, Any]:
+    """Hubs as GeoJSON points, the largest first (drawn under the smaller), with their popup fields as text."""
+    hubs = content.hubs.sort_values("radius", ascending=False, kind="stable")
+    features = []
+    for hub_id, hub in zip(hubs.index, hubs.to_dict("records"), strict=True):
+        rank, score = _rank_texts(hub, content)
+        properties = {
+            "id": str(hub_id),
+            "name": hub["name"],
+            "name_zh": hub["name_zh"],
+            "kind": str(hub["kind"]).replace("_", " "),
+            "city": hub["city"],
+            "country": hub["country"],
+            "rank": rank,
+            "measure": (content.measure or "").replace("_", " ").capitalize(),
+            "score": score,
+            "opens": "" if schema.hub_open(hub, content.year) else str(hub["opened"]),
+            "radius": float(hub["radius"]),
+            "colour": hub["colour"],
+        }
+        features.append({"type": "Feature", "properties": properties, "geometry": _point(hub["geometry"])})
+    return _collection(features)
+
+
+def _rank_texts(hub: dict[str, Any], content: MapContent) -> tuple[str, str]:
+    """A hub's rank and score as its popup shows them (empty without a ranking)."""
+    if content.measure is None:
+        return "", ""
+    of = int(content.hubs["rank"].notna().sum())
+    if not _missing(hub["rank"]):
+        return f"{int(hub['rank'])} of {of}", f"{hub['score']:.4g}"
+    city_rank = hub.get("city_rank")
+    if not _missing(city_rank):
+        return f"part of {content.hubs.at[hub['city'], 'name']} (rank {int(city_rank)} of {of})", ""
+    return "not ranked", ""
+
+
+def _label_features(content: MapContent) -> dict[str, Any]:
+    hubs = content.hubs
+    features = [
+        {"type": "Feature", "geometry": _point(hubs.geometry[hub]),
+         "properties": {"name": hubs.at[hub, "name"], "order": int(hubs.at[hub, "label_order"]), "radius": float(hubs.at[hub, "radius"])}}
+        for hub in content.labelled_hubs()
     ]  # fmt: skip
-    if link["diff"]:
-        rows.insert(0, ("Scenario", f"<b>{escape(link['diff'])}</b>"))
-    body = "".join(f"<tr><th>{k}</th><td>{v}</td></tr>" for k, v in rows)
-    return f'<div class="corridor-popup"><h3>{name}</h3><table>{body}</table></div>'
+    return _collection(features)
 
 
-def _add_hub(group: folium.FeatureGroup, hub_id: str, hub: pd.Series, content: MapContent, label_order: int | None) -> None:
-    marker = folium.CircleMarker(
-        location=[hub.geometry.y, hub.geometry.x],
-        radius=float(hub["radius"]),
-        color="#333333",
-        weight=1,
-        fill=True,
-        fill_color=hub["colour"],
-        fill_opacity=0.95,
-        className=f"corridor-hub hub-{_css_token(hub_id)}",
-        popup=folium.Popup(_hub_popup(hub_id, hub, content), max_width=320),
-    )
-    if label_order is not None:
-        text = f'<span class="corridor-label-text" data-order="{label_order}">{escape(hub["name"])}</span>'
-        marker.add_child(folium.Tooltip(text, sticky=False, permanent=True, direction="right", offset=[4, 0], class_name="corridor-label"))
-    else:
-        marker.add_child(folium.Tooltip(escape(hub["name"])))
-    marker.add_to(group)
+def _latlon(geometry) -> list[list[float]]:
+    return [[y, x] for x, y, *_ in geometry.coords]
 
 
-def _hub_popup(hub_id: str, hub: pd.Series, content: MapContent) -> str:
-    name = escape(hub["name"]) + (f" <span>{escape(hub['name_zh'])}</span>" if hub["name_zh"] else "")
-    rows = [("Kind", escape(str(hub["kind"]).replace("_", " "))), ("City", escape(hub["city"])), ("Country", escape(hub["country"]))]
-    if content.measure is not None:
-        ranked = not _missing(hub["rank"])
-        of = int(content.hubs["rank"].notna().sum())
-        city_rank = hub.get("city_rank")
-        if ranked:
-            rows.append(("Rank", f"{int(hub['rank'])} of {of}"))
-        elif not _missing(city_rank):
-            city = content.hubs.at[hub["city"], "name"]
-            rows.append(("Rank", f"part of {escape(city)} (rank {int(city_rank)} of {of})"))
-        else:
-            rows.append(("Rank", "not ranked"))
-        if ranked:
-            rows.append((escape(content.measure.replace("_", " ").capitalize()), f"{hub['score']:.4g}"))
-    if not schema.hub_open(hub, content.year):
-        rows.append(("Opens", str(hub["opened"])))
-    rows.append(("Hub id", escape(hub_id)))
-    body = "".join(f"<tr><th>{k}</th><td>{v}</td></tr>" for k, v in rows)
-    return f'<div class="corridor-popup"><h3>{name}</h3><table>{body}</table></div>'
-
-
-def _add_routes(fmap: folium.Map, pair: MapRoute) -> None:
+def _add_routes(fmap: folium.Map, content: MapContent, pair: MapRoute) -> None:
     group = folium.FeatureGroup(name=f'<span style="color:{ROUTE_COLOUR}">&#9644;</span> Route: {escape(pair.label)}', show=True)
+    lines = content.route_lines(pair)
     # Alternatives first so the best route is drawn on top of them.
     for rank in range(len(pair.routes) - 1, -1, -1):
-        route = pair.routes[rank]
         best = rank == 0
         folium.PolyLine(
-            _latlon(route.geometry),
+            _latlon(lines[rank]),
             color=ROUTE_COLOUR if best else ALTERNATIVE_COLOUR,
             weight=6 if best else 5,
             opacity=0.85 if best else 0.75,
             className=f"corridor-route route-rank-{rank + 1}",
-            popup=folium.Popup(_route_popup(pair, route, rank), max_width=460),
+            popup=folium.Popup(_route_popup(pair, pair.routes[rank], rank), max_width=460),
             tooltip=folium.Tooltip(escape(f"{pair.label} ({'best' if best else f'alternative {rank}'})")),
         ).add_to(group)
     group.add_to(fmap)
@@ -893,11 +1024,11 @@ def _title_html(content: MapContent) -> str:
     return escape(content.title) + (f"<small>{sub}</small>" if sub else "")
 
 
-def _line_svg(colour: str, *, dashed: bool = False, weight: float = 3.0, opacity: float = 1.0) -> str:
+def _line_svg(colour: str, *, dashed: bool = False, weight: float = 3.0, outline: str | None = None) -> str:
     dash = f' stroke-dasharray="{DASH}"' if dashed else ""
+    casing = f'<line x1="2" y1="5" x2="32" y2="5" stroke="{outline}" stroke-width="{weight + 3}" stroke-opacity="0.55"/>' if outline else ""
     return (
-        f'<svg width="34" height="10"><line x1="1" y1="5" x2="33" y2="5" stroke="{colour}" stroke-width="{weight}"'
-        f' stroke-opacity="{opacity}"{dash}/></svg>'
+        f'<svg width="34" height="10">{casing}<line x1="1" y1="5" x2="33" y2="5" stroke="{colour}" stroke-width="{weight}"{dash}/></svg>'
     )
 
 
@@ -908,13 +1039,19 @@ def _dot_svg(colour: str, radius: float = 5.0) -> str:
 def legend_entries(content: MapContent) -> list[tuple[str, dict[str, Any]]]:
     """Legend rows as ``(label, style)``: style has ``kind`` (``line`` or ``dot``), ``colour`` and options.
 
-    Shared by the interactive map and the static figure, so both explain the same symbols.
+    Line options: ``weight``, ``dashed`` and ``outline`` (the colour of a
+    casing under the line). Shared by the interactive map and the static
+    figure, so both explain the same symbols.
     """
     links = content.links
+    plain = links[links["diff"] == ""]
     entries: list[tuple[str, dict[str, Any]]] = []
-    present = [layer for layer in LAYERS if ((links["layer"] == layer) & (links["diff"] == "")).any()]
-    for layer in present:
-        entries.append((LAYER_LABELS[layer], {"kind": "line", "colour": LAYER_COLOURS[layer], "weight": LAYER_WEIGHTS[layer]}))
+    for mode in LAYERS:
+        if (plain["mode"] == mode).any():
+            entries.append((MODE_LABELS.get(mode, mode), {"kind": "line", "colour": LAYER_COLOURS[mode], "weight": LAYER_WEIGHTS[mode]}))
+    if links["cross_border"].any():
+        style = {"kind": "line", "colour": LAYER_COLOURS["rail"], "weight": 3.0, "outline": CROSS_BORDER_OUTLINE}
+        entries.append(("Cross-border link (outlined; colour by mode)", style))
     if links["dashed"].any():
         when = f"in {content.year}" if content.year is not None else "today"
         entries.append((f"Not in service {when} (under construction, planned)", {"kind": "line", "colour": "#555555", "dashed": True}))
@@ -923,10 +1060,9 @@ def legend_entries(content: MapContent) -> list[tuple[str, dict[str, Any]]]:
         if any(len(p.routes) > 1 for p in content.routes):
             entries.append(("Alternative route", {"kind": "line", "colour": ALTERNATIVE_COLOUR, "weight": 5}))
     if content.diff is not None:
-        for change, colour, label in (("added", ADDED_COLOUR, "New in scenario"), ("changed", CHANGED_COLOUR, "Changed by scenario"),
-                                      ("removed", REMOVED_COLOUR, "Removed by scenario")):  # fmt: skip
+        for change, label in (("added", "New in scenario"), ("changed", "Changed by scenario"), ("removed", "Removed by scenario")):
             if (links["diff"] == change).any():
-                entries.append((label, {"kind": "line", "colour": colour, "weight": 5, "dashed": change == "removed"}))
+                entries.append((label, {"kind": "line", "colour": DIFF_COLOURS[change], "weight": 5, "dashed": change == "removed"}))
     if content.measure is None:
         for kind in dict.fromkeys(content.hubs["kind"]):
             entries.append((str(kind).replace("_", " ").capitalize(), {"kind": "dot", "colour": KIND_COLOURS.get(kind, "#444444")}))
@@ -939,7 +1075,7 @@ def _legend_html(content: MapContent) -> str:
         if style["kind"] == "dot" and "<h4>Hubs" not in "".join(parts):
             parts.append("<h4>Hubs</h4>")
         symbol = (
-            _line_svg(style["colour"], dashed=style.get("dashed", False), weight=style.get("weight", 3.0))
+            _line_svg(style["colour"], dashed=style.get("dashed", False), weight=style.get("weight", 3.0), outline=style.get("outline"))
             if style["kind"] == "line"
             else _dot_svg(style["colour"])
         )
@@ -991,19 +1127,42 @@ def _hours(value: Any) -> str:
     return "unreachable" if math.isinf(float(value)) else f"{float(value):,.1f}"
 
 
-def _savings_html(content: MapContent) -> str:
+def change_rows(content: MapContent, n: int = TOP_CHANGES) -> tuple[list[dict[str, str]], int]:
+    """A scenario's changed links (added, then changed, then removed) as rows, the first ``n``, and how many there are."""
+    order = {"added": 0, "changed": 1, "removed": 2}
+    changed = content.links[content.links["diff"] != ""]
+    changed = changed.assign(_order=changed["diff"].map(order)).sort_values(["_order", "name"], kind="stable")
+    rows = [
+        {"change": link["diff"], "name": link["name"], "mode": MODE_LABELS.get(link["mode"], link["mode"]),
+         "ends": f"{link['from_name']} – {link['to_name']}"}
+        for link in changed.head(n).to_dict("records")
+    ]  # fmt: skip
+    return rows, len(changed)
+
+
+def _scenario_html(content: MapContent) -> str:
+    """The scenario panel: its changed links and its largest OD time savings."""
     diff = content.diff
     assert diff is not None
+    changes, total = change_rows(content)
+    listed = "".join(
+        f"<tr><td><b>{escape(r['change'])}</b></td><td>{escape(r['name'])}</td><td>{escape(r['mode'])}</td><td>{escape(r['ends'])}</td></tr>"
+        for r in changes
+    )
+    more = f"<div>and {total - len(changes)} more</div>" if total > len(changes) else ""
+    parts = [f"<h4>Scenario {escape(diff.name)}: {total} changed link{'' if total == 1 else 's'}</h4><table>{listed}</table>{more}"]
     rows = savings_rows(diff, content.hubs["name"].to_dict())
-    body = "".join(
-        f"<tr><td>{escape(r['origin'])} → {escape(r['destination'])}</td><td class='num'>{_hours(r['base_h'])}</td>"
-        f"<td class='num'>{_hours(r['scenario_h'])}</td><td class='num'><b>{saving_text(r['saved_h'])}</b></td></tr>"
-        for r in rows
-    )
-    return (
-        f"<h4>Scenario {escape(diff.name)}: largest time savings ({escape(content.profile)}, door to door)</h4>"
-        f"<table><tr><th>Origin → destination</th><th>Before (h)</th><th>After (h)</th><th>Change</th></tr>{body}</table>"
-    )
+    if rows:
+        body = "".join(
+            f"<tr><td>{escape(r['origin'])} → {escape(r['destination'])}</td><td class='num'>{_hours(r['base_h'])}</td>"
+            f"<td class='num'>{_hours(r['scenario_h'])}</td><td class='num'><b>{saving_text(r['saved_h'])}</b></td></tr>"
+            for r in rows
+        )
+        parts.append(
+            f"<h4>Largest time savings ({escape(content.profile)}, door to door)</h4>"
+            f"<table><tr><th>Origin → destination</th><th>Before (h)</th><th>After (h)</th><th>Change</th></tr>{body}</table>"
+        )
+    return "".join(parts)
 
 
 # -- writing -------------------------------------------------------------------------------------------
@@ -1024,7 +1183,7 @@ def check_map_path(path: str | Path) -> Path:
     return check_output_path(path, MAP_SUFFIXES, what="HTML file")
 
 
-def write_map(content: MapContent, path: str | Path, *, tiles: bool | str | None = True, offline: bool | None = None) -> Path:
+def write_map(content: MapContent, path: str | Path, *, tiles: str | None = None, offline: bool = True, fit: str = "auto") -> Path:
     """Write ``content`` as an interactive HTML map, atomically.
 
     Parameters
@@ -1033,7 +1192,7 @@ def write_map(content: MapContent, path: str | Path, *, tiles: bool | str | None
         From :func:`map_content`.
     path
         The ``.html`` file to write (folders are created).
-    tiles, offline
+    tiles, offline, fit
         As for :func:`folium_map`.
 
     Returns
@@ -1044,10 +1203,10 @@ def write_map(content: MapContent, path: str | Path, *, tiles: bool | str | None
     Raises
     ------
     CorridorError
-        When ``path`` is a folder or not ``.html`` (nothing is written).
+        When ``path`` is a folder or not ``.html``, or ``tiles`` or ``fit`` is unknown (nothing is written).
     """
     target = check_map_path(path)
-    page = folium_map(content, tiles=tiles, offline=offline).get_root().render()
+    page = folium_map(content, tiles=tiles, offline=offline, fit=fit).get_root().render()
     write_text_atomic(target, page)
     return target
 
@@ -1058,8 +1217,8 @@ def write_overview_map(
     *,
     year: int | None = None,
     profile: str = "freight",
-    tiles: bool | str | None = True,
-    offline: bool | None = None,
+    tiles: str | None = None,
+    offline: bool = True,
 ) -> Path:
     """The main job's map: the network, hubs ranked by betweenness, and the key routes.
 
