@@ -48,8 +48,9 @@ from corridor.settings import GEODATA_DIR
 CALIBRATION_FILE = GEODATA_DIR / "calibration_times.csv"
 
 #: Freight rows that fit a commercial speed, by row id prefix: the Chongqing-Qinzhou Port sea-rail
-#: train (rail). The cross-border truck rows are reported, not fitted: they would make every
-#: domestic truck crawl at their 20-30 km/h, which includes border queues the model does not know.
+#: train (rail). The cross-border truck rows are reported, not fitted: fitted, they give 24 km/h,
+#: which would slow every domestic truck by the transloading and queues at the borders that the
+#: model does not know (Chongqing-Changsha would take 43 h by road).
 FREIGHT_FIT_PREFIXES = ("fr_cq_qz",)
 
 
@@ -209,10 +210,11 @@ def _fit(network: Network, routed: list[tuple[CalibrationRow, Route]], params: M
     for mode in ("rail", "expressway"):
         chosen = [(row, route) for row, route in routed if row.profile == "freight" and row.modes == (mode,)]
         if chosen:
-            # time = K + km / v for each row: least squares on 1 / v.
-            km = np.array([sum(leg.length_km for leg in route.legs if leg.mode == mode) for _, route in chosen])
+            # time = K + km / v for each row: least squares on 1 / v, relative to each published time.
+            published = np.array([row.published_h for row, _ in chosen])
+            km = np.array([sum(leg.length_km for leg in route.legs if leg.mode == mode) for _, route in chosen]) / published
             fixed = np.array([route.time_h - _running_h(route, mode) for _, route in chosen])
-            target = np.array([row.published_h for row, _ in chosen]) - fixed
+            target = (published - fixed) / published
             freight["speed_kmh"][mode] = round(float((km @ km) / (km @ target)), 2)
     return {"passenger": {k: v for k, v in passenger.items() if v}, "freight": freight}
 
