@@ -68,6 +68,7 @@ def overview(
     params: ParamsOption = None,
     out: Annotated[Path, typer.Option("--out", "-o", help="Where to write the overview map (HTML).")] = Path("maps/corridor.html"),
     write_map: Annotated[bool, typer.Option("--map/--no-map", help="Also write the interactive map.")] = True,
+    tiles: Annotated[str | None, typer.Option("--tiles", help="Add web tiles over the shipped basemap: osm (needs the network).")] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Summarise the network, show the key routes, and write the overview map."""
@@ -82,7 +83,7 @@ def overview(
     if write_map:
         from corridor.maps import write_overview_map
 
-        report["map"] = str(write_overview_map(loaded, out, year=year))
+        report["map"] = str(write_overview_map(loaded, out, year=year, tiles=tiles))
     if as_json:
         _print_json(report)
         return
@@ -450,23 +451,22 @@ def map_(
     params: ParamsOption = None,
     out: Annotated[Path, typer.Option("--out", "-o", help="Interactive map to write (HTML).")] = Path("maps/corridor.html"),
     png: Annotated[Path | None, typer.Option("--png", help="Also write a static figure of the same map (.png, .svg or .pdf).")] = None,
-    tiles: Annotated[bool, typer.Option("--tiles/--no-tiles", help="OpenStreetMap base tiles, or a plain background.")] = True,
+    tiles: Annotated[str | None, typer.Option("--tiles", help="Add web tiles over the shipped basemap: osm (needs the network).")] = None,
+    no_tiles: Annotated[bool, typer.Option("--no-tiles", hidden=True, help="No web tiles (the default).")] = False,
     offline: Annotated[
-        bool | None,
-        typer.Option(
-            "--offline/--cdn",
-            help="Put Leaflet and jQuery in the HTML (no network needed) or load them from a CDN. Default: --offline with --no-tiles, --cdn with tiles.",
-        ),
-    ] = None,
+        bool, typer.Option("--offline/--cdn", help="Put Leaflet and jQuery in the HTML (default; no network needed) or load them from a CDN.")
+    ] = True,
+    fit: Annotated[str, typer.Option("--fit", help="Open on a scenario's changes (auto) or on everything (all).")] = "auto",
 ) -> None:
     """Write an interactive map of the network: layers by mode, hubs by centrality, routes, a scenario's changes."""
     from corridor.figures import check_figure_path, write_figure
-    from corridor.maps import build_content, check_map_path, write_map
+    from corridor.maps import build_content, check_map_options, check_map_path, write_map
     from corridor.network import load_network
     from corridor.params import ModelParams
 
     # Both outputs are checked before anything is computed or written.
     check_map_path(out)
+    check_map_options(tiles=tiles, fit=fit)
     if png:
         check_figure_path(png)
 
@@ -487,9 +487,9 @@ def map_(
         profile=profile,
         params=ModelParams.from_file(params) if params else None,
     )
-    typer.echo(f"wrote {write_map(content, out, tiles=tiles, offline=offline)}", err=True)
+    typer.echo(f"wrote {write_map(content, out, tiles=None if no_tiles else tiles, offline=offline, fit=fit)}", err=True)
     if png:
-        typer.echo(f"wrote {write_figure(content, png)}", err=True)
+        typer.echo(f"wrote {write_figure(content, png, fit=fit)}", err=True)
 
 
 @app.command()

@@ -7,8 +7,9 @@ and coloured by centrality, labels for the main hubs, a legend, a scale bar
 and a north arrow, and a scenario's largest time savings beside the map.
 
 The map is drawn in an azimuthal equidistant projection centred on the
-data, so the scale bar is true at the centre; a graticule stands in for
-base tiles (province outlines are not shipped).
+data, so the scale bar is true at the centre, over the basemap the
+interactive map uses (:mod:`corridor.basemap`: sea, land and coastline,
+province outlines, country borders and names) and a light graticule.
 """
 
 from __future__ import annotations
@@ -31,15 +32,17 @@ from pyproj import Transformer
 from shapely.geometry import LineString
 
 from corridor._io import atomic_path, check_output_path
+from corridor.basemap import ATTRIBUTION, BASEMAP_LAYERS, COUNTRY_NAMES, SEA_COLOUR, basemap_frame
 from corridor.maps import (
     ALTERNATIVE_COLOUR,
     CENTRALITY_CMAP,
     CENTRALITY_RANGE,
+    CROSS_BORDER_OUTLINE,
     LAYER_COLOURS,
     LAYERS,
-    PLAIN_BACKGROUND,
     ROUTE_COLOUR,
     MapContent,
+    change_rows,
     legend_entries,
     saving_text,
     savings_rows,
@@ -86,7 +89,7 @@ def _hours_text(value: Any) -> str:
     return "unreachable" if math.isinf(float(value)) else f"{float(value):,.1f}"
 
 
-def write_figure(content: MapContent, path: str | Path, *, height: float = 10.0, dpi: int = 150) -> Path:
+def write_figure(content: MapContent, path: str | Path, *, height: float = 10.0, dpi: int = 150, fit: str = "auto") -> Path:
     """Write a static figure of ``content`` (``.png``, ``.svg`` or ``.pdf``), atomically.
 
     Parameters
@@ -99,6 +102,8 @@ def write_figure(content: MapContent, path: str | Path, *, height: float = 10.0,
         Figure height in inches; the width follows from the data's shape.
     dpi
         Resolution of a PNG.
+    fit
+        ``"auto"``: a scenario's changed links with a margin (else everything); ``"all"``: everything.
 
     Returns
     -------
@@ -106,19 +111,19 @@ def write_figure(content: MapContent, path: str | Path, *, height: float = 10.0,
         ``path``.
     """
     target, fmt = check_figure_path(path)
-    figure = draw_figure(content, height=height)
+    figure = draw_figure(content, height=height, fit=fit)
     with atomic_path(target) as tmp:
         figure.savefig(tmp, format=fmt, dpi=dpi, facecolor="white")
     return target
 
 
-def draw_figure(content: MapContent, *, height: float = 10.0) -> Figure:
-    """Draw ``content`` on a new matplotlib figure (Agg canvas; no pyplot state)."""
-    west, south, east, north = content.bounds
+def draw_figure(content: MapContent, *, height: float = 10.0, fit: str = "auto") -> Figure:
+    """Draw ``content`` on a new matplotlib figure (Agg canvas; no pyplot state), framed as ``fit`` says (see :func:`write_figure`)."""
+    west, south, east, north = content.view_bounds(fit)
     crs = f"+proj=aeqd +lat_0={(south + north) / 2:.4f} +lon_0={(west + east) / 2:.4f} +datum=WGS84 +units=m +no_defs"
     links = content.links.to_crs(crs) if len(content.links) else content.links
     hubs = content.hubs.to_crs(crs)
-    extent = _extent(hubs, links, content, crs)
+    extent = _extent(gpd.GeoSeries.from_xy([west, east, west, east], [south, south, north, north], crs=content.hubs.crs).to_crs(crs))
 
     # The map keeps the data's shape: its width follows from the height; the side panel is fixed.
     map_h = height * 0.86
@@ -133,12 +138,13 @@ def draw_figure(content: MapContent, *, height: float = 10.0) -> Figure:
     side = figure.add_axes((side_left, 0.04, panel_w / total_w, 0.86))
     side.set_axis_off()
 
-    ax.set_facecolor(PLAIN_BACKGROUND)
+    ax.set_facecolor(SEA_COLOUR)
     ax.set_xlim(extent[0], extent[2])
     ax.set_ylim(extent[1], extent[3])
     ax.set_aspect("equal")
     ax.set_xticks([])
     ax.set_yticks([])
+    _draw_basemap(ax, crs, (west, south, east, north))
     _graticule(ax, crs, (west, south, east, north))
     _draw_links(ax, links)
     _draw_routes(ax, content, crs)
@@ -150,7 +156,8 @@ def draw_figure(content: MapContent, *, height: float = 10.0) -> Figure:
 
     figure.text(0.25 / total_w, 0.955, _plain(content.title), fontsize=16, fontweight="bold", va="bottom")
     figure.text(0.25 / total_w, 0.925, _plain(_subtitle(content)), fontsize=10, color="#444444", va="bottom")
-    figure.text(0.25 / total_w, 0.012, "corridor; scale bar true at the map centre (azimuthal equidistant projection)", fontsize=7, color="#666666")
+    figure.text(0.25 / total_w, 0.012, f"corridor; scale bar true at the map centre (azimuthal equidistant projection). {ATTRIBUTION}",
+                fontsize=7, color="#666666")  # fmt: skip
     ax.set_xlabel("")
     ax.set_ylabel("")
     _side_panel(figure, side, content)
@@ -171,6 +178,10 @@ def _font_family() -> list[str]:
     return ["DejaVu Sans", *(name for name in ("Noto Sans CJK SC", "Noto Serif CJK SC", "WenQuanYi Zen Hei") if name in installed)]
 
 
+def _shortened(text: str, n: int = 44) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
 def _subtitle(content: MapContent) -> str:
     bits = [f"{content.profile} profile" if content.routes else ""]
     if content.measure:
@@ -179,16 +190,30 @@ def _subtitle(content: MapContent) -> str:
     return "; ".join(b for b in bits if b)
 
 
-def _extent(hubs: gpd.GeoDataFrame, links: gpd.GeoDataFrame, content: MapContent, crs: str) -> tuple[float, float, float, float]:
-    boxes = [hubs.total_bounds]
-    if len(links):
-        boxes.append(links.total_bounds)
-    for pair in content.routes:
-        boxes.append(gpd.GeoSeries([r.geometry for r in pair.routes], crs=content.hubs.crs).to_crs(crs).total_bounds)
-    x0, y0 = min(b[0] for b in boxes), min(b[1] for b in boxes)
-    x1, y1 = max(b[2] for b in boxes), max(b[3] for b in boxes)
+def _extent(corners: gpd.GeoSeries) -> tuple[float, float, float, float]:
+    """The map's extent in projected metres: the view's corners with a margin (a little more on the right, for labels)."""
+    x0, y0, x1, y1 = corners.total_bounds
     pad = 0.06 * max(x1 - x0, y1 - y0, 1000.0)
     return (x0 - pad, y0 - pad, x1 + pad * 1.5, y1 + pad)
+
+
+def _draw_basemap(ax, crs: str, bounds: tuple[float, float, float, float]) -> None:
+    """Land, province outlines, country borders and country names, as on the interactive map, clipped near the view."""
+    west, south, east, north = bounds
+    margin = max(east - west, north - south)
+    window = (west - margin, max(south - margin, -85.0), east + margin, min(north + margin, 85.0))
+    for layer in BASEMAP_LAYERS:
+        frame = basemap_frame(layer.key).clip(window).to_crs(crs)
+        if frame.empty:
+            continue
+        style = {"linestyle": (0, (4, 2)) if layer.dashed else "-", "linewidth": layer.width * 0.6}
+        if layer.fill is not None:
+            frame.plot(ax=ax, facecolor=layer.fill, edgecolor=layer.stroke, zorder=0.5, **style)
+        else:
+            frame.plot(ax=ax, color=layer.stroke, zorder=0.7, **style)
+    names = basemap_frame(COUNTRY_NAMES).clip((west, south, east, north)).to_crs(crs)
+    for name, point in zip(names["name"], names.geometry, strict=True):
+        ax.text(point.x, point.y, str(name).upper(), ha="center", va="center", fontsize=8, color="#9a8f7a", zorder=0.8, clip_on=True)
 
 
 def _graticule(ax, crs: str, bounds: tuple[float, float, float, float]) -> None:
@@ -199,7 +224,7 @@ def _graticule(ax, crs: str, bounds: tuple[float, float, float, float]) -> None:
     to_map = Transformer.from_crs("EPSG:4326", crs, always_xy=True)
     lons = np.arange(math.floor((west - span) / step) * step, east + span + step, step)
     lats = np.arange(max(math.floor((south - span) / step) * step, -80), min(north + span + step, 85), step)
-    style = {"color": "#c5d0d9", "linewidth": 0.6, "zorder": 0}
+    style = {"color": "#b8c6d1", "linewidth": 0.4, "alpha": 0.6, "zorder": 0.6}
     x0, x1 = ax.get_xlim()
     y0, y1 = ax.get_ylim()
     for lon in lons:
@@ -223,13 +248,17 @@ def _graticule(ax, crs: str, bounds: tuple[float, float, float, float]) -> None:
 
 
 def _draw_links(ax, links: gpd.GeoDataFrame) -> None:
+    """Links by mode (dashed when not in service), cross-border ones over an outline, then a scenario's changes."""
     if links.empty:
         return
     plain = links[links["diff"] == ""]
-    for layer in LAYERS:
-        subset = plain[plain["layer"] == layer]
+    crossing = plain[plain["cross_border"]]
+    if not crossing.empty:
+        crossing.plot(ax=ax, color=CROSS_BORDER_OUTLINE, linewidth=float(crossing["weight"].max()) * 0.55 + 2.0, alpha=0.55, zorder=1.9)
+    for mode in LAYERS:
+        subset = plain[plain["mode"] == mode]
         for dashed, part in subset.groupby("dashed"):
-            part.plot(ax=ax, color=LAYER_COLOURS[layer], linewidth=float(part["weight"].iloc[0]) * 0.55,
+            part.plot(ax=ax, color=LAYER_COLOURS[mode], linewidth=float(part["weight"].iloc[0]) * 0.55,
                       linestyle=DASHES if dashed else "-", alpha=0.9, zorder=2)  # fmt: skip
     changed = links[links["diff"] != ""]
     for (change, dashed), part in changed.groupby(["diff", "dashed"]):
@@ -239,7 +268,7 @@ def _draw_links(ax, links: gpd.GeoDataFrame) -> None:
 
 def _draw_routes(ax, content: MapContent, crs: str) -> None:
     for pair in content.routes:
-        lines = gpd.GeoSeries([route.geometry for route in pair.routes], crs=content.hubs.crs).to_crs(crs)
+        lines = gpd.GeoSeries(content.route_lines(pair), crs=content.hubs.crs).to_crs(crs)
         for rank in range(len(lines) - 1, -1, -1):
             best = rank == 0
             line: LineString = lines.iloc[rank]
@@ -256,24 +285,32 @@ def _draw_hubs(ax, hubs: gpd.GeoDataFrame, content: MapContent) -> None:
     _labels(ax, hubs, content)
 
 
+#: Where a label may sit around its hub, tried in turn: (offset in radii and points, alignment).
+_LABEL_PLACES = (((0.6, 3), (0, 0), "left", "center"), ((-0.6, -3), (0, 0), "right", "center"),
+                 ((0, 0), (0.6, 3), "center", "bottom"), ((0, 0), (-0.6, -3), "center", "top"))  # fmt: skip
+
+
 def _labels(ax, hubs: gpd.GeoDataFrame, content: MapContent) -> None:
-    """Labels of the main hubs in rank order, leaving out any that would overlap one already placed."""
+    """Labels in the map's label order (route ends first), each at the first place round its hub that overlaps no label already placed."""
     renderer = ax.figure.canvas.get_renderer()
+    frame = ax.get_window_extent(renderer)
     placed = []
-    for hub in content.main_hubs()[: max(MAX_LABELS * 2, 0)]:
+    for hub in content.labelled_hubs():
         if len(placed) >= MAX_LABELS:
             break
         point = hubs.geometry[hub]
         radius = float(hubs.at[hub, "radius"])
-        text = ax.annotate(
-            _plain(hubs.at[hub, "name"]), (point.x, point.y), xytext=(radius * 0.6 + 3, 2), textcoords="offset points",
-            fontsize=9, fontweight="bold", color="#222222", zorder=6, path_effects=_HALO, family=_font_family(),
-        )  # fmt: skip
-        box = text.get_window_extent(renderer).expanded(1.05, 1.1)
-        if any(box.overlaps(other) for other in placed) or not ax.get_window_extent(renderer).contains(box.x1, box.y1):
+        for (rx, px), (ry, py), ha, va in _LABEL_PLACES:
+            text = ax.annotate(
+                _plain(hubs.at[hub, "name"]), (point.x, point.y), xytext=(radius * rx + px, radius * ry + py), textcoords="offset points",
+                ha=ha, va=va, fontsize=9, fontweight="bold", color="#222222", zorder=6, path_effects=_HALO, family=_font_family(),
+            )  # fmt: skip
+            box = text.get_window_extent(renderer).expanded(1.05, 1.1)
+            inside = frame.contains(box.x0, box.y0) and frame.contains(box.x1, box.y1)
+            if inside and not any(box.overlaps(other) for other in placed):
+                placed.append(box)
+                break
             text.remove()
-            continue
-        placed.append(box)
 
 
 def _nice_length_km(width_m: float) -> float:
@@ -308,8 +345,11 @@ def _side_panel(figure: Figure, side, content: MapContent) -> None:
     handles = []
     for label, style in legend_entries(content):
         if style["kind"] == "line":
-            handles.append(Line2D([], [], color=style["colour"], linewidth=float(style.get("weight", 3.0)) * 0.7,
-                                  linestyle=DASHES if style.get("dashed") else "-", label=_plain(label)))  # fmt: skip
+            width = float(style.get("weight", 3.0)) * 0.7
+            outline = style.get("outline")
+            effects = [patheffects.Stroke(linewidth=width + 2.5, foreground=outline, alpha=0.55), patheffects.Normal()] if outline else None
+            handles.append(Line2D([], [], color=style["colour"], linewidth=width, linestyle=DASHES if style.get("dashed") else "-",
+                                  label=_plain(label), path_effects=effects))  # fmt: skip
         else:
             handles.append(Line2D([], [], marker="o", linestyle="", markersize=7, markerfacecolor=style["colour"],
                                   markeredgecolor="#333333", label=_plain(label)))  # fmt: skip
@@ -333,8 +373,12 @@ def _side_panel(figure: Figure, side, content: MapContent) -> None:
         bar.set_title(f"Hub {content.measure.replace('_', ' ')} centrality (size too)", fontsize=9, loc="left")
         top -= 0.09
     if content.diff is not None:
+        changes, total = change_rows(content)
+        lines = [f"Scenario {content.diff.name}: {total} changed link{'' if total == 1 else 's'}"]
+        lines += [f"{r['change']}: {_shortened(r['name'])} ({r['mode']})" for r in changes]
+        lines += [f"and {total - len(changes)} more"] if total > len(changes) else []
         rows = savings_rows(content.diff, content.hubs["name"].to_dict())
-        lines = [f"Scenario {content.diff.name}: largest time savings", f"({content.profile}, door to door, before → after)"]
+        lines += ["", "Largest time savings", f"({content.profile}, door to door, before → after)"]
         lines += [
             f"{r['origin']} → {r['destination']}: {_hours_text(r['base_h'])} → {_hours_text(r['scenario_h'])} h, {saving_text(r['saved_h'])}"
             for r in rows

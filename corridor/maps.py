@@ -241,9 +241,7 @@ class MapContent:
         CorridorError
             When ``fit`` is neither.
         """
-        if fit not in FITS:
-            msg = f"fit {fit!r}: use one of {', '.join(FITS)}"
-            raise CorridorError(msg)
+        check_map_options(fit=fit)
         changed = self.links[self.links["diff"] != ""]
         if fit == "all" or self.diff is None or changed.empty:
             return self.bounds
@@ -801,9 +799,7 @@ def folium_map(
     CorridorError
         For an unknown ``tiles`` or ``fit``.
     """
-    if tiles is not None and tiles not in TILE_LAYERS:
-        msg = f"tiles {tiles!r}: use one of {', '.join(TILE_LAYERS)}, or none for the shipped basemap alone"
-        raise CorridorError(msg)
+    check_map_options(tiles=tiles, fit=fit)
     west, south, east, north = content.view_bounds(fit)
     fmap = (_OfflineCorridorMap if offline else _CorridorMap)(
         location=[(south + north) / 2, (west + east) / 2],
@@ -839,6 +835,22 @@ def folium_map(
         _Control(_scenario_html(content), position="bottomright", css_class="corridor-scenario").add_to(fmap)
     fmap.fit_bounds([[south, west], [north, east]], padding=(20, 20))
     return fmap
+
+
+def check_map_options(*, tiles: str | None = None, fit: str = "auto") -> None:
+    """Check a map's ``tiles`` and ``fit`` before anything is computed.
+
+    Raises
+    ------
+    CorridorError
+        Naming the value and the valid ones.
+    """
+    if tiles is not None and tiles not in TILE_LAYERS:
+        msg = f"tiles {tiles!r}: use one of {', '.join(TILE_LAYERS)}, or leave it out for the shipped basemap alone"
+        raise CorridorError(msg)
+    if fit not in FITS:
+        msg = f"fit {fit!r}: use one of {', '.join(FITS)}"
+        raise CorridorError(msg)
 
 
 def _add_basemap(fmap: folium.Map) -> None:
