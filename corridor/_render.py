@@ -166,6 +166,7 @@ def whatif(report: dict) -> None:
     changes = {k: v for k, v in report["changes"].items() if v}
     for name, ids in changes.items():
         console.print(f"  {name.replace('_', ' ')}: {', '.join(ids)}")
+    moving = "on trains" if report["profile"] == "passenger" and set(report.get("modes") or ("hsr", "rail")) <= {"hsr", "rail"} else "moving"
     rows = [
         {
             "from": r["origin"],
@@ -176,13 +177,13 @@ def whatif(report: dict) -> None:
             "cost before": r.get("before_cost"),
             "cost after": r.get("after_cost"),
             "cost saving": r.get("saving_cost"),
-            "moving before": r["before_moving_h"],
-            "moving after": r["after_moving_h"],
+            f"{moving} before": r["before_moving_h"],
+            f"{moving} after": r["after_moving_h"],
             "note": r["note"],
         }
         for r in report["pairs"]
     ]
-    table(f"Key pairs by {chosen}: door to door and on the move (hours), generalised cost", rows)
+    table(f"Key pairs by {chosen}: door to door and {'on trains' if moving == 'on trains' else 'on the move'} (hours), generalised cost", rows)
     for r in report["pairs"]:
         if r["route_changed"] and r["before_via"] and r["after_via"]:
             console.print(f"  {r['origin']} to {r['destination']}: {' > '.join(r['before_via'])}\n    now {' > '.join(r['after_via'])}")
