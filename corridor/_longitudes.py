@@ -16,6 +16,10 @@ from shapely.geometry import LineString, MultiLineString, Point
 from shapely.geometry.base import BaseGeometry
 
 
+#: How far west of its westernmost point a window starts, so rounding never pushes that point a turn east.
+_EPSILON = 1e-9
+
+
 def window_start(longitudes: Iterable[float]) -> float:
     """West edge of the 360-degree window that holds ``longitudes`` in the narrowest span.
 
@@ -29,7 +33,7 @@ def window_start(longitudes: Iterable[float]) -> float:
     widest = int(np.argmax(gaps))
     if widest == len(values) - 1:
         return -180.0
-    return float(values[widest + 1])
+    return float(values[widest + 1]) - _EPSILON
 
 
 def wrap(longitude: float, start: float) -> float:

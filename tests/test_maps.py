@@ -55,11 +55,11 @@ def hostile_network(tmp_path_factory):
 def test_layers_status_and_cross_border(content):
     links = content.links
     assert len(links) == 10
-    # Hubs in different countries make a cross-border link, whatever its mode.
-    assert set(links.index[links["layer"] == maps.CROSS_BORDER]) == {"border", "sea_sg"}
-    assert links.at["border", "mode"] == "rail"
+    # Hubs in different countries make a cross-border link; it keeps its mode (and its mode's colour).
+    assert set(links.index[links["cross_border"]]) == {"border", "sea_sg"}
+    assert links.at["border", "mode"] == "rail" and links.at["border", "colour"] == maps.LAYER_COLOURS["rail"]
+    assert links.at["sea_sg", "mode"] == "sea" and links.at["sea_sg", "colour"] == maps.LAYER_COLOURS["sea"]
     assert links.at["border", "countries"] == "CN–VN"
-    assert links.at["yuhuai", "layer"] == "rail"
     # Under construction: dashed today, solid in its expected year.
     assert links.at["new_hsr", "dashed"] and not links.at["new_hsr", "in_service"]
     assert links["dashed"].sum() == 1
@@ -83,14 +83,17 @@ def test_hubs_sized_and_coloured_by_rank(content):
     assert hubs.at["hanoi", "rank"] != hubs.at["hanoi", "rank"]  # not ranked: NaN
     # A ranking by city: Chongqing's stations note the city's rank.
     assert hubs.at["cq_west", "city_rank"] == 3
-    assert content.main_hubs()[:3] == ["qinzhou_port", "guiyang", "chongqing"]
+    # Route ends first (Chongqing, Singapore), then by rank, then cities and sea ports.
+    assert content.labelled_hubs()[:4] == ["chongqing", "singapore", "qinzhou_port", "guiyang"]
+    assert "cq_west" not in content.labelled_hubs()
 
 
 def test_without_ranking_hubs_are_coloured_by_kind(mini_network):
     content = maps.map_content(mini_network)
     assert content.measure is None
     assert content.hubs.at["qinzhou_port", "colour"] == maps.KIND_COLOURS["sea_port"]
-    assert set(content.main_hubs()) == set(content.hubs.index[content.hubs["kind"] == "city"])
+    labelled = content.hubs.index[content.hubs["kind"].isin(maps.LABEL_KINDS)]
+    assert set(content.labelled_hubs()) == set(labelled)
 
 
 def test_routes_and_alternatives(mini_freight):
@@ -130,40 +133,51 @@ def test_user_text_is_escaped_in_the_page(hostile_network, tmp_path):
     graph = graph_from_network(hostile_network)
     routes = maps.map_routes(graph, [("qinzhou_port", "hanoi")], k=1)
     content = maps.map_content(hostile_network, routes=routes, title="<b>title</b>")
-    page = maps.write_map(content, tmp_path / "m.html", tiles=None).read_text(encoding="utf-8")
+    page = maps.write_map(content, tmp_path / "m.html").read_text(encoding="utf-8")
     assert "<script>alert(1)</script>" not in page
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page  # the route popup, escaped in Python
+    assert "\\u003cscript\\u003ealert(1)" in page  # the hub data, escaped in JSON (and in the page's script)
     assert "${alert(2)}" not in page  # would interpolate in folium's template literals
     assert "\\u $x$" not in page
     assert "<b>title</b>" not in page
 
 
-def test_page_has_a_path_per_link_and_a_marker_per_hub(content, tmp_path):
-    path = maps.write_map(content, tmp_path / "maps" / "corridor.html", tiles=None)
+def _layer_calls(page: str, builder: str) -> int:
+    return page.count(f"= corridor.{builder}(")
+
+
+def test_page_draws_each_layer_as_one_geojson_layer(content, tmp_path):
+    path = maps.write_map(content, tmp_path / "maps" / "corridor.html")
     page = path.read_text(encoding="utf-8")
-    n_routes = sum(len(p.routes) for p in content.routes)
-    assert page.count("L.polyline(") == len(content.links) + n_routes
-    assert page.count("L.circleMarker(") == len(content.hubs)
-    assert page.count("corridor-link layer-") == len(content.links)
-    assert "dashArray" in page and maps.DASH in page
-    assert "L.control.layers(" in page
-    assert "corridor-legend" in page
-    assert "fitBounds" in page
-    # No tiles: no tile layer and a plain background; the files around are only the map.
+    modes = content.links["mode"].unique()
+    assert _layer_calls(page, "links") == len(modes)  # one per mode, whatever the number of links
+    assert _layer_calls(page, "hubs") == 1
+    assert _layer_calls(page, "basemap") == len(maps.BASEMAP_LAYERS)
+    assert _layer_calls(page, "labels") == 2  # hub labels and country names
+    # folium elements only for the routes: links and hubs are drawn in the page from their GeoJSON.
+    assert len(set(re.findall(r"var (poly_line_\w+) = L.polyline\(", page))) == sum(len(p.routes) for p in content.routes)
+    assert "var circle_marker_" not in page
+    assert "L.control.layers(" in page and "corridor-legend" in page and "fitBounds" in page
+    # Offline by default: no tile layer, the sea as the background, the basemap and its credit in the page.
     assert "L.tileLayer(" not in page
-    assert maps.PLAIN_BACKGROUND in page
+    assert maps.SEA_COLOUR in page and "Natural Earth" in page and "de facto boundaries" in page
+    assert "Cross-border link (outlined" in page
     assert [p.name for p in path.parent.iterdir()] == ["corridor.html"]
 
 
-def test_tiles_by_default(content, tmp_path):
-    page = maps.write_map(content, tmp_path / "m.html").read_text(encoding="utf-8")
-    assert "L.tileLayer(" in page
-    assert "openstreetmap" in page
-    assert maps.PLAIN_BACKGROUND not in page
+def test_web_tiles_only_when_asked(content, tmp_path):
+    page = maps.write_map(content, tmp_path / "m.html", tiles="osm").read_text(encoding="utf-8")
+    assert "L.tileLayer(" in page and "tile.openstreetmap.org" in page
+    assert _layer_calls(page, "basemap") == len(maps.BASEMAP_LAYERS)  # the basemap stays under the tiles
+    with pytest.raises(CorridorError, match="tiles 'google'"):
+        maps.write_map(content, tmp_path / "g.html", tiles="google")
+    with pytest.raises(CorridorError, match="fit 'near'"):
+        maps.write_map(content, tmp_path / "g.html", fit="near")
+    assert not (tmp_path / "g.html").exists()
 
 
-def test_page_loads_only_leaflet_and_jquery_at_the_vendored_versions(content, tmp_path):
-    page = maps.write_map(content, tmp_path / "m.html").read_text(encoding="utf-8")
+def test_cdn_page_loads_only_leaflet_and_jquery_at_the_vendored_versions(content, tmp_path):
+    page = maps.write_map(content, tmp_path / "m.html", offline=False).read_text(encoding="utf-8")
     urls = set(re.findall(r'(?:src|href)="(https://[^"]+)"', page))
     js, css = maps.page_dependencies()
     assert urls == {url for _, url in js + css}
@@ -234,8 +248,9 @@ def test_scenario_panel_lists_the_largest_savings(mini_network, tmp_path):
     rows = maps.savings_rows(diff, content.hubs["name"].to_dict())
     assert [r["saved_h"] for r in rows] == [7.5, 3.0, 1.0]
     assert rows[0]["origin"] == "Hanoi"
-    page = maps.write_map(content, tmp_path / "s.html", tiles=None).read_text(encoding="utf-8")
-    assert "largest time savings" in page
+    page = maps.write_map(content, tmp_path / "s.html").read_text(encoding="utf-8")
+    assert "Largest time savings" in page
+    assert "1 changed link" in page and "removed" in page
     assert "unreachable" in page
     assert "saves 3.0 h" in page and "saves 7.5 h" in page
     assert "<i>x</i>" not in page
@@ -342,8 +357,8 @@ def _urls(page: str) -> list[str]:
 
 
 def test_offline_map_links_nothing(content, tmp_path):
-    # Without tiles a map is offline by default: Leaflet and jQuery inline, from corridor/static.
-    page = maps.write_map(content, tmp_path / "m.html", tiles=None).read_text(encoding="utf-8")
+    # Offline by default: Leaflet, jQuery, the page script and the basemap inline, from corridor/static.
+    page = maps.write_map(content, tmp_path / "m.html").read_text(encoding="utf-8")
     assert _urls(page) == []
     assert not re.search(r"<(?:script|link)\b[^>]*\b(?:src|href)\s*=", page, flags=re.IGNORECASE)
     assert "sourceMappingURL" not in page
@@ -351,11 +366,11 @@ def test_offline_map_links_nothing(content, tmp_path):
     js, css = maps.page_dependencies()
     for name, url in js + css:
         assert f"/* {name}: {url} */" in page
-    assert page.count("L.polyline(") == len(content.links) + sum(len(p.routes) for p in content.routes)
-    # Asked for explicitly, with tiles too; and a CDN page without tiles when asked.
-    tiled = maps.write_map(content, tmp_path / "t.html", tiles=True, offline=True).read_text(encoding="utf-8")
+    assert "/* corridor map script */" in page
+    # Asked for explicitly with tiles too; a CDN page when asked.
+    tiled = maps.write_map(content, tmp_path / "t.html", tiles="osm").read_text(encoding="utf-8")
     assert all("/npm/leaflet" not in u and "jquery" not in u for u in _urls(tiled)) and "L.tileLayer(" in tiled
-    cdn = maps.write_map(content, tmp_path / "c.html", tiles=None, offline=False).read_text(encoding="utf-8")
+    cdn = maps.write_map(content, tmp_path / "c.html", offline=False).read_text(encoding="utf-8")
     assert sorted(_urls(cdn)) == sorted(url for _, url in js + css)
 
 
@@ -371,7 +386,7 @@ def test_static_copies_are_the_versions_folium_references():
 
 
 def test_overview_map_skips_missing_key_pairs(mini_network, tmp_path):
-    path = maps.write_overview_map(mini_network, tmp_path / "corridor.html", tiles=None)
+    path = maps.write_overview_map(mini_network, tmp_path / "corridor.html")
     page = path.read_text(encoding="utf-8")
     assert "Chongqing → Qinzhou Port (best)" in page  # KEY_PAIRS; Beijing is not in the mini corridor
     assert "Beijing" not in page
@@ -381,7 +396,7 @@ def test_cli_map_writes_html_and_png(tmp_path):
     out, png = tmp_path / "m.html", tmp_path / "m.png"
     result = subprocess.run(
         [sys.executable, "-m", "corridor", "map", "--network", str(MINI), "--route", "chongqing", "singapore",
-         "--route", "cq_west", "hanoi", "--k", "2", "--no-tiles", "--rank", "degree", "--out", str(out), "--png", str(png)],
+         "--route", "cq_west", "hanoi", "--k", "2", "--rank", "degree", "--out", str(out), "--png", str(png)],
         capture_output=True, text=True, timeout=120, check=False,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
@@ -397,6 +412,8 @@ def test_cli_map_writes_html_and_png(tmp_path):
         (["--png", "{tmp}/folder"], "is a folder"),
         (["--out", "{tmp}/folder"], "is a folder"),
         (["--out", "{tmp}/m.txt"], "HTML file"),
+        (["--tiles", "google", "--png", "{tmp}/m.png"], "tiles 'google'"),
+        (["--fit", "near", "--png", "{tmp}/m.png"], "fit 'near'"),
     ],
 )
 def test_cli_map_checks_both_outputs_before_writing(tmp_path, args, expected):
@@ -405,7 +422,7 @@ def test_cli_map_checks_both_outputs_before_writing(tmp_path, args, expected):
     if "--out" not in args:
         args += ["--out", str(tmp_path / "m.html")]
     result = subprocess.run(
-        [sys.executable, "-m", "corridor", "map", "--network", str(MINI), "--no-tiles", *args],
+        [sys.executable, "-m", "corridor", "map", "--network", str(MINI), *args],
         capture_output=True, text=True, timeout=120, check=False,
     )  # fmt: skip
     assert result.returncode == 2, result.stderr
@@ -421,3 +438,80 @@ def test_cli_map_route_needs_two_hubs(tmp_path):
     assert result.returncode == 2
     assert "--route ORIGIN DESTINATION" in result.stderr
     assert not (tmp_path / "m.html").exists()
+
+
+# -- the antimeridian, scenario focus, labels and the shipped basemap ----------------------------------------
+
+
+def pacific_copy(folder: Path):
+    """The mini corridor with Los Angeles and a trans-Pacific sea lane from Qinzhou Port across the antimeridian."""
+    hubs = json.loads((MINI / "hubs.geojson").read_text(encoding="utf-8"))
+    singapore = next(f for f in hubs["features"] if f["properties"]["id"] == "singapore")
+    los_angeles = json.loads(json.dumps(singapore))
+    los_angeles["properties"].update(id="los_angeles", name="Los Angeles", name_zh="洛杉矶", pinyin="Luoshanji", city="los_angeles", country="US")
+    los_angeles["geometry"]["coordinates"] = [-118.27, 33.73]
+    hubs["features"].append(los_angeles)
+    links = json.loads((MINI / "links.geojson").read_text(encoding="utf-8"))
+    sea = next(f for f in links["features"] if f["properties"]["id"] == "sea_sg")
+    pacific = json.loads(json.dumps(sea))
+    pacific["properties"].update(id="pacific", name="Trans-Pacific", to_hub="los_angeles", length_km=12_000)
+    pacific["geometry"]["coordinates"] = [[108.62, 21.72], [125.0, 25.0], [179.5, 38.0], [-179.5, 38.2], [-150.0, 36.0], [-118.27, 33.73]]
+    links["features"].append(pacific)
+    (folder / "hubs.geojson").write_text(json.dumps(hubs, ensure_ascii=False), encoding="utf-8")
+    (folder / "links.geojson").write_text(json.dumps(links, ensure_ascii=False), encoding="utf-8")
+    return load_network(folder)
+
+
+def test_trans_pacific_link_is_unwrapped_and_the_view_is_the_pacific(tmp_path):
+    network = pacific_copy(tmp_path)
+    graph = graph_from_network(network)
+    routes = maps.map_routes(graph, [("chongqing", "los_angeles")], k=1)
+    content = maps.map_content(network, routes=routes)
+    lines = [*content.links.geometry, *content.route_lines(routes[0])]
+    for line in lines:
+        steps = [abs(b[0] - a[0]) for a, b in zip(line.coords, line.coords[1:])]
+        assert max(steps) < 180, f"a segment jumps {max(steps)} degrees"
+    assert content.hubs.geometry["los_angeles"].x == pytest.approx(360 - 118.27)
+    west, south, east, north = content.bounds
+    assert 100 < west < 110 and 240 < east < 245, content.bounds  # the Pacific, not -179..179
+    page = maps.write_map(content, tmp_path / "pacific.html").read_text(encoding="utf-8")
+    fit = re.search(r"fitBounds\(\s*\[\[([-\d.]+), ([-\d.]+)\], \[([-\d.]+), ([-\d.]+)\]\]", page)
+    assert fit is not None and float(fit[2]) == pytest.approx(west) and float(fit[4]) == pytest.approx(east)
+    write_figure(content, tmp_path / "pacific.png", height=4, dpi=50)
+
+
+def test_longitudes_stay_put_away_from_the_antimeridian(content, mini_network):
+    assert content.lon_start == -180.0
+    assert list(content.hubs.geometry.x) == pytest.approx(list(mini_network.hubs.loc[content.hubs.index].geometry.x))
+
+
+def test_scenario_map_opens_on_its_changes(mini_network):
+    diff = maps.ScenarioDiff("short", mini_network, changed=frozenset({"yuhuai"}))
+    content = maps.map_content(mini_network, diff=diff)
+    west, south, east, north = content.view_bounds()
+    yuhuai = mini_network.links.geometry["yuhuai"].bounds
+    assert west < yuhuai[0] and east > yuhuai[2] and south < yuhuai[1] and north > yuhuai[3]
+    assert south > 20  # Singapore (1.3 N) is left out
+    assert content.view_bounds("all") == content.bounds
+    rows, total = maps.change_rows(content)
+    assert total == 1 and rows[0]["change"] == "changed" and rows[0]["name"] == "yuhuai"
+
+
+def test_route_ends_are_labelled_first(mini_network, mini_freight):
+    routes = maps.map_routes(mini_freight, [("hanoi", "cq_west")], k=1)
+    content = maps.map_content(mini_network, ranking=RANKING, measure="betweenness", routes=routes)
+    assert content.labelled_hubs()[:2] == ["hanoi", "cq_west"]
+
+
+def test_basemap_is_shipped_small_and_read_from_the_package():
+    from corridor import basemap
+
+    files = sorted(basemap.BASEMAP_DIR.glob("*.geojson"))
+    assert {f.stem for f in files} == {layer.key for layer in basemap.BASEMAP_LAYERS} | {basemap.COUNTRY_NAMES}
+    assert sum(f.stat().st_size for f in files) < 500_000
+    assert "Natural Earth" in (basemap.BASEMAP_DIR / "README.md").read_text(encoding="utf-8")
+    land = basemap.basemap_frame("land")
+    assert land.total_bounds[0] >= 89.9 and land.contains(__import__("shapely").Point(106.5, 29.5)).any()  # Chongqing is on land
+    package = Path(maps.__file__).parent
+    for source in package.glob("*.py"):
+        assert "shared/data" not in source.read_text(encoding="utf-8"), source
