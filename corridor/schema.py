@@ -41,8 +41,8 @@ class Field:
         Whether a network file must give it (scenario entries may differ).
     default
         The value of a missing optional field.
-    minimum
-        Smallest allowed number (``0`` for counts); ``positive`` excludes it.
+    minimum, maximum
+        Smallest and largest physically plausible numbers; ``positive`` excludes zero.
     positive
         Numbers must be greater than zero.
     choices
@@ -56,6 +56,7 @@ class Field:
     required: bool = False
     default: Any = None
     minimum: float | None = None
+    maximum: float | None = None
     positive: bool = False
     choices: tuple[str, ...] | None = None
     doc: str = ""
@@ -69,6 +70,9 @@ HISTORIES: dict[str, str] = {
     "waits": "hours",
 }
 
+#: Largest plausible value of each dated number (a maglev runs at 600 km/h; a week has 168 hours).
+HISTORY_MAXIMA: dict[str, float] = {"speed_kmh": 1000.0, "minutes": 100_000.0, "per_week": 1_000.0, "hours": 10_000.0}
+
 HUB_FIELDS: tuple[Field, ...] = (
     Field("id", TEXT, required=True, doc="unique id"),
     Field("name", TEXT, required=True, doc="English name"),
@@ -79,7 +83,7 @@ HUB_FIELDS: tuple[Field, ...] = (
     Field("city", TEXT, doc="hub id of the city the hub belongs to (default: itself)"),
     Field("country", TEXT, default="", doc="ISO 3166 alpha-2 country code"),
     Field("province", TEXT, default="", doc="province or region"),
-    Field("population", NUMBER, minimum=0, doc="city population (cities only), for demand and accessibility"),
+    Field("population", NUMBER, minimum=0, maximum=50_000_000, doc="city population (cities only), for demand and accessibility"),
     Field("opened", DATE, doc="when the hub opened (none: long open)"),
     Field("freight_terminal", BOOL, default=True, doc="containers are loaded or unloaded here"),
     Field("stop", BOOL, default=True, doc="the fastest trains call here (false: a through station or junction)"),
@@ -92,20 +96,20 @@ LINK_FIELDS: tuple[Field, ...] = (
     Field("mode", TEXT, required=True, choices=MODES, doc="transport mode"),
     Field("from_hub", TEXT, required=True, doc="hub id at one end"),
     Field("to_hub", TEXT, required=True, doc="hub id at the other end"),
-    Field("length_km", NUMBER, required=True, positive=True, doc="published section length where one exists, else measured"),
-    Field("speed_kmh", NUMBER, required=True, positive=True, doc="design (maximum) speed"),
-    Field("operating_speed_kmh", NUMBER, positive=True, doc="operating speed today where it differs from the design speed"),
+    Field("length_km", NUMBER, required=True, positive=True, maximum=20_000, doc="published section length where one exists, else measured"),
+    Field("speed_kmh", NUMBER, required=True, positive=True, maximum=1000, doc="design (maximum) speed"),
+    Field("operating_speed_kmh", NUMBER, positive=True, maximum=1000, doc="operating speed today where it differs from the design speed"),
     Field("speed_history", HISTORY, doc="operating speed from a date: [{from, speed_kmh, source}]"),
     Field("section_times", HISTORY, doc="fastest scheduled time end to end, from a date: [{from, minutes, source}]"),
     Field("departures", HISTORY, doc="scheduled departures per week (sailings, block trains): [{from, per_week, source}]"),
     Field("waits", HISTORY, doc="waiting time of freight on the link (locks, border queues): [{from, hours, source}]"),
-    Field("fastest_stops", WHOLE, minimum=0, doc="intermediate stops the fastest service makes on the link"),
+    Field("fastest_stops", WHOLE, minimum=0, maximum=500, doc="intermediate stops the fastest service makes on the link"),
     Field("status", TEXT, default="open", choices=STATUSES, doc="construction status"),
     Field("opened", DATE, doc="opening date of an open link"),
     Field("expected", DATE, doc="expected opening of a link being built or planned"),
     Field("freight", BOOL, required=True, doc="carries freight"),
     Field("passenger", BOOL, required=True, doc="carries passengers"),
-    Field("stops", WHOLE, default=0, minimum=0, doc="intermediate stations (informative)"),
+    Field("stops", WHOLE, default=0, minimum=0, maximum=500, doc="intermediate stations (informative)"),
     Field("oneway", BOOL, doc="usable from from_hub to to_hub only"),
     Field("via", LIST, doc="places the line runs through"),
     Field("name", TEXT, default="", doc="name of the section"),
@@ -266,6 +270,8 @@ def _problem(value: Any, field: Field) -> str | None:
             return f"{value!r} is not a positive number; give a number greater than 0"
         if field.minimum is not None and value < field.minimum:
             return f"{value!r} is below {field.minimum:g}"
+        if field.maximum is not None and value > field.maximum:
+            return f"{value!r} is above the plausible {field.maximum:g}; check the unit"
     elif kind == BOOL:
         if not isinstance(value, bool):
             return f"must be true or false, got {value!r}"
@@ -298,6 +304,8 @@ def _history_problem(value: Any, key: str) -> str | None:
         number = entry.get(key)
         if not _is_number(number) or number < 0 or (number == 0 and key != "hours"):
             return f"entry {index} '{key}': {number!r} is not a positive number"
+        if number > HISTORY_MAXIMA[key]:
+            return f"entry {index} '{key}': {number!r} is above the plausible {HISTORY_MAXIMA[key]:g}; check the unit"
         if not isinstance(entry.get("source"), str) or not entry["source"].strip():
             return f"entry {index} 'source': missing; every dated figure needs its source"
     return None

@@ -131,7 +131,10 @@ def build_rivers():
     cj = [g for g in river_parts("Chang Jiang") if len(g.coords) > 10]
     yz = [g for g in river_parts("Yangtze") if len(g.coords) > 10]
     yangtze = chain(cj + yz, (103.85, 28.67))
-    tail = [NEPORT["Jiangyin"][0], PYE["张家港"], PYE["太仓"], (121.60, 31.38)]
+    # Below Zhenjiang (end of the NE centreline) the river runs on through channel waypoints checked
+    # to lie in water on the Natural Earth 1:10m land polygons, past Jiangyin to Waigaoqiao.
+    tail = [NEPORT["Jiangyin"][0], (120.3, 31.95), (120.4, 32.01), (120.5, 32.06), (120.6, 32.03), (120.7, 32.02), (120.8, 32.0),
+            (120.9, 31.85), (121.0, 31.78), (121.1, 31.75), (121.2, 31.67), (121.3, 31.57), (121.4, 31.5), (121.5, 31.42), (121.6, 31.36)]
     yangtze = LineString(list(yangtze.coords) + tail)
     yong = river_parts("Yong")
     yu = river_parts("Yu")
@@ -457,6 +460,11 @@ def main():
         lf.append({"type": "Feature", "geometry": {"type": "LineString", "coordinates": [list(c) for c in l["_coords"]]}, "properties": p})
     (out / "hubs.geojson").write_text(json.dumps(fc(hf), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     (out / "links.geojson").write_text(json.dumps(fc(lf), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    # The runtime schema is the last word: the built files must load as any user's network would.
+    sys.path.insert(0, str(ROOT))
+    from corridor.network import load_network  # noqa: E402
+
+    load_network(out)
     import sources_md  # noqa: E402
     (out / "SOURCES.md").write_text(sources_md.render(hubs, links), encoding="utf-8")
     print(f"{len(hf)} hubs, {len(lf)} links written")

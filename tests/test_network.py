@@ -132,3 +132,29 @@ def test_profiles_select_what_may_move(mini_network):
     modes = lambda g: {d["mode"] for _, _, d in g.edges(data=True) if d["edge_type"] == "link"}  # noqa: E731
     assert "hsr" not in modes(freight) and "sea" in modes(freight)
     assert "hsr" in modes(passenger) and "sea" not in modes(passenger)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "words"),
+    [
+        ("length_km", 1e308, "above the plausible 20000"),
+        ("speed_kmh", 5000, "above the plausible 1000"),
+        ("operating_speed_kmh", 1e308, "above the plausible 1000"),
+        ("opened", "2025-13", "is not a date"),
+        ("speed_history", [{"from": "2017-09", "speed_kmh": 350}], "'source': missing"),
+        ("section_times", [{"from": "2020", "minutes": 1e9, "source": "x"}], "above the plausible"),
+    ],
+)
+def test_implausible_link_values_are_rejected_naming_the_field(tmp_path, field, value, words):
+    """Every numeric field has a plausible range and every dated list its source (corridor.schema)."""
+    folder = tmp_path / "net"
+    folder.mkdir()
+    for name in ("hubs.geojson", "links.geojson"):
+        (folder / name).write_text((Path(__file__).parent / "data" / "mini" / name).read_text(encoding="utf-8"), encoding="utf-8")
+    links = json.loads((folder / "links.geojson").read_text(encoding="utf-8"))
+    links["features"][0]["properties"][field] = value
+    (folder / "links.geojson").write_text(json.dumps(links), encoding="utf-8")
+    link_id = links["features"][0]["properties"]["id"]
+    with pytest.raises(NetworkFileError) as error:
+        load_network(folder)
+    assert f"'{link_id}'" in str(error.value) and f"'{field}'" in str(error.value) and words in str(error.value)
