@@ -668,20 +668,21 @@ def script_json(data: Any) -> str:
 
 
 class _Script(MacroElement):
-    """A call of ``corridor-map.js`` on the map: ``corridor.<function>(map)``."""
+    """A call of ``corridor-map.js`` on the map: ``corridor.<function>(map, ...arguments)``."""
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-            corridor.{{ this.function }}({{ this._parent.get_name() }});
+            corridor.{{ this.function }}({{ this._parent.get_name() }}{% for argument in this.arguments %}, {{ argument }}{% endfor %});
         {% endmacro %}
         """
     )
 
-    def __init__(self, function: str) -> None:
+    def __init__(self, function: str, *arguments: Any) -> None:
         super().__init__()
         self._name = "CorridorScript"
         self.function = function
+        self.arguments = [script_json(argument) for argument in arguments]
 
 
 class _DataLayer(Layer):
@@ -820,6 +821,7 @@ def folium_map(
     header.add_child(_Raw(_inline_script(MAP_SCRIPT.read_text(encoding="utf-8"), "corridor map script")), name="corridor_script")
 
     _Script("createPanes").add_to(fmap)
+    _Script("fitView", [[south, west], [north, east]]).add_to(fmap)  # before any layer: tiles load for this view only
     _add_basemap(fmap)
     if tiles is not None:
         url, attribution = TILE_LAYERS[tiles]
@@ -836,7 +838,6 @@ def folium_map(
     _Control(_legend_html(content), position="bottomleft", css_class="corridor-legend").add_to(fmap)
     if content.diff is not None:
         _Control(_scenario_html(content), position="bottomright", css_class="corridor-scenario").add_to(fmap)
-    fmap.fit_bounds([[south, west], [north, east]], padding=(20, 20))
     return fmap
 
 

@@ -157,7 +157,7 @@ def test_page_draws_each_layer_as_one_geojson_layer(content, tmp_path):
     # folium elements only for the routes: links and hubs are drawn in the page from their GeoJSON.
     assert len(set(re.findall(r"var (poly_line_\w+) = L.polyline\(", page))) == sum(len(p.routes) for p in content.routes)
     assert "var circle_marker_" not in page
-    assert "L.control.layers(" in page and "corridor-legend" in page and "fitBounds" in page
+    assert "L.control.layers(" in page and "corridor-legend" in page and "corridor.fitView(" in page
     # Offline by default: no tile layer, the sea as the background, the basemap and its credit in the page.
     assert "L.tileLayer(" not in page
     assert maps.SEA_COLOUR in page and "Natural Earth" in page and "de facto boundaries" in page
@@ -475,7 +475,7 @@ def test_trans_pacific_link_is_unwrapped_and_the_view_is_the_pacific(tmp_path):
     west, south, east, north = content.bounds
     assert 100 < west < 110 and 240 < east < 245, content.bounds  # the Pacific, not -179..179
     page = maps.write_map(content, tmp_path / "pacific.html").read_text(encoding="utf-8")
-    fit = re.search(r"fitBounds\(\s*\[\[([-\d.]+), ([-\d.]+)\], \[([-\d.]+), ([-\d.]+)\]\]", page)
+    fit = re.search(r"corridor.fitView\(\w+, \[\[([-\d.]+),([-\d.]+)\],\[([-\d.]+),([-\d.]+)\]\]", page)
     assert fit is not None and float(fit[2]) == pytest.approx(west) and float(fit[4]) == pytest.approx(east)
     write_figure(content, tmp_path / "pacific.png", height=4, dpi=50)
 

@@ -212,8 +212,10 @@ def test_map_draws_every_link_and_hub_and_opens_popups(browser, content, tmp_pat
         links = content.links
         # One Leaflet path per visible link, in its layer; one marker per hub; one per route.
         assert page.locator("path.corridor-link").count() == len(links)
-        for layer in maps.LAYERS:
-            assert page.locator(f"path.corridor-link.layer-{layer}").count() == int((links["layer"] == layer).sum())
+        for mode in maps.LAYERS:
+            assert page.locator(f"path.corridor-link.layer-{mode}").count() == int((links["mode"] == mode).sum())
+        assert page.locator("path.corridor-link.cross-border").count() == int(links["cross_border"].sum()) >= 1
+        assert page.locator("path.corridor-link-casing").count() == int(links["cross_border"].sum())
         assert page.locator("path.corridor-link.not-in-service").count() == int(links["dashed"].sum()) >= 1
         assert page.locator("path.corridor-link.not-in-service").first.get_attribute("stroke-dasharray") == maps.DASH
         assert page.locator("path.corridor-hub").count() == len(content.hubs)
@@ -290,7 +292,7 @@ def test_map_with_tiles_and_a_scenario(browser, hostile_network, tmp_path):
     )  # fmt: skip
     diff = maps.ScenarioDiff("fast south", base, added=frozenset({"new_hsr"}), removed=frozenset({"g75"}), savings=savings)
     content = maps.map_content(scenario, diff=diff)
-    path = maps.write_map(content, tmp_path / "scenario.html", tiles=True)
+    path = maps.write_map(content, tmp_path / "scenario.html", tiles="osm")
     page, log = open_map(browser, path, tile=_blank_tile())
     try:
         assert page.locator("path.corridor-link").count() == len(base.links)
@@ -299,7 +301,8 @@ def test_map_with_tiles_and_a_scenario(browser, hostile_network, tmp_path):
         assert page.locator("path.corridor-hub").count() == len(base.hubs)
         assert log.tiles > 0
         assert page.locator(".leaflet-tile-loaded").count() > 0
-        panel = page.locator(".corridor-savings").inner_text()
+        panel = page.locator(".corridor-scenario").inner_text()
+        assert "2 changed links" in panel
         assert "Guiyang → Qinzhou Port" in panel
         assert "3.0" in panel
         page.screenshot(path=str(tmp_path / "scenario.png"))
@@ -310,8 +313,8 @@ def test_map_with_tiles_and_a_scenario(browser, hostile_network, tmp_path):
 
 
 def test_offline_map_works_with_every_request_blocked(browser, content, tmp_path):
-    # Without tiles the map is offline by default: Leaflet and jQuery are inlined in the page.
-    path = maps.write_map(content, tmp_path / "offline.html", tiles=None)
+    # A map is offline by default: Leaflet, jQuery, the page script and the basemap are inlined in the page.
+    path = maps.write_map(content, tmp_path / "offline.html")
     page, log = open_map(browser, path, network=False)
     try:
         assert page.locator("path.corridor-link").count() == len(content.links)
@@ -337,7 +340,7 @@ def test_offline_map_works_with_every_request_blocked(browser, content, tmp_path
 
 @pytest.mark.skipif(not (Path(__file__).parents[1] / "geodata" / "hubs.geojson").exists(), reason="no built-in geodata")
 def test_overview_map_of_the_builtin_network(browser, builtin_network, tmp_path):
-    path = maps.write_overview_map(builtin_network, tmp_path / "corridor.html", tiles=None)
+    path = maps.write_overview_map(builtin_network, tmp_path / "corridor.html")
     page, log = open_map(browser, path)
     try:
         assert page.locator("path.corridor-link").count() == len(builtin_network.links)

@@ -33,6 +33,11 @@ var corridor = (function () {
     });
   }
 
+  /* Open the map on bounds at once (no animation, so no tiles load for the first view). */
+  function fitView(map, bounds) {
+    map.fitBounds(bounds, { padding: [20, 20], animate: false });
+  }
+
   /* A popup: a title (English and Chinese name) over a table of [label, text] rows (empty rows left out). */
   function popupHtml(name, nameZh, rows) {
     var body = rows.filter(function (row) { return row[1] !== "" && row[1] !== null && row[1] !== undefined; })
@@ -190,7 +195,7 @@ var corridor = (function () {
   }
 
   return {
-    escapeHtml: escapeHtml, createPanes: createPanes, basemap: basemap, links: links, hubs: hubs,
+    escapeHtml: escapeHtml, createPanes: createPanes, fitView: fitView, basemap: basemap, links: links, hubs: hubs,
     labels: labels, declutter: declutter, watchLabels: watchLabels
   };
 })();
