@@ -352,3 +352,107 @@ def test_overview_map_of_the_builtin_network(browser, builtin_network, tmp_path)
         assert log.unserved == [] and log.errors == [], (log.unserved, log.errors)
     finally:
         page.close()
+
+
+#: Where the default map's screenshot goes when CORRIDOR_WRITE_SCREENSHOT=1 (shown in the README).
+SCREENSHOT = Path(__file__).parents[1] / "docs" / "map-default.png"
+
+#: Elements a layer puts on the map: SVG paths, canvases, label and tile images.
+_MAP_ELEMENTS = "() => document.querySelectorAll('.leaflet-map-pane path, .leaflet-map-pane canvas, .leaflet-marker-icon, img.leaflet-tile').length"
+
+
+def _share_of(pixels, colour: str, tolerance: int = 12) -> float:
+    """Share of the screenshot's pixels within ``tolerance`` of ``colour`` in every channel."""
+    import numpy as np
+
+    target = np.array([int(colour[i : i + 2], 16) for i in (1, 3, 5)])
+    return float((np.abs(pixels[:, :, :3].astype(int) - target).max(axis=2) <= tolerance).mean())
+
+
+def _labels(page) -> list[dict]:
+    return page.evaluate(
+        """() => Array.from(document.querySelectorAll('.corridor-label')).map(l => {
+            const r = l.getBoundingClientRect();
+            return {text: l.textContent, visible: getComputedStyle(l).visibility === 'visible',
+                    left: r.left, right: r.right, top: r.top, bottom: r.bottom};
+        })"""
+    )
+
+
+@pytest.mark.skipif(not (Path(__file__).parents[1] / "geodata" / "hubs.geojson").exists(), reason="no built-in geodata")
+def test_default_map_offline_reads_as_a_map(browser, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    import numpy as np
+    from PIL import Image
+
+    from corridor.basemap import LAND_COLOUR
+
+    path = tmp_path / "default.html"
+    result = subprocess.run([sys.executable, "-m", "corridor", "map", "--route", "Chongqing", "Singapore", "--out", str(path)],
+                            capture_output=True, text=True, timeout=300, check=False)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    page, log = open_map(browser, path, network=False)
+    try:
+        page.evaluate("() => document.fonts.ready")
+        page.wait_for_timeout(300)
+        shot = SCREENSHOT if os.environ.get("CORRIDOR_WRITE_SCREENSHOT") == "1" else tmp_path / "default.png"
+        page.screenshot(path=str(shot))
+        pixels = np.asarray(Image.open(shot).convert("RGB"))
+        # Not blank: sea and land both there, and the route's colour.
+        assert _share_of(pixels, maps.SEA_COLOUR) > 0.05, "no sea in the screenshot"
+        assert _share_of(pixels, LAND_COLOUR) > 0.05, "no land in the screenshot"
+        assert _share_of(pixels, maps.ROUTE_COLOUR, tolerance=30) > 0.0005, "the route's colour is missing"
+
+        # The route's ends are labelled, in view, and no two shown labels overlap.
+        labels = _labels(page)
+        shown = [label for label in labels if label["visible"]]
+        for name in ("Chongqing", "Singapore"):
+            (label,) = [label for label in labels if label["text"] == name]
+            assert label["visible"], f"{name} has no visible label"
+            assert 0 <= label["left"] and label["right"] <= 1280 and 0 <= label["top"] and label["bottom"] <= 900
+        for i, a in enumerate(shown):
+            for b in shown[i + 1 :]:
+                apart = a["right"] <= b["left"] or b["right"] <= a["left"] or a["bottom"] <= b["top"] or b["bottom"] <= a["top"]
+                assert apart, f"labels {a['text']} and {b['text']} overlap"
+
+        # Every layer in the layer control toggles: off removes its elements, on brings them back.
+        toggles = page.locator(".leaflet-control-layers-overlays label")
+        names = [toggles.nth(i).inner_text().strip() for i in range(toggles.count())]
+        assert {"Land and coastline", "Country borders", "Hubs", "Hub labels"} <= set(names)
+        for i, name in enumerate(names):
+            box = toggles.nth(i).locator("input")
+            before = page.evaluate(_MAP_ELEMENTS)
+            box.uncheck()
+            assert page.evaluate(_MAP_ELEMENTS) < before, f"turning off {name!r} removed nothing"
+            box.check()
+            assert page.evaluate(_MAP_ELEMENTS) == before, f"turning {name!r} back on did not restore it"
+        assert log.unserved == [], f"the default map asked the network for: {log.unserved}"
+        assert log.errors == [], f"the page logged errors: {log.errors}"
+    finally:
+        page.close()
+
+
+def test_trans_pacific_lane_is_drawn_across_the_pacific(browser, tmp_path):
+    from test_maps import pacific_copy
+
+    folder = tmp_path / "pacific"
+    folder.mkdir()
+    content = maps.map_content(pacific_copy(folder))
+    page, log = open_map(browser, maps.write_map(content, tmp_path / "pacific.html"), network=False)
+    try:
+        box = page.locator("path.corridor-link.link-pacific").bounding_box()
+        # Drawn the short way, east from the South China Sea, whole in the viewport; the view is the Pacific, not the world.
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 1280
+        span = page.evaluate(
+            "() => { for (const k in window) { const v = window[k]; if (v instanceof L.Map) { const b = v.getBounds(); return b.getEast() - b.getWest(); } } }"
+        )
+        assert 130 < span < 200
+        west = page.locator("path.corridor-hub.hub-qinzhou_port").bounding_box()
+        east = page.locator("path.corridor-hub.hub-los_angeles").bounding_box()
+        assert west["x"] < east["x"]
+        assert log.errors == [] and log.unserved == []
+    finally:
+        page.close()

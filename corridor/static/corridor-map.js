@@ -158,25 +158,24 @@ var corridor = (function () {
   }
 
   /* Show labels in their order (route ends, then by rank, then country names), each at the first place
-   * where it overlaps no label already shown and no labelled hub's marker; hide the others. */
+   * round its point that overlaps no label shown before it and no marker of such a label's hub; hide a
+   * label whose place is taken (and one whose own marker is covered). Smaller ones appear as you zoom in. */
   function declutter(map) {
     var container = map.getContainer();
     var all = Array.prototype.slice.call(container.querySelectorAll(".corridor-label, .corridor-country-label"));
     all.sort(function (a, b) { return a.dataset.order - b.dataset.order; });
-    var markers = all.filter(function (l) { return l.classList.contains("corridor-label"); }).map(function (l) {
-      var box = l.parentNode.getBoundingClientRect(), r = +l.dataset.radius;
-      return { left: box.left - r, right: box.left + r, top: box.top - r, bottom: box.top + r, owner: l };
-    });
     var placed = [];
     all.forEach(function (label) {
       label.style.visibility = "hidden";
-      var anchor = label.parentNode.getBoundingClientRect();
+      var anchor = label.parentNode.getBoundingClientRect(), r = +label.dataset.radius;
+      var marker = { left: anchor.left - r, right: anchor.left + r, top: anchor.top - r, bottom: anchor.top + r };
+      var isHub = label.classList.contains("corridor-label");
+      if (isHub && placed.some(function (other) { return overlaps(marker, other); })) return;
       var spot = placements(label).find(function (xy) {
         var box = { left: anchor.left + xy[0], top: anchor.top + xy[1] };
         box.right = box.left + label.offsetWidth;
         box.bottom = box.top + label.offsetHeight;
-        var blocked = placed.concat(markers.filter(function (m) { return m.owner !== label; }));
-        return !blocked.some(function (other) { return overlaps(box, other); });
+        return !placed.some(function (other) { return overlaps(box, other); });
       });
       if (!spot) return;
       label.style.left = spot[0] + "px";
@@ -184,6 +183,7 @@ var corridor = (function () {
       label.style.visibility = "visible";
       var shown = label.getBoundingClientRect();
       placed.push({ left: shown.left, right: shown.right, top: shown.top, bottom: shown.bottom });
+      if (isHub) placed.push(marker);
     });
   }
 
