@@ -72,6 +72,13 @@ def _check_feature(path: Path, index: int, feature: Any, geometry_type: str) -> 
     fid = feature["properties"].get("id", f"#{index + 1}")
     geometry = feature.get("geometry")
     where = f"{path}: feature '{fid}' field 'geometry'"
+    if isinstance(geometry, dict) and geometry.get("type") == f"Multi{geometry_type}" and isinstance(geometry.get("coordinates"), list):
+        parts = geometry["coordinates"]
+        if len(parts) != 1:
+            msg = f"{where}: a {geometry['type']} of {len(parts)} parts; a link is one line, so split it into {len(parts)} links"
+            raise NetworkFileError(msg)
+        # GIS tools (geopandas/pyogrio, QGIS) save an edited line as a one-part multi-geometry: read it as the line.
+        geometry = feature["geometry"] = {"type": geometry_type, "coordinates": parts[0]}
     if not isinstance(geometry, Mapping) or geometry.get("type") != geometry_type:
         got = geometry.get("type") if isinstance(geometry, Mapping) else geometry
         msg = f"{where}: expected a {geometry_type}, got {got!r}"

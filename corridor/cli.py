@@ -403,13 +403,19 @@ def import_osm(
         return
     typer.echo(f"wrote {out}: {report['nodes']:,} nodes, {report['edges']:,} edges, {report['hubs']} hubs (© OpenStreetMap contributors, ODbL)")
     rows = [
-        {"mode": mode, "edges": count, "km": report["km_by_mode"][mode], "default speed": report["default_speed_edges"].get(mode, 0)}
+        {"mode": mode, "links": count, "km": report["km_by_mode"][mode], "links at a default speed": report["default_speed_edges"].get(mode, 0)}
         for mode, count in report["edges_by_mode"].items()
     ]
     _render.table("Imported by mode", rows)
     for item in report["unsnapped"]:
         where = "no such mode in the extract" if item["nearest_km"] is None else f"nearest node {item['nearest_km']} km away"
         typer.echo(f"note: hub '{item['hub']}' has no {item['mode']} terminal ({where})", err=True)
+    for item in report["isolated"]:
+        typer.echo(
+            f"warning: hub '{item['hub']}' is on an isolated piece of {item['mode']} network ({item['piece_nodes']} nodes); "
+            f"the main {item['mode']} network is {item['main_network_km']} km away (raise --max-snap-km to reach it)",
+            err=True,
+        )
 
 
 @app.command()

@@ -67,7 +67,7 @@ _GEOD = Geod(ellps="WGS84")
 #: OSM way tags kept on the raw edges (``osmnx.settings.useful_tags_way`` during import).
 USEFUL_TAGS_WAY: tuple[str, ...] = (
     "railway", "highway", "route", "service", "usage", "maxspeed", "highspeed", "electrified", "name", "ref",
-    "railway:traffic_mode", "waterway", "CEMT", "ship", "boat", "motorboat", "oneway", "junction",
+    "railway:traffic_mode", "waterway", "CEMT", "ship", "boat", "motorboat", "oneway", "junction", "duration",
 )  # fmt: skip
 
 #: OSM node tags kept on the raw nodes (station names help read the result).
@@ -127,15 +127,18 @@ MAX_SNAP_KM = 10.0
 PASSENGER_MODES: tuple[str, ...] = ("hsr", "rail", "expressway")
 
 _MPH = 1.609344
+_KNOT = 1.852
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_KNOTS = re.compile(r"\b(?:knots?|kn)\b", re.IGNORECASE)
+_DURATION_ISO = re.compile(r"^P(?:T)?(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?$", re.IGNORECASE)
 
 
 def parse_maxspeed(value: Any) -> float | None:
     """Speed in km/h of an OSM ``maxspeed`` value, or ``None`` when it gives none.
 
-    ``"120"``, ``"120 km/h"`` and ``"70 mph"`` are read; several values
-    (``"80;100"``) give their mean; ``"none"``, ``"signals"`` and zone codes
-    (``"CN:urban"``) give ``None``.
+    ``"120"``, ``"120 km/h"``, ``"70 mph"`` and ``"10 knots"`` (also ``"10 kn"``)
+    are read; several values (``"80;100"``) give their mean; ``"none"``,
+    ``"signals"`` and zone codes (``"CN:urban"``) give ``None``.
     """
     if value is None:
         return None
@@ -146,10 +149,37 @@ def parse_maxspeed(value: Any) -> float | None:
             number = _NUMBER.search(part)
             if number is None:
                 continue
-            speed = float(number.group()) * (_MPH if "mph" in part.lower() else 1.0)
+            unit = _MPH if "mph" in part.lower() else _KNOT if _KNOTS.search(part) else 1.0
+            speed = float(number.group()) * unit
             if speed > 0:
                 speeds.append(speed)
     return sum(speeds) / len(speeds) if speeds else None
+
+
+def parse_duration_h(value: Any) -> float | None:
+    """Hours of an OSM ``duration`` value (a ferry's crossing time), or ``None``.
+
+    ``"HH:MM"``, ``"HH:MM:SS"``, ISO 8601 (``"PT1H30M"``) and plain minutes
+    (``"45"``) are read, as the OSM wiki documents the key.
+    """
+    if value is None:
+        return None
+    text = str(_first(value)).strip()
+    if ":" in text:
+        parts = text.split(":")
+        if len(parts) in (2, 3) and all(p.strip().isdigit() for p in parts):
+            hours = sum(int(p) / 60.0**i for i, p in enumerate(parts))
+            return hours if hours > 0 else None
+        return None
+    iso = _DURATION_ISO.match(text)
+    if iso and any(iso.groups()):
+        h, m, sec = (float(g) if g else 0.0 for g in iso.groups())
+        hours = h + m / 60.0 + sec / 3600.0
+        return hours if hours > 0 else None
+    if _NUMBER.fullmatch(text):
+        minutes = float(text)
+        return minutes / 60.0 if minutes > 0 else None
+    return None
 
 
 def classify_way(tags: Mapping[str, Any]) -> tuple[str, str] | None:
@@ -390,7 +420,9 @@ def network_graph_from_xml(
         own speed), ``freight``, ``passenger``, ``length`` and ``geometry``
         but no ``travel_time`` yet (see :func:`graph_for_profile`).
         ``graph["unsnapped"]`` lists ``(hub, mode, km)`` for terminals not
-        made because the mode's nearest node was too far.
+        made because the mode's nearest node was too far; ``graph["isolated"]``
+        lists ``(hub, mode, km, nodes)`` for terminals on a piece of network
+        cut off from the mode's main network (``km`` away from it).
 
     Raises
     ------
@@ -414,7 +446,7 @@ def network_graph_from_xml(
         )
         raise NetworkFileError(msg)
     step("snapping hubs")
-    snaps, unsnapped = _snap_hubs(split, hub_records, max_snap_km)
+    snaps, unsnapped, isolated = _snap_hubs(split, hub_records, max_snap_km)
     for (hub, _mode), (node, _metres) in snaps.items():
         split.nodes[node].setdefault("hub", hub)
     step("simplifying")
@@ -425,7 +457,9 @@ def network_graph_from_xml(
         )
     del split
     step("building the corridor graph")
-    return _corridor_layout(simple, hub_records, snaps, unsnapped, source=str(path))
+    graph = _corridor_layout(simple, hub_records, snaps, unsnapped, source=str(path))
+    graph.graph["isolated"] = isolated
+    return graph
 
 
 def graph_from_xml(
@@ -448,6 +482,7 @@ def _split_by_mode(raw: nx.MultiDiGraph) -> nx.MultiDiGraph:
     graph = nx.MultiDiGraph(crs=CRS)
     ids: dict[tuple[str, int], int] = {}
     raw_nodes = raw.nodes
+    way_km = _timed_way_km(raw)
     for u, v, data in raw.edges(data=True):
         found = classify_way(data)
         if found is None:
@@ -455,6 +490,9 @@ def _split_by_mode(raw: nx.MultiDiGraph) -> nx.MultiDiGraph:
         mode, speed_class = found
         own = parse_maxspeed(data.get("maxspeed"))
         speed, speed_source = (own, "maxspeed") if own is not None else (DEFAULT_SPEEDS_KMH[speed_class], "default")
+        hours = parse_duration_h(data.get("duration"))
+        if hours is not None and way_km.get(str(data.get("osmid"))):
+            speed, speed_source = way_km[str(data.get("osmid"))] / hours, "duration"  # the crossing takes its published time
         freight, passenger = profile_flags(mode, data)
         ends = []
         for osm in (u, v):
@@ -475,6 +513,16 @@ def _split_by_mode(raw: nx.MultiDiGraph) -> nx.MultiDiGraph:
     return graph
 
 
+def _timed_way_km(raw: nx.MultiDiGraph) -> dict[str, float]:
+    """Length (km) of each way that carries a ``duration`` tag, one direction counted."""
+    km: dict[str, float] = {}
+    for _, _, data in raw.edges(data=True):
+        if data.get("duration") is not None and not data.get("reversed", False):
+            key = str(data.get("osmid"))
+            km[key] = km.get(key, 0.0) + float(data["length"]) / 1000.0
+    return km
+
+
 def _text(value: Any) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
@@ -485,8 +533,14 @@ def _text(value: Any) -> str:
 
 def _snap_hubs(
     graph: nx.MultiDiGraph, hubs: list[dict[str, Any]], max_snap_km: float
-) -> tuple[dict[tuple[str, str], tuple[int, float]], list[tuple[str, str, float]]]:
+) -> tuple[dict[tuple[str, str], tuple[int, float]], list[tuple[str, str, float]], list[tuple[str, str, float, int]]]:
     """Nearest node of each hub's modes (osmnx ``nearest_nodes`` on the mode's subgraph).
+
+    A hub goes to the mode's largest connected piece of network when a node
+    of it is within ``max_snap_km``, even if a fragment (a siding, a line cut
+    at the extract's edge) is nearer: a hub on a fragment reaches nothing.
+    Hubs left on a fragment are listed in the third value, ``isolated``, as
+    ``(hub, mode, km to the main network, nodes in the fragment)``.
 
     The subgraph is given in an azimuthal equidistant projection centred on
     the data, so osmnx searches it with scipy's k-d tree (its search of
@@ -502,8 +556,10 @@ def _snap_hubs(
     px, py = to_metres.transform(xs, ys)
     node_ids = np.fromiter(graph.nodes, int, count=len(graph))
     node_modes = np.array([d["mode"] for _, d in graph.nodes(data=True)])
+    piece = _component_sizes(graph)
     snaps: dict[tuple[str, str], tuple[int, float]] = {}
     unsnapped: list[tuple[str, str, float]] = []
+    isolated: list[tuple[str, str, float, int]] = []
     for mode in MODES:
         wanted = [hub for hub in hubs if mode in hub["modes"]]
         chosen = node_modes == mode
@@ -512,18 +568,38 @@ def _snap_hubs(
         if not chosen.any():
             unsnapped.extend((hub["id"], mode, math.inf) for hub in wanted)
             continue
-        stub = nx.MultiDiGraph(crs=projection)
-        stub.add_nodes_from((int(n), {"x": x, "y": y}) for n, x, y in zip(node_ids[chosen], px[chosen], py[chosen], strict=True))
-        hx, hy = to_metres.transform([hub["lon"] for hub in wanted], [hub["lat"] for hub in wanted])
-        nearest, _ = ox.distance.nearest_nodes(stub, np.asarray(hx), np.asarray(hy), return_dist=True)
-        for hub, node in zip(wanted, nearest, strict=True):
-            node = int(node)
-            metres = float(_GEOD.inv(hub["lon"], hub["lat"], graph.nodes[node]["x"], graph.nodes[node]["y"])[2])
-            if metres <= max_snap_km * 1000.0:
-                snaps[hub["id"], mode] = (node, metres)
-            else:
+        largest = max(piece[int(n)] for n in node_ids[chosen])
+        main = chosen & np.array([piece[int(n)] == largest for n in node_ids])
+        hx, hy = np.asarray(to_metres.transform([hub["lon"] for hub in wanted], [hub["lat"] for hub in wanted]))
+        nearest = _nearest(ox, projection, node_ids[chosen], px[chosen], py[chosen], hx, hy)
+        on_main = _nearest(ox, projection, node_ids[main], px[main], py[main], hx, hy)
+        for hub, near, main_node in zip(wanted, nearest, on_main, strict=True):
+            near_m, main_m = (float(_GEOD.inv(hub["lon"], hub["lat"], graph.nodes[n]["x"], graph.nodes[n]["y"])[2]) for n in (near, main_node))
+            node, metres = (main_node, main_m) if main_m <= max_snap_km * 1000.0 else (near, near_m)
+            if metres > max_snap_km * 1000.0:
                 unsnapped.append((hub["id"], mode, round(metres / 1000.0, 1)))
-    return snaps, unsnapped
+                continue
+            snaps[hub["id"], mode] = (node, metres)
+            if piece[node] < largest:
+                isolated.append((hub["id"], mode, round(main_m / 1000.0, 1), piece[node]))
+    return snaps, unsnapped, isolated
+
+
+def _component_sizes(graph: nx.MultiDiGraph) -> dict[int, int]:
+    """Size (nodes) of the connected piece of network each node belongs to."""
+    size: dict[int, int] = {}
+    for nodes in nx.weakly_connected_components(graph):
+        for node in nodes:
+            size[node] = len(nodes)
+    return size
+
+
+def _nearest(ox: Any, projection: str, ids: np.ndarray, xs: np.ndarray, ys: np.ndarray, hx: np.ndarray, hy: np.ndarray) -> list[int]:
+    """Nearest of the given nodes to each point (projected metres), through osmnx's k-d tree search."""
+    stub = nx.MultiDiGraph(crs=projection)
+    stub.add_nodes_from((int(n), {"x": x, "y": y}) for n, x, y in zip(ids, xs, ys, strict=True))
+    nearest = ox.distance.nearest_nodes(stub, hx, hy)
+    return [int(n) for n in np.atleast_1d(nearest)]
 
 
 def _corridor_layout(
@@ -762,8 +838,8 @@ def summary(graph: nx.MultiDiGraph) -> dict[str, Any]:
     defaults: dict[str, int] = {}
     edges: dict[str, int] = {}
     for _, _, data in graph.edges(data=True):
-        if data.get("edge_type") != "link":
-            continue
+        if data.get("edge_type") != "link" or data.get("reversed"):
+            continue  # a two-way link is one line: count its forward edge only
         mode = data["mode"]
         edges[mode] = edges.get(mode, 0) + 1
         km[mode] = km.get(mode, 0.0) + data["length"] / 1000.0
@@ -779,4 +855,5 @@ def summary(graph: nx.MultiDiGraph) -> dict[str, Any]:
         "km_by_mode": {mode: round(value, 1) for mode, value in km.items()},
         "default_speed_edges": defaults,
         "unsnapped": [{"hub": h, "mode": m, "nearest_km": None if d == math.inf else d} for h, m, d in graph.graph.get("unsnapped", [])],
+        "isolated": [{"hub": h, "mode": m, "main_network_km": km, "piece_nodes": n} for h, m, km, n in graph.graph.get("isolated", [])],
     }

@@ -158,3 +158,22 @@ def test_implausible_link_values_are_rejected_naming_the_field(tmp_path, field, 
     with pytest.raises(NetworkFileError) as error:
         load_network(folder)
     assert f"'{link_id}'" in str(error.value) and f"'{field}'" in str(error.value) and words in str(error.value)
+
+
+def test_single_part_multilinestring_is_read_as_its_line_and_multi_part_is_rejected(tmp_path):
+    """GIS tools save an edited line as a one-part MultiLineString (geopandas/pyogrio, QGIS)."""
+    folder = tmp_path / "net"
+    folder.mkdir()
+    for name in ("hubs.geojson", "links.geojson"):
+        (folder / name).write_text((Path(__file__).parent / "data" / "mini" / name).read_text(encoding="utf-8"), encoding="utf-8")
+    links = json.loads((folder / "links.geojson").read_text(encoding="utf-8"))
+    first = links["features"][0]
+    line = first["geometry"]["coordinates"]
+    first["geometry"] = {"type": "MultiLineString", "coordinates": [line]}
+    (folder / "links.geojson").write_text(json.dumps(links), encoding="utf-8")
+    network = load_network(folder)
+    assert network.links.geometry.iloc[0].geom_type == "LineString"
+    first["geometry"] = {"type": "MultiLineString", "coordinates": [line, line[::-1]]}
+    (folder / "links.geojson").write_text(json.dumps(links), encoding="utf-8")
+    with pytest.raises(NetworkFileError, match=f"'{first['properties']['id']}'.*2 parts"):
+        load_network(folder)

@@ -19,9 +19,11 @@ from corridor.osm import (
     graph_for_profile,
     network_from_graph,
     network_graph_from_xml,
+    parse_duration_h,
     parse_maxspeed,
     read_hubs,
     read_osm_xml,
+    summary,
 )
 from corridor.params import ModelParams
 from corridor.routing import find_routes, od_matrix
@@ -412,3 +414,66 @@ def test_cli_route_legs_add_up_on_imported_network(imported_gpkg):
     route = json.loads(done.stdout)["routes"][0]
     assert sum(leg["length_km"] for leg in route["legs"]) == pytest.approx(route["length_km"], abs=0.15)  # legs rounded to 0.1 km
     assert route["legs"][0]["from"] == "a_city" and route["legs"][-1]["to"] == "b_city"
+
+
+@pytest.mark.parametrize(("value", "expected"), [("10 knots", 18.52), ("12 kn", 22.224), ("60 km/h", 60.0), ("30 MPH", 48.28032)])
+def test_parse_maxspeed_units(value, expected):
+    """Knots and miles an hour are converted; a ferry tagged `maxspeed=10 knots` does not crawl at 10 km/h."""
+    assert parse_maxspeed(value) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(("value", "hours"), [("01:30", 1.5), ("2:15:00", 2.25), ("PT45M", 0.75), ("PT1H", 1.0), ("90", 1.5), ("soon", None), ("0:00", None)])
+def test_parse_duration(value, hours):
+    assert parse_duration_h(value) == (pytest.approx(hours) if hours else None)
+
+
+def _write_osm(path: Path, nodes: dict[int, tuple[float, float]], ways: list[tuple[list[int], dict[str, str]]]) -> Path:
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<osm version="0.6" generator="corridor test">']
+    lines += [f'  <node id="{n}" version="1" lat="{lat}" lon="{lon}"/>' for n, (lon, lat) in nodes.items()]
+    for index, (refs, tags) in enumerate(ways, start=1):
+        lines.append(f'  <way id="{index}" version="1">')
+        lines += [f'    <nd ref="{ref}"/>' for ref in refs]
+        lines += [f'    <tag k="{k}" v="{v}"/>' for k, v in tags.items()]
+        lines.append("  </way>")
+    lines.append("</osm>")
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+def _write_hubs(path: Path, rows: list[tuple[str, str, float, float]]) -> Path:
+    path.write_text("id,name,kind,lon,lat\n" + "".join(f"{h},{h},{kind},{lon},{lat}\n" for h, kind, lon, lat in rows), encoding="utf-8")
+    return path
+
+
+def test_ferry_duration_gives_its_time_and_summary_counts_a_line_once(tmp_path):
+    nodes = {1: (108.60, 21.60), 2: (108.70, 21.60), 3: (108.80, 21.60)}
+    osm = _write_osm(tmp_path / "ferry.osm", nodes, [([1, 2, 3], {"route": "ferry", "duration": "01:30", "name": "Test ferry"})])
+    hubs = _write_hubs(tmp_path / "hubs.csv", [("west_port", "sea_port", 108.60, 21.601), ("east_port", "sea_port", 108.80, 21.601)])
+    graph = network_graph_from_xml(osm, hubs)
+    ferry = [d for _, _, d in graph.edges(data=True) if d.get("edge_type") == "link" and d["mode"] == "sea"]
+    km = ferry[0]["length"] / 1000.0
+    assert ferry[0]["speed_source"] == "duration" and ferry[0]["speed_kmh"] == pytest.approx(km / 1.5)
+    report = summary(graph)
+    assert report["km_by_mode"]["sea"] == pytest.approx(km, abs=0.1)  # one line, not both directions
+    assert report["edges_by_mode"]["sea"] == 1
+    route = find_routes(graph_for_profile(graph, profile="freight"), "west_port", "east_port")[0]
+    assert route.moving_h == pytest.approx(1.5, abs=0.03)  # the crossing plus two short access links; slower than the sea cap
+
+
+def test_hub_snaps_to_the_main_network_not_a_nearer_fragment(tmp_path):
+    """A hub 117 m from a 0.4 km siding and 1.4 km from the main line goes to the main line."""
+    main = {i: (106.50 + 0.05 * i, 29.50) for i in range(1, 6)}
+    fragment = {10: (106.601, 29.5135), 11: (106.605, 29.5135)}
+    osm = _write_osm(tmp_path / "rail.osm", {**main, **fragment}, [
+        ([1, 2, 3, 4, 5], {"railway": "rail", "maxspeed": "120"}),
+        ([10, 11], {"railway": "rail", "maxspeed": "60"}),
+    ])  # fmt: skip
+    hubs = _write_hubs(tmp_path / "hubs.csv", [
+        ("yard", "freight_yard", 106.601, 29.5125), ("end", "rail_station", 106.75, 29.501), ("stranded", "rail_station", 106.605, 29.514),
+    ])  # fmt: skip
+    graph = network_graph_from_xml(osm, hubs, max_snap_km=1.5)
+    freight = graph_for_profile(graph, profile="freight")
+    assert find_routes(freight, "yard", "end")[0].length_km > 10
+    isolated = {item["hub"]: item for item in summary(graph)["isolated"]}
+    assert "yard" not in isolated
+    assert isolated["stranded"]["piece_nodes"] == 2 and isolated["stranded"]["main_network_km"] == pytest.approx(1.56, abs=0.1)
