@@ -32,7 +32,9 @@ NetworkOption = Annotated[
         help="Folder with hubs.geojson and links.geojson, or a GeoPackage from `corridor export` or `corridor import-osm` (default: the built-in corridor).",
     ),
 ]
-ProfileOption = Annotated[str, typer.Option("--profile", "-p", help="freight (no HSR) or passenger.")]
+ProfileOption = Annotated[
+    str, typer.Option("--profile", "-p", callback=lambda value: value.lower() if isinstance(value, str) else value, help="freight (no HSR) or passenger.")
+]
 YearOption = Annotated[
     int | None, typer.Option("--year", "-y", min=1800, max=2100, help="The network as of this year (default: what is open now).")
 ]
@@ -43,7 +45,14 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of 
 
 
 def _split(value: str | None) -> list[str] | None:
-    return [part.strip() for part in value.split(",") if part.strip()] if value else None
+    """Comma-separated names as a list (``None`` when the option is not given)."""
+    if value is None:
+        return None
+    names = [part.strip() for part in value.split(",") if part.strip()]
+    if not names:
+        msg = f"{value!r} names no mode; give modes separated by commas, e.g. hsr,rail"
+        raise CorridorError(msg)
+    return names
 
 
 def _load_graph(network: Path | None, profile: str, year: int | None, modes: str | None, avoid: str | None, params: Path | None):
@@ -591,16 +600,37 @@ def candidates(
 
 
 def main() -> None:
-    """Entry point of the console script: run the app, turn errors into one line.
+    """Entry point of the console script: run the app, turn every error into one line.
 
-    Usage errors (a missing argument, an unknown option) are click's: usage,
-    a hint and the error, exit status 2.
+    Errors the product raises and usage errors (an unknown option, a value
+    out of range) alike print ``corridor: error: ...`` on one line, naming the
+    option and the value, with exit status 2; control and bidi characters in
+    echoed names are escaped.
     """
+    usage_error = typer.BadParameter.__base__  # click's UsageError (typer vendors click)
     try:
-        app()
-    except CorridorError as exc:
-        typer.echo(f"corridor: error: {exc}", err=True)
+        code = app(standalone_mode=False)
+    except usage_error as exc:
+        if exc.format_message().startswith("Usage:"):  # no command given: the help is the answer
+            typer.echo(exc.format_message())
+            sys.exit(0)
+        command = f"corridor {exc.ctx.info_name}" if exc.ctx is not None and exc.ctx.parent is not None else "corridor"
+        typer.echo(f"corridor: error: {printable(exc.format_message())} (see `{command} --help`)", err=True)
         sys.exit(2)
-    except KeyboardInterrupt:
+    except CorridorError as exc:
+        typer.echo(f"corridor: error: {printable(str(exc))}", err=True)
+        sys.exit(2)
+    except (KeyboardInterrupt, typer.Abort):
         typer.echo("corridor: interrupted", err=True)
         sys.exit(130)
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+def printable(text: str) -> str:
+    """``text`` with control, format (bidi override) and line-break characters escaped, on one line."""
+    import unicodedata
+
+    return "".join(
+        char if char == " " or unicodedata.category(char)[0] not in "CZ" or unicodedata.category(char) == "Zs" else char.encode("unicode_escape").decode("ascii")
+        for char in text
+    )

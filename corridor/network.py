@@ -97,6 +97,9 @@ def load_network(path: str | Path | None = None) -> Network:
         from corridor.io import load_gpkg
 
         return load_gpkg(folder)
+    if not folder.exists():
+        msg = f"{folder}: does not exist; give a folder holding {HUBS_FILE} and {LINKS_FILE}, or a .gpkg"
+        raise NetworkFileError(msg)
     if not folder.is_dir():
         msg = f"{folder}: not a folder; give a folder holding {HUBS_FILE} and {LINKS_FILE}, or a .gpkg"
         raise NetworkFileError(msg)

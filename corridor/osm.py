@@ -431,6 +431,9 @@ def network_graph_from_xml(
     """
     import osmnx as ox
 
+    if not (isinstance(max_snap_km, int | float) and math.isfinite(max_snap_km) and max_snap_km > 0):
+        msg = f"--max-snap-km {max_snap_km!r}: give a positive distance in km (a hub farther than this from a mode gets no terminal)"
+        raise NetworkFileError(msg)
     step = on_step or (lambda _name: None)
     path = Path(path)
     hub_records = read_hubs(hubs) if isinstance(hubs, str | Path) else list(hubs)

@@ -10,6 +10,7 @@ kilometre costs.
 from __future__ import annotations
 
 import copy
+import math
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
@@ -115,7 +116,7 @@ def _merged(base: dict[str, dict[str, Any]], overrides: Mapping[str, Any], sourc
 
 
 def _non_negative(value: Any, where: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-        msg = f"{where} must be a non-negative number, got {value!r}"
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) or value < 0:
+        msg = f"{where} must be a non-negative finite number, got {value!r}"
         raise ParameterError(msg)
     return float(value)

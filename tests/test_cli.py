@@ -86,6 +86,13 @@ def test_od_json_uses_null_for_unreachable():
         (("route", "Chongqing", "Singapore", "--modes", "rocket"), ["unknown mode 'rocket'"]),
         (("od", "--out", "/tmp/skim.xlsx"), ["unknown output format"]),
         (("route", "Chongqing", "Singapore", "--params", "/nonexistent.toml"), ["/nonexistent.toml"]),
+        (("route", "Chongqing", "Singapore", "--year", "99999"), ["'--year'", "2100"]),
+        (("route", "Chongqing", "Singapore", "--year", "abc"), ["'--year'", "integer"]),
+        (("route", "Chongqing", "Singapore", "--k", "0"), ["'--k'", "greater than or equal to 1"]),
+        (("rank", "--top", "0"), ["'--top'"]),
+        (("route", "Chongqing"), ["Missing argument 'destination'"]),
+        (("route", "Chongqing", "Singapore", "--modes", ",,"), ["',,' names no mode"]),
+        (("route", "Chongqing\x1b[31m\u202e", "Singapore"), ["unknown hub 'Chongqing\\x1b[31m\\u202e'"]),
     ],
 )
 def test_errors_are_one_line(args, fragments):
@@ -105,3 +112,19 @@ def test_no_partial_output_on_error(tmp_path):
     result = cli("route", "Chongqing", "Nowhere", "-n", MINI, "--geojson", str(out))
     assert result.returncode == 2
     assert list(tmp_path.iterdir()) == []
+
+
+def test_usage_errors_and_missing_folders_are_one_line(tmp_path):
+    assert_one_line_error(cli("validate", str(tmp_path / "nope")), "does not exist")
+    assert_one_line_error(cli("frobnicate"), "No such command 'frobnicate'")
+
+
+def test_nan_parameter_is_rejected(tmp_path):
+    params = tmp_path / "p.toml"
+    params.write_text("[freight]\nterminal_h = { rail = nan }\n")
+    assert_one_line_error(cli("route", "Chongqing", "Singapore", "-n", MINI, "--params", str(params)), "freight.terminal_h.rail", "finite")
+
+
+def test_profile_names_are_case_insensitive():
+    result = cli("route", "Chongqing", "Qinzhou Port", "-n", MINI, "--profile", "Freight", "--json")
+    assert result.returncode == 0 and json.loads(result.stdout)["profile"] == "freight"
