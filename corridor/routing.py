@@ -2,25 +2,24 @@
 
 Every function takes a graph from :func:`corridor.graph.graph_from_network`
 (or any graph in the same layout), so the built-in corridor, user GeoJSON
-and imported OpenStreetMap networks route alike. Single routes and
-alternatives run on a simple directed view of the graph; skims run
-scipy's compiled Dijkstra on a sparse matrix built once per graph version.
+and imported OpenStreetMap networks route alike. A single route is one
+Dijkstra search on the graph itself; alternatives are found lazily (Yen's
+next-best paths and line elimination); skims run scipy's compiled Dijkstra
+on a sparse matrix built once per graph version from numpy columns.
 """
 
 from __future__ import annotations
 
+import heapq
 import itertools
 import weakref
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 import numpy as np
-import pandas as pd
-from scipy.sparse import csr_array
-from scipy.sparse.csgraph import dijkstra
 from shapely.geometry import LineString
 
 from corridor._errors import CorridorError, NoRouteError
@@ -28,6 +27,10 @@ from corridor._io import atomic_path, check_output_path, write_text_atomic
 from corridor.graph import LINK, hub_node
 from corridor.hubs import resolve_hub
 from corridor.settings import MODES
+
+if TYPE_CHECKING:  # pandas and scipy load on first use: `corridor route` starts without them
+    import pandas as pd
+    from scipy.sparse import csr_array
 
 #: Route criteria and the edge attribute each minimises.
 WEIGHTS: dict[str, str] = {"time": "travel_time", "length": "length", "cost": "cost"}
@@ -150,12 +153,11 @@ def find_routes(
     by
         ``"time"``, ``"length"`` or ``"cost"`` (generalised cost).
     k
-        Number of routes wanted. Candidates are loopless paths from Yen's
-        algorithm (the next-best paths) and from line elimination (the best
-        path avoiding one or two lines of the best route, which reaches other
-        corridors and mode chains); taken in order of the criterion, a
-        candidate is kept only when it differs from every kept route by at
-        least ``MIN_DIFFERENCE`` of the longer one's link-km.
+        Number of routes wanted. ``k=1`` runs one Dijkstra search. For more,
+        candidates come lazily, cheapest first (see :func:`candidate_paths`),
+        and a candidate is kept only when it differs from every kept route by
+        at least ``MIN_DIFFERENCE`` of the longer one's link-km; the search
+        stops once ``k`` routes are kept.
 
     Returns
     -------
@@ -179,58 +181,153 @@ def find_routes(
         raise NoRouteError(msg)
     _check_served(graph, source_hub)
     _check_served(graph, target_hub)
-    simple = simple_digraph(graph, weight)
     source, target = hub_node(graph, source_hub), hub_node(graph, target_hub)
-    if not nx.has_path(simple, source, target):
+    best = best_path(graph, source, target, weight=weight)
+    if best is None:
         raise NoRouteError(_no_route_message(graph, source_hub, target_hub))
-    candidates = {tuple(path) for path in itertools.islice(nx.shortest_simple_paths(simple, source, target, weight=weight), YEN_CANDIDATES)}
-    if k > 1:
-        candidates |= _line_eliminations(simple, source, target, weight, min(candidates, key=lambda p: nx.path_weight(simple, p, weight)))
-    ranked = sorted((route_from_nodes(graph, path, weight) for path in candidates), key=lambda r: _criterion(r, weight))
+    if k == 1:
+        return [route_from_nodes(graph, best[0], weight, keys=best[1])]
     routes: list[Route] = []
     kept_links: list[dict[str, float]] = []
-    for route in ranked:
+    for nodes, keys in candidate_paths(graph, source, target, weight=weight, best=best):
+        route = route_from_nodes(graph, nodes, weight, keys=keys)
         links = _link_lengths(route)
         if all(_difference(links, other) >= MIN_DIFFERENCE for other in kept_links):
             routes.append(route)
             kept_links.append(links)
-        if len(routes) == k:
-            break
+            if len(routes) == k:
+                break
     return routes
 
 
-def _line_eliminations(simple: nx.DiGraph, source: int, target: int, weight: str, best: tuple[int, ...]) -> set[tuple[int, ...]]:
-    """Routes found by eliminating lines: the best route avoiding each line (and pair of lines) of the best.
+#: A path as its nodes and the key of the edge taken between each pair of them.
+NodePath = tuple[tuple[int, ...], tuple[Any, ...]]
 
-    Yen's algorithm lists the next-best paths, which on a multimodal network
-    are mostly the best one with a small detour; banning a line the best
-    route uses (the G75 expressway, a railway, a sea lane) reaches other
-    corridors and mode chains, as link-elimination route-choice methods do.
+
+def best_path(
+    graph: nx.MultiDiGraph, source: int, target: int, *, weight: str = "travel_time", banned: frozenset[str] = frozenset()
+) -> NodePath | None:
+    """The least-``weight`` path as nodes and the key of the edge taken between each pair (one Dijkstra).
+
+    Parameters
+    ----------
+    graph
+        A corridor graph; parallel edges are weighed one by one, so of two
+        lines between the same terminals the better one is taken.
+    source, target
+        Graph nodes.
+    weight
+        Edge attribute minimised.
+    banned
+        Lines (the ``line`` of link edges) that may not be used.
+
+    Returns
+    -------
+    tuple or None
+        ``(nodes, keys)``, or ``None`` when no path joins the nodes.
     """
-    found: set[tuple[int, ...]] = set()
-    frontier = [(best, frozenset())]
-    for _ in range(ELIMINATION_DEPTH):
-        next_frontier = []
-        for path, banned in frontier:
-            for line in {simple.edges[u, v]["line"] for u, v in itertools.pairwise(path)} - {None}:
+
+    def cost(u: int, v: int, parallel: dict) -> float | None:
+        return min((d.get(weight, 0.0) for d in parallel.values() if d.get("line") not in banned), default=None)
+
+    try:
+        nodes = nx.dijkstra_path(graph, source, target, weight=cost)
+    except nx.NetworkXNoPath:
+        return None
+    return tuple(nodes), _edge_keys(graph, nodes, weight, banned)
+
+
+def _edge_keys(graph: nx.MultiDiGraph, nodes: Sequence[int], weight: str, banned: frozenset[str] = frozenset()) -> tuple[Any, ...]:
+    """Key of the least-``weight`` allowed parallel edge between each pair of consecutive nodes."""
+    keys = []
+    for u, v in itertools.pairwise(nodes):
+        allowed = ((key, d.get(weight, 0.0)) for key, d in graph[u][v].items() if d.get("line") not in banned)
+        keys.append(min(allowed, key=lambda item: item[1])[0])
+    return tuple(keys)
+
+
+def _path_weight(graph: nx.MultiDiGraph, path: NodePath, weight: str) -> float:
+    nodes, keys = path
+    return sum(graph[u][v][key].get(weight, 0.0) for (u, v), key in zip(itertools.pairwise(nodes), keys, strict=True))
+
+
+def _path_lines(graph: nx.MultiDiGraph, path: NodePath) -> set[str]:
+    """Lines of the link edges a path uses."""
+    nodes, keys = path
+    lines = {graph[u][v][key].get("line") for (u, v), key in zip(itertools.pairwise(nodes), keys, strict=True)}
+    return lines - {None}
+
+
+def candidate_paths(
+    graph: nx.MultiDiGraph, source: int, target: int, *, weight: str = "travel_time", best: NodePath | None = None
+) -> Iterator[NodePath]:
+    """Candidate routes from ``source`` to ``target``, cheapest first, computed as they are asked for.
+
+    Two sources are merged by weight: Yen's algorithm (the next-best loopless
+    paths, at most ``YEN_CANDIDATES``) on the graph with parallel edges
+    reduced, and line elimination, which bans a line the route uses (then
+    one more line, ``ELIMINATION_DEPTH`` in all) and runs Dijkstra again on
+    the full multigraph: it reaches other corridors and mode chains, as
+    link-elimination route-choice methods do, and parallel lines of the
+    same mode between the same hubs, which the reduced graph hides.
+
+    Parameters
+    ----------
+    graph
+        A corridor graph.
+    source, target
+        Graph nodes joined by at least one path.
+    weight
+        Edge attribute minimised.
+    best
+        The best path, when the caller has it already (from :func:`best_path`).
+
+    Yields
+    ------
+    tuple
+        ``(nodes, keys)`` paths, each once, in order of total ``weight``.
+
+    Notes
+    -----
+    Banning more lines never makes a path cheaper, so an elimination's
+    follow-ups are computed when it is yielded, and the merged stream stays
+    in order of weight. Yen, J. Y. (1971), "Finding the k shortest loopless
+    paths in a network", Management Science 17(11).
+    """
+    best = best or best_path(graph, source, target, weight=weight)
+    if best is None:
+        return
+    order = itertools.count()
+    heap: list[tuple[float, int, NodePath, frozenset[str] | None]] = [(_path_weight(graph, best, weight), next(order), best, frozenset())]
+    simple = simple_digraph(graph, weight)
+    yen = itertools.islice(nx.shortest_simple_paths(simple, source, target, weight=weight), YEN_CANDIDATES)
+    _push_next_yen(graph, heap, order, yen, weight)
+    seen: set[NodePath] = set()
+    tried: set[frozenset[str]] = {frozenset()}
+    while heap:
+        _, _, path, banned = heapq.heappop(heap)
+        if banned is None:
+            _push_next_yen(graph, heap, order, yen, weight)
+        elif len(banned) < ELIMINATION_DEPTH:
+            for line in sorted(_path_lines(graph, path) - banned):
                 ban = banned | {line}
-
-                def cost(u: int, v: int, data: dict, ban: frozenset = ban) -> float | None:
-                    return None if data["line"] in ban else data[weight]
-
-                try:
-                    alternative = tuple(nx.dijkstra_path(simple, source, target, weight=cost))
-                except nx.NetworkXNoPath:
+                if ban in tried:
                     continue
-                if alternative not in found:
-                    found.add(alternative)
-                    next_frontier.append((alternative, ban))
-        frontier = next_frontier
-    return found
+                tried.add(ban)
+                found = best_path(graph, source, target, weight=weight, banned=ban)
+                if found is not None:
+                    heapq.heappush(heap, (_path_weight(graph, found, weight), next(order), found, ban))
+        if path not in seen:
+            seen.add(path)
+            yield path
 
 
-def _criterion(route: Route, weight: str) -> float:
-    return {"travel_time": route.time_h, "length": route.length_km, "cost": route.cost}[weight]
+def _push_next_yen(graph: nx.MultiDiGraph, heap: list, order: Iterator[int], yen: Iterator[list[int]], weight: str) -> None:
+    """Put Yen's next path on the heap (with no ban: it is not expanded by elimination)."""
+    nodes = next(yen, None)
+    if nodes is not None:
+        path = (tuple(nodes), _edge_keys(graph, nodes, weight))
+        heapq.heappush(heap, (_path_weight(graph, path, weight), next(order), path, None))
 
 
 def _check_served(graph: nx.MultiDiGraph, hub: str) -> None:
@@ -246,19 +343,22 @@ def _check_served(graph: nx.MultiDiGraph, hub: str) -> None:
     raise NoRouteError(msg)
 
 
-def route_from_nodes(graph: nx.MultiDiGraph, nodes: Sequence[int], weight: str = "travel_time") -> Route:
+def route_from_nodes(
+    graph: nx.MultiDiGraph, nodes: Sequence[int], weight: str = "travel_time", *, keys: Sequence[Any] | None = None
+) -> Route:
     """Summarise a node path of ``graph`` as a :class:`Route`.
 
-    Between consecutive nodes the parallel edge with the least ``weight`` is
-    taken, as the router does.
+    Between consecutive nodes the edge of ``keys`` is taken where given,
+    else the parallel edge with the least ``weight``.
     """
+    keys = keys if keys is not None else _edge_keys(graph, nodes, weight)
     legs: list[Leg] = []
     hubs: list[str] = [graph.nodes[nodes[0]]["hub"]]
     length = time = cost = terminal = 0.0
     boardings = 0
     coords: list[tuple[float, float]] = [(graph.nodes[nodes[0]]["x"], graph.nodes[nodes[0]]["y"])]
-    for u, v in itertools.pairwise(nodes):
-        edge = min(graph[u][v].values(), key=lambda data: data.get(weight, 0.0))
+    for (u, v), key in zip(itertools.pairwise(nodes), keys, strict=True):
+        edge = graph[u][v][key]
         hours = edge["travel_time"] / 3600.0
         length += edge["length"] / 1000.0
         time += hours
@@ -334,6 +434,8 @@ def od_matrix(
         Square matrix indexed by hub id (origins as rows); ``inf`` where no
         route exists, ``0`` on the diagonal.
     """
+    import pandas as pd
+
     weight = _weight_attribute(by)
     ids = list(graph.graph["hub_nodes"]) if hubs is None else [resolve_hub(graph, h) for h in hubs]
     ids = list(dict.fromkeys(ids))
@@ -356,6 +458,8 @@ def shortest_path_lengths(
     weight, then each call is one run of scipy's compiled Dijkstra with
     ``indices=sources``.
     """
+    from scipy.sparse.csgraph import dijkstra
+
     matrix, index = sparse_matrix(graph, weight)
     rows = np.fromiter((index[s] for s in sources), dtype=np.int64, count=len(sources))
     distances = dijkstra(matrix, directed=True, indices=rows)
@@ -408,6 +512,8 @@ def path_attribute_totals(
     steps). Where two routes tie on ``by`` the sum follows the one scipy
     found, which may differ from :func:`find_routes`' choice.
     """
+    from scipy.sparse.csgraph import dijkstra
+
     weight = _weight_attribute(by)
     matrix, index = sparse_matrix(graph, weight)
     keys, values = _edge_attribute_lookup(graph, weight, attribute)
@@ -438,16 +544,59 @@ def _edge_attribute_lookup(graph: nx.MultiDiGraph, weight: str, attribute: str) 
     """Sorted keys ``row * n + column`` and the ``attribute`` of the least-``weight`` parallel edge (cached)."""
 
     def build() -> tuple[np.ndarray, np.ndarray]:
-        _, index = sparse_matrix(graph, weight)
-        n = len(index)
-        records = [(index[u] * n + index[v], d.get(weight, 0.0), d.get(attribute, 0.0)) for u, v, d in graph.edges(data=True)]
-        if not records:
-            return np.array([], dtype=np.int64), np.array([], dtype=float)
-        frame = pd.DataFrame(records, columns=["key", "w", "a"]).sort_values(["key", "w"], kind="stable")
-        frame = frame.drop_duplicates("key", keep="first")
-        return frame["key"].to_numpy(dtype=np.int64), frame["a"].to_numpy(dtype=float)
+        columns = edge_columns(graph, weight, attribute)
+        keys = columns.rows * len(columns.index) + columns.cols
+        order = np.lexsort((columns.values[0], keys))  # stable: of equal weights the first edge wins
+        first = _group_starts(keys[order])
+        return keys[order][first], columns.values[1][order][first]
 
     return cached_per_graph(graph, ("attribute", weight, attribute), build)
+
+
+@dataclass(frozen=True)
+class EdgeColumns:
+    """The edges of a graph as numpy columns, in ``graph.edges`` order.
+
+    Attributes
+    ----------
+    index
+        Node to row number (nodes in ``graph.nodes`` order).
+    rows, cols
+        Row numbers of each edge's tail and head.
+    values
+        One row per attribute asked for, missing values as 0.
+    """
+
+    index: dict[Any, int]
+    rows: np.ndarray
+    cols: np.ndarray
+    values: np.ndarray
+
+
+def edge_columns(graph: nx.MultiDiGraph, *attributes: str) -> EdgeColumns:
+    """Read the edges' ends and ``attributes`` into numpy columns, one flat pass over the adjacency each.
+
+    Nodes numbered ``0 .. n-1`` in order (every graph of
+    :func:`corridor.graph.graph_from_network`) are their own row numbers;
+    other nodes are numbered through a dict.
+    """
+    nodes = list(graph.nodes)
+    index = {node: i for i, node in enumerate(nodes)}
+    adjacency = graph._adj  # networkx's own successor dicts: no view object per edge
+    ends = itertools.chain.from_iterable((u, v) for u, neighbours in adjacency.items() for v, parallel in neighbours.items() for _ in parallel)
+    if nodes != list(range(len(nodes))):
+        ends = map(index.__getitem__, ends)
+    pairs = np.fromiter(ends, dtype=np.int64).reshape(-1, 2)
+    values = np.empty((len(attributes), len(pairs)))
+    for row, name in zip(values, attributes, strict=True):
+        cells = (data.get(name, 0.0) for neighbours in adjacency.values() for parallel in neighbours.values() for data in parallel.values())
+        row[:] = np.fromiter(cells, dtype=float, count=len(pairs))
+    return EdgeColumns(index, pairs[:, 0].copy(), pairs[:, 1].copy(), values)
+
+
+def _group_starts(sorted_keys: np.ndarray) -> np.ndarray:
+    """Positions where a new key begins in a sorted array."""
+    return np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]]) if sorted_keys.size else np.array([], dtype=np.int64)
 
 
 _cache: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -473,19 +622,30 @@ def sparse_matrix(graph: nx.MultiDiGraph, weight: str = "travel_time") -> tuple[
 
     Cached per graph and ``graph.graph["version"]``: after changing a graph in
     place, give it a new version (any new value) so routes see the change.
+
+    Notes
+    -----
+    Built from numpy columns (:func:`edge_columns`): the least weight of
+    each ``(row, column)`` pair comes from one ``lexsort``, and the entries
+    keep the order of their pair's first edge, so the matrix is the same,
+    entry for entry, whatever way parallel edges were added.
     """
 
     def build() -> tuple[csr_array, dict[int, int]]:
-        nodes = list(graph.nodes)
-        index = {node: i for i, node in enumerate(nodes)}
-        edges = [(index[u], index[v], d.get(weight, 0.0)) for u, v, d in graph.edges(data=True)]
-        rows, cols, data = (np.array(c) for c in zip(*edges, strict=True)) if edges else (np.array([], int),) * 3
-        frame = pd.DataFrame({"r": rows, "c": cols, "w": data.astype(float)}).groupby(["r", "c"], sort=False)["w"].min()
-        values = frame.to_numpy()
+        from scipy.sparse import csr_array
+
+        columns = edge_columns(graph, weight)
+        n = len(columns.index)
+        keys = columns.rows * n + columns.cols
+        order = np.lexsort((columns.values[0], keys))
+        starts = _group_starts(keys[order])
+        least = columns.values[0][order][starts]
+        first_edge = np.minimum.reduceat(order, starts) if starts.size else starts
+        chosen = np.argsort(first_edge, kind="stable")
+        pairs = keys[order][starts][chosen]
         # csgraph treats explicit zeros as missing edges: keep zero-cost edges with a tiny weight.
-        values = np.where(values > 0, values, 1e-9)
-        r, c = frame.index.get_level_values(0), frame.index.get_level_values(1)
-        return csr_array((values, (r, c)), shape=(len(nodes), len(nodes))), index
+        values = np.where(least[chosen] > 0, least[chosen], 1e-9)
+        return csr_array((values, (pairs // max(n, 1), pairs % max(n, 1))), shape=(n, n)), columns.index
 
     return cached_per_graph(graph, ("csr", weight), build)
 
