@@ -96,7 +96,7 @@ def test_invalid_json_names_line(tmp_path, mini_json):
 
 
 def test_missing_folder_and_file(tmp_path):
-    with pytest.raises(NetworkFileError, match="not a folder"):
+    with pytest.raises(NetworkFileError, match="does not exist"):
         load_network(tmp_path / "nope")
     with pytest.raises(NetworkFileError, match="hubs.geojson: no such file"):
         load_network(tmp_path)

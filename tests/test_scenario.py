@@ -161,7 +161,7 @@ def test_extends_merges_parent_first(mini_network, tmp_path):
         ('profile = "tourist"\n', "field 'profile': unknown profile 'tourist'"),
         ('pairs = [["chongqing"]]\n', "pairs[1]: must be [origin, destination]"),
         ('pairs = [["chongqing", "gotham"]]\n', "pairs[1] field 'destination': unknown hub 'gotham'"),
-        ('[params.passenger]\nterminal_h = { hsr = -1 }\n', "parameter 'passenger.terminal_h.hsr' must be a non-negative number"),
+        ('[params.passenger]\nterminal_h = { hsr = -1 }\n', "parameter 'passenger.terminal_h.hsr' must be a non-negative finite number"),
         ('[params.passenger]\nwarp = 1\n', "parameter 'passenger.warp' is unknown"),
         ('[[published]]\norigin = "chongqing"\ndestination = "hanoi"\nhours = 7\nsource = "x"\ncase = "during"\n',
          "published[1] field 'case': unknown value 'during'"),
