@@ -6,12 +6,15 @@ import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
-import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
 from corridor.settings import MODE_LABELS
+
+if TYPE_CHECKING:  # tables are drawn with rich alone: `corridor route` starts without pandas
+    import pandas as pd
 
 # Piped output gets 120 columns rather than rich's 80, so route tables stay readable.
 console = Console(width=None if sys.stdout.isatty() or os.environ.get("COLUMNS") else 120)

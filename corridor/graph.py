@@ -115,18 +115,18 @@ def graph_from_network(
         terminal_nodes={},
         junction_nodes={},
     )
-    hubs = network.hubs
-    junctions = _junctions(hubs)
-    if junctions:
-        hubs = hubs[hubs["kind"] != JUNCTION]
     # Plain dicts, not pandas rows: a row lookup costs microseconds, and imported networks have 10^5 links.
-    for hub_id, hub in zip(hubs.index, hubs.to_dict("records"), strict=True):
+    hubs = network.hub_records()
+    junctions = _junctions(hubs)
+    for hub_id, hub in hubs.items():
+        if hub_id in junctions:
+            continue
         if not schema.hub_open(hub, year):
             graph.graph["excluded_hubs"][hub_id] = f"opens in {hub['opened']}"
             continue
         node = graph.graph["hub_nodes"][hub_id] = len(graph)
         graph.add_node(node, **_hub_attributes(hub))
-    for link_id, link in zip(network.links.index, network.links.to_dict("records"), strict=True):
+    for link_id, link in network.link_records().items():
         if link["mode"] not in allowed or not link[profile] or not schema.in_service(link, year):
             continue
         if link["from_hub"] in graph.graph["excluded_hubs"] or link["to_hub"] in graph.graph["excluded_hubs"]:
@@ -157,12 +157,9 @@ def _add_through_edges(graph: nx.MultiDiGraph) -> None:
             graph.add_edge(u, v, edge_type="through", mode="through", length=0.0, travel_time=0.0, cost=0.0, geometry=LineString([point, point]))
 
 
-def _junctions(hubs) -> dict[str, tuple[float, float, str]]:
+def _junctions(hubs: Mapping[str, Mapping[str, Any]]) -> dict[str, tuple[float, float, str]]:
     """``(x, y, name)`` of each ``junction`` hub, by id."""
-    if "kind" not in hubs or not (hubs["kind"] == JUNCTION).any():
-        return {}
-    chosen = hubs[hubs["kind"] == JUNCTION]
-    return dict(zip(chosen.index, zip(chosen.geometry.x, chosen.geometry.y, chosen["name"], strict=True), strict=True))
+    return {hub_id: (hub["geometry"].x, hub["geometry"].y, hub["name"]) for hub_id, hub in hubs.items() if hub.get("kind") == JUNCTION}
 
 
 def _allowed_modes(modes: Iterable[str] | None, avoid: Iterable[str] | None) -> set[str]:

@@ -2,31 +2,43 @@
 
 A network is two GeoJSON files in EPSG:4326: ``hubs.geojson`` (points) and
 ``links.geojson`` (lines between hubs). :func:`load_network` reads and checks
-them; :class:`Network` holds them as GeoDataFrames for the graph builder, the
-maps and the summaries.
+them; :class:`Network` holds them as plain records for the graph builder and
+as GeoDataFrames (built on first use) for the maps, summaries and scenarios,
+so routing on GeoJSON files never imports geopandas or pandas.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import geopandas as gpd
 from shapely.geometry import shape
 
 from corridor import _validate, schema
 from corridor._errors import NetworkFileError
 from corridor.settings import CRS, GEODATA_DIR, MODES, STATUSES
 
+if TYPE_CHECKING:
+    import geopandas as gpd
+
 HUBS_FILE = "hubs.geojson"
 LINKS_FILE = "links.geojson"
 
 
-@dataclass
 class Network:
     """Hubs and links of a corridor network.
+
+    Parameters
+    ----------
+    hubs, links
+        GeoDataFrames indexed by id (see the attributes), or ``None`` when
+        ``features`` are given.
+    source
+        Where the network was read from, for messages and reports.
+    features
+        Validated GeoJSON-like hub and link features, from which the frames
+        are built on first use and the graph builder reads records directly.
 
     Attributes
     ----------
@@ -41,9 +53,54 @@ class Network:
         Where the network was read from, for messages and reports.
     """
 
-    hubs: gpd.GeoDataFrame
-    links: gpd.GeoDataFrame
-    source: str = "built-in"
+    def __init__(
+        self,
+        hubs: gpd.GeoDataFrame | None = None,
+        links: gpd.GeoDataFrame | None = None,
+        source: str = "built-in",
+        *,
+        features: tuple[list[dict[str, Any]], list[dict[str, Any]]] | None = None,
+    ) -> None:
+        if features is None and (hubs is None or links is None):
+            msg = "give Network both hubs and links frames, or features"
+            raise TypeError(msg)
+        self._hubs, self._links, self._features = hubs, links, features
+        self.source = source
+
+    @property
+    def hubs(self) -> gpd.GeoDataFrame:
+        """Hubs as a GeoDataFrame indexed by id (built on first use)."""
+        if self._hubs is None:
+            self._hubs = _frame(self._features[0], schema.HUB_DEFAULTS)
+            self._hubs["city"] = self._hubs["city"].fillna(self._hubs.index.to_series())
+        return self._hubs
+
+    @property
+    def links(self) -> gpd.GeoDataFrame:
+        """Links as a GeoDataFrame indexed by id (built on first use)."""
+        if self._links is None:
+            self._links = _frame(self._features[1], schema.LINK_DEFAULTS)
+        return self._links
+
+    def hub_records(self) -> dict[str, dict[str, Any]]:
+        """Hubs as plain dicts by id, optional fields filled, ``geometry`` a shapely point.
+
+        Read from the features while no frame has been built; from the frame
+        (as it stands, changes included) once one has.
+        """
+        if self._hubs is not None:
+            return dict(zip(self._hubs.index, self._hubs.to_dict("records"), strict=True))
+        records = _records(self._features[0], schema.HUB_DEFAULTS)
+        for hub_id, hub in records.items():
+            if hub["city"] is None:
+                hub["city"] = hub_id
+        return records
+
+    def link_records(self) -> dict[str, dict[str, Any]]:
+        """Links as plain dicts by id, optional fields filled, ``geometry`` a shapely line (see :meth:`hub_records`)."""
+        if self._links is not None:
+            return dict(zip(self._links.index, self._links.to_dict("records"), strict=True))
+        return _records(self._features[1], schema.LINK_DEFAULTS)
 
     def summary(self) -> dict[str, Any]:
         """Counts of hubs and links and kilometres by mode and status.
@@ -139,14 +196,18 @@ def network_from_features(
     if not hub_records:
         msg = f"{hubs_name}: no hubs; a network needs at least two"
         raise NetworkFileError(msg)
-    hubs = _frame(hub_features, schema.HUB_DEFAULTS)
-    hubs["city"] = hubs["city"].fillna(hubs.index.to_series())
-    links = _frame(link_features, schema.LINK_DEFAULTS)
-    return Network(hubs=hubs, links=links, source=source)
+    return Network(source=source, features=(hub_features, link_features))
+
+
+def _records(features: list[dict[str, Any]], defaults: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Validated features as dicts by id, optional fields filled, with a shapely ``geometry``."""
+    return {f["properties"]["id"]: {**defaults, **f["properties"], "geometry": shape(f["geometry"])} for f in features}
 
 
 def _frame(features: list[dict[str, Any]], defaults: dict[str, Any]) -> gpd.GeoDataFrame:
     """GeoDataFrame of validated features, indexed by id, with optional fields filled."""
+    import geopandas as gpd
+
     rows = [{**defaults, **f["properties"]} for f in features]
     geometry = [shape(f["geometry"]) for f in features]
     frame = gpd.GeoDataFrame(rows, geometry=geometry, crs=CRS)
