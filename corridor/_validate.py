@@ -9,8 +9,8 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from corridor._errors import NetworkFileError
 from corridor import schema
+from corridor._errors import NetworkFileError
 
 _CRS_NAMES = {
     "urn:ogc:def:crs:OGC:1.3:CRS84",

@@ -21,7 +21,7 @@ from shapely.ops import substring
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts" / "geodata_src"))
 from hubs_table import HUBS  # noqa: E402
-from links_table import LINKS, EXPRESSWAY_SPEED_SRC  # noqa: E402
+from links_table import EXPRESSWAY_SPEED_SRC, LINKS  # noqa: E402
 
 SHARED = Path("/work/shared")
 DATA = SHARED / "data"

@@ -28,10 +28,10 @@ CORRIDOR_CITIES = (
 #: apart: (cities at one end, cities at the other or None for any, the reason).
 DETOUR_EXCEPTIONS: list[tuple[set[str], set[str] | None, str]] = [
     ({"vientiane"}, {"nanning", "qinzhou", "beihai", "fangchenggang", "liuzhou", "guangzhou", "hanoi", "haiphong"},
-     "the Annamite range: no railway into Laos but the China–Laos line, trains go round by Kunming "
-     "(the Hanoi–Vientiane road over the Cau Treo pass is not in the network)"),
-    ({"xian"}, None, "Xi'an's high-speed lines run east to Zhengzhou and south-west to Chengdu only; "
-     "the Xi'an–Chongqing line (due 2028) and a Xi'an–Wuhan line are not open"),
+     ("the Annamite range: no railway into Laos but the China–Laos line, trains go round by Kunming "
+      "(the Hanoi–Vientiane road over the Cau Treo pass is not in the network)")),
+    ({"xian"}, None, ("Xi'an's high-speed lines run east to Zhengzhou and south-west to Chengdu only; "
+                      "the Xi'an–Chongqing line (due 2028) and a Xi'an–Wuhan line are not open")),
     ({"chongqing"}, {"huaihua"}, "the Wuling mountains: the lines follow the Wu and You valleys or go round by Zhangjiajie"),
     ({"chengdu"}, {"kunming"}, "the Liangshan mountains: the direct line runs at 160 km/h, the faster HSR goes round by Guiyang"),
     ({"chengdu"}, {"wuhan"}, "the Yangtze gorges: until the riverside HSR (about 2030) the fastest HSR goes round by Xi'an and Zhengzhou"),
