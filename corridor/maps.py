@@ -39,6 +39,7 @@ import geopandas as gpd
 import networkx as nx
 import numpy as np
 import pandas as pd
+import shapely
 from branca.element import Element, MacroElement
 from folium.map import Layer
 from folium.template import Template
@@ -47,7 +48,7 @@ from shapely.geometry import LineString
 from corridor import schema
 from corridor._errors import CorridorError
 from corridor._io import check_output_path, write_text_atomic
-from corridor._longitudes import unwrap, window_start
+from corridor._longitudes import unwrap_all, window_start
 from corridor.basemap import ATTRIBUTION, BASEMAP_LAYERS, COUNTRY_NAMES, SEA_COLOUR, basemap_geojson
 from corridor.network import Network
 from corridor.routing import Route
@@ -224,7 +225,7 @@ class MapContent:
 
     def route_lines(self, pair: MapRoute) -> list[LineString]:
         """The lines of ``pair``'s routes, best first, in the map's longitude window."""
-        return [unwrap(route.geometry, self.lon_start) for route in pair.routes]
+        return list(unwrap_all([route.geometry for route in pair.routes], self.lon_start))
 
     @property
     def bounds(self) -> tuple[float, float, float, float]:
@@ -431,7 +432,7 @@ def _hub_frame(network: Network, ranking: pd.DataFrame | None, *, lon_start: flo
             "country": hubs["country"].fillna("").astype(str),
             "opened": [_date_or_none(v) for v in hubs["opened"]],
         },
-        geometry=[unwrap(point, lon_start) for point in hubs.geometry],
+        geometry=unwrap_all(hubs.geometry, lon_start),
         index=hubs.index,
         crs=hubs.crs,
     )
@@ -477,7 +478,7 @@ def _link_frame(
     names = hubs["name"].to_dict()
     hub_open = {hub: schema.hub_open(record, year) for hub, record in hubs[["opened"]].to_dict("index").items()}
     rows = []
-    for link_id, link in links.iterrows():
+    for link_id, link in zip(links.index, links.to_dict("records"), strict=True):  # plain dicts: iterrows is slow at 100k links
         opened, expected = _date_or_none(link["opened"]), _date_or_none(link["expected"])
         status = str(link["status"])
         a, b = link["from_hub"], link["to_hub"]
@@ -522,13 +523,15 @@ def _link_frame(
                 "diff": change,
                 "colour": colour,
                 "weight": weight,
-                "geometry": unwrap(link.geometry, lon_start),
+                "geometry": link["geometry"],
             }
         )
     columns = ["id", "name", "name_zh", "mode", "cross_border", "from_hub", "to_hub", "from_name", "to_name", "countries", "length_km",
                "speed_kmh", "status", "opened", "expected", "year", "source", "freight", "passenger", "in_service", "dashed",
                "diff", "colour", "weight", "geometry"]  # fmt: skip
-    frame = gpd.GeoDataFrame(pd.DataFrame(rows, columns=columns), geometry="geometry", crs=network.links.crs)
+    frame = pd.DataFrame(rows, columns=columns)
+    frame["geometry"] = unwrap_all(frame["geometry"], lon_start)
+    frame = gpd.GeoDataFrame(frame, geometry="geometry", crs=network.links.crs)
     frame.index = frame["id"].to_list()
     return frame
 
@@ -881,14 +884,13 @@ def _swatch_label(mode: str) -> str:
     return f'<span style="color:{LAYER_COLOURS[mode]}">&#9644;</span> {escape(MODE_LABELS.get(mode, mode))}'
 
 
-def _coords(geometry) -> list[list[float]]:
-    return np.round(np.asarray(geometry.coords)[:, :2], 5).tolist()
-
-
-def _line_geometry(geometry) -> dict[str, Any]:
-    if hasattr(geometry, "geoms"):
-        return {"type": "MultiLineString", "coordinates": [_coords(part) for part in geometry.geoms]}
-    return {"type": "LineString", "coordinates": _coords(geometry)}
+def _line_geometries(geometries: gpd.GeoSeries) -> list[dict[str, Any]]:
+    """Lines as GeoJSON geometries, coordinates rounded to 1e-5 degree (about 1 m); vectorised for plain lines."""
+    if not (geometries.geom_type == "LineString").all():
+        return [json.loads(shapely.to_geojson(line)) for line in shapely.set_precision(geometries.values, 1e-5)]
+    coords, owner = shapely.get_coordinates(geometries.values, return_index=True)
+    parts = np.split(np.round(coords, 5), np.flatnonzero(np.diff(owner)) + 1)
+    return [{"type": "LineString", "coordinates": part.tolist()} for part in parts]
 
 
 def _add_links(fmap: folium.Map, content: MapContent) -> None:
@@ -912,7 +914,8 @@ def _add_links(fmap: folium.Map, content: MapContent) -> None:
 def _link_features(links: gpd.GeoDataFrame, content: MapContent) -> dict[str, Any]:
     """Links as GeoJSON features whose properties are the popup's fields, as text."""
     features = []
-    for link_id, link in zip(links.index, links.to_dict("records"), strict=True):
+    geometries = _line_geometries(links.geometry)
+    for link_id, link, geometry in zip(links.index, links.to_dict("records"), geometries, strict=True):
         properties = {
             "id": str(link_id),
             "name": link["name"],
@@ -930,7 +933,8 @@ def _link_features(links: gpd.GeoDataFrame, content: MapContent) -> dict[str, An
             "diff": link["diff"],
             "dashed": bool(link["dashed"]),
         }
-        features.append({"type": "Feature", "properties": properties, "geometry": _line_geometry(link["geometry"])})
+        properties = {key: value for key, value in properties.items() if value not in ("", False)}  # smaller pages; the script reads absent as empty
+        features.append({"type": "Feature", "properties": properties, "geometry": geometry})
     return _collection(features)
 
 

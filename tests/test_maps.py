@@ -515,3 +515,9 @@ def test_basemap_is_shipped_small_and_read_from_the_package():
     package = Path(maps.__file__).parent
     for source in package.glob("*.py"):
         assert "shared/data" not in source.read_text(encoding="utf-8"), source
+
+
+def test_big_layers_draw_on_a_canvas(content, tmp_path, monkeypatch):
+    monkeypatch.setattr(maps, "CANVAS_LINKS", 1)
+    page = maps.write_map(content, tmp_path / "m.html").read_text(encoding="utf-8")
+    assert '"canvas":true' in page and '"canvas":false' in page  # rail has several links, the rest one each
