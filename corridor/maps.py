@@ -970,6 +970,7 @@ def _hub_features(content: MapContent) -> dict[str, Any]:
             "opens": "" if schema.hub_open(hub, content.year) else str(hub["opened"]),
             "radius": float(hub["radius"]),
             "colour": hub["colour"],
+            "className": f"corridor-hub hub-{_css_token(hub_id)}",
         }
         features.append({"type": "Feature", "properties": properties, "geometry": _point(hub["geometry"])})
     return _collection(features)

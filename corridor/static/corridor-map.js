@@ -121,8 +121,7 @@ var corridor = (function () {
       pointToLayer: function (f, latlng) {
         var p = f.properties;
         return L.circleMarker(latlng, {
-          radius: p.radius, color: "#333333", weight: 1, fillColor: p.colour, fillOpacity: 0.95,
-          className: "corridor-hub hub-" + cssToken(p.id)
+          radius: p.radius, color: "#333333", weight: 1, fillColor: p.colour, fillOpacity: 0.95, className: p.className
         });
       }
     });
