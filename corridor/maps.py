@@ -1154,10 +1154,9 @@ def change_rows(content: MapContent, n: int = TOP_CHANGES) -> tuple[list[dict[st
     changed = content.links[content.links["diff"] != ""]
     changed = changed.assign(_order=changed["diff"].map(order)).sort_values(["_order", "name"], kind="stable")
     rows = [
-        {"change": link["diff"], "name": link["name"], "mode": MODE_LABELS.get(link["mode"], link["mode"]),
-         "ends": f"{link['from_name']} – {link['to_name']}"}
+        {"change": link["diff"], "name": link["name"], "mode": MODE_LABELS.get(link["mode"], link["mode"])}
         for link in changed.head(n).to_dict("records")
-    ]  # fmt: skip
+    ]
     return rows, len(changed)
 
 
@@ -1167,7 +1166,7 @@ def _scenario_html(content: MapContent) -> str:
     assert diff is not None
     changes, total = change_rows(content)
     listed = "".join(
-        f"<tr><td><b>{escape(r['change'])}</b></td><td>{escape(r['name'])}</td><td>{escape(r['mode'])}</td><td>{escape(r['ends'])}</td></tr>"
+        f"<tr><td><b>{escape(r['change'])}</b></td><td>{escape(r['name'])} ({escape(r['mode'])})</td></tr>"
         for r in changes
     )
     more = f"<div>and {total - len(changes)} more</div>" if total > len(changes) else ""
