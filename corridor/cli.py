@@ -341,6 +341,8 @@ def rank(
     if scenario is not None:
         since = f", rank change with scenario {scenario}"
     _render.table(f"Hubs by {by} ({profile}, {graph.graph.get('year') or 'open now'}{since})", ranking.to_dict(orient="records"))
+    if "change" in ranking and len(ranking) and not ranking["change"].fillna(0).any():
+        typer.echo(f"note: no hub in this table changed rank{since.replace(', rank change', '')}: nothing opened in between moves these hubs for {profile}", err=True)
 
 
 @app.command()
