@@ -83,12 +83,12 @@ def overview(
     """Summarise the network, show the key routes, and write the overview map."""
     from corridor import _render
     from corridor.network import load_network
-    from corridor.overview import KEY_PAIRS, network_overview
+    from corridor.overview import network_overview
     from corridor.params import ModelParams
 
     model = ModelParams.from_file(params) if params else ModelParams()
     loaded = load_network(network)
-    report = network_overview(loaded, year=year, params=model, pairs=KEY_PAIRS)
+    report = network_overview(loaded, year=year, params=model)
     if write_map:
         from corridor.maps import write_overview_map
 

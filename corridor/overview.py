@@ -23,14 +23,57 @@ KEY_PAIRS: tuple[tuple[str, str], ...] = (
 )
 
 
+#: How many of a user network's largest cities the overview pairs up when the built-in pairs do not apply.
+USER_PAIR_CITIES = 3
+
+
+def key_pairs(network: Network) -> list[tuple[str, str]]:
+    """The pairs the overview reports: the corridor's key pairs, or a user network's largest places.
+
+    Parameters
+    ----------
+    network
+        The network the overview is about.
+
+    Returns
+    -------
+    list of (str, str)
+        :data:`KEY_PAIRS` when all their hubs exist; otherwise every pair of
+        the network's :data:`USER_PAIR_CITIES` largest cities by population
+        (hubs with the most links where no population is given).
+    """
+    ids = set(network.hubs.index)
+    if all(hub in ids for pair in KEY_PAIRS for hub in pair):
+        return list(KEY_PAIRS)
+    places = network.hubs[network.hubs["kind"] != "junction"]
+    degree = network.links["from_hub"].value_counts().add(network.links["to_hub"].value_counts(), fill_value=0)
+    order = sorted(
+        places.index,
+        key=lambda hub: (-(places.at[hub, "population"] if places.at[hub, "population"] == places.at[hub, "population"] and places.at[hub, "population"] is not None else -1), -degree.get(hub, 0), hub),
+    )
+    chosen = order[:USER_PAIR_CITIES]
+    return [(a, b) for i, a in enumerate(chosen) for b in chosen[i + 1 :]]
+
+
 def network_overview(
     network: Network,
     *,
     year: int | None = None,
     params: ModelParams | None = None,
-    pairs: Sequence[tuple[str, str]] = KEY_PAIRS,
+    pairs: Sequence[tuple[str, str]] | None = None,
 ) -> dict:
     """Summary of ``network`` and, for each pair, the fastest and cheapest freight route and the fastest passenger route.
+
+    Parameters
+    ----------
+    network
+        The network.
+    year
+        The network's year (``None``: open today).
+    params
+        Model parameters (default: ``corridor/model.toml``).
+    pairs
+        Origin-destination hub pairs (default: :func:`key_pairs`).
 
     Returns
     -------
@@ -42,7 +85,7 @@ def network_overview(
     """
     rows = []
     graphs = {profile: graph_from_network(network, profile=profile, year=year, params=params) for profile in PROFILES}
-    for origin, destination in pairs:
+    for origin, destination in pairs if pairs is not None else key_pairs(network):
         for profile, by in CASES:
             graph = graphs[profile]
             row = {"origin": origin, "destination": destination, "profile": profile, "by": by}

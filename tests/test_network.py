@@ -177,3 +177,14 @@ def test_single_part_multilinestring_is_read_as_its_line_and_multi_part_is_rejec
     (folder / "links.geojson").write_text(json.dumps(links), encoding="utf-8")
     with pytest.raises(NetworkFileError, match=f"'{first['properties']['id']}'.*2 parts"):
         load_network(folder)
+
+
+def test_overview_of_a_user_network_pairs_its_own_largest_places():
+    """`overview --network mine/` reports routes between the network's own places, not the built-in pairs."""
+    from corridor.overview import KEY_PAIRS, key_pairs
+
+    mini = load_network(Path(__file__).parent / "data" / "mini")
+    pairs = key_pairs(mini)
+    assert pairs and set(pairs).isdisjoint(KEY_PAIRS)
+    assert all(a in mini.hubs.index and b in mini.hubs.index for a, b in pairs)
+    assert key_pairs(load_network()) == list(KEY_PAIRS)
