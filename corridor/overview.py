@@ -47,10 +47,8 @@ def key_pairs(network: Network) -> list[tuple[str, str]]:
         return list(KEY_PAIRS)
     places = network.hubs[network.hubs["kind"] != "junction"]
     degree = network.links["from_hub"].value_counts().add(network.links["to_hub"].value_counts(), fill_value=0)
-    order = sorted(
-        places.index,
-        key=lambda hub: (-(places.at[hub, "population"] if places.at[hub, "population"] == places.at[hub, "population"] and places.at[hub, "population"] is not None else -1), -degree.get(hub, 0), hub),
-    )
+    population = {hub: value if isinstance(value, int | float) and value == value else -1.0 for hub, value in places["population"].items()}
+    order = sorted(places.index, key=lambda hub: (-population[hub], -degree.get(hub, 0), hub))
     chosen = order[:USER_PAIR_CITIES]
     return [(a, b) for i, a in enumerate(chosen) for b in chosen[i + 1 :]]
 
