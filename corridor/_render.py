@@ -93,6 +93,13 @@ def overview(report: dict) -> None:
             }
         )
     table(f"Key routes ({'network of ' + str(year) if year else 'links open today'})", routes)
+    options = [
+        {"from": row["origin"], "to": row["destination"], "chain": o["chain"], "door to door h": o["time_h"], "moving h": o["moving_h"],
+         "km": o["length_km"], "cost": o["cost"], "kg CO2e/TEU": o["co2_kg"], "transfers": o["transfers"]}
+        for row in report.get("options", []) for o in row.get("options", [])
+    ]  # fmt: skip
+    if options:
+        table("Freight options by mode chain (best of each chain by generalised cost)", options)
 
 
 def routes(report: dict) -> None:
@@ -106,6 +113,7 @@ def routes(report: dict) -> None:
             f"({report['profile']}, by {report['by']}, {network}): {route['time_h']:.1f} h door to door, "
             f"{route['moving_h']:.1f} h {_moving_label(route['modes'])}, {route['length_km']:,.0f} km, "
             f"{route['transfers']} transfer{'s' if route['transfers'] != 1 else ''}, {modes}"
+            + (f", {route['co2_kg']:,.0f} kg CO2e per {'TEU' if report['profile'] == 'freight' else 'passenger'}" if "co2_kg" in route else "")
         )
         rows = [
             {
@@ -233,6 +241,29 @@ def whatif(report: dict) -> None:
     table("Hub centrality rank shifts (betweenness; + rises)", report["rank_shifts"])
     for note in report["notes"]:
         console.print(f"[yellow]note:[/yellow] {note}")
+    if "co2" in report:
+        console.print(report["co2"]["explanation"])
+    if report.get("mode_shares"):
+        rows = [
+            {"from": r["origin"], "to": r["destination"], "chain": chain, "share before %": round(100 * r["before"].get(chain, 0.0), 1),
+             "share after %": round(100 * r["after"].get(chain, 0.0), 1), "shift points": points}
+            for r in report["mode_shares"] for chain, points in r["shift_points"].items() if points
+        ]  # fmt: skip
+        if rows:
+            table(f"Mode-share shifts ({report['mode_shares'][0]['label']}; logit over generalised cost)", rows)
+        console.print(report["mode_share_summary"]["explanation"])
+
+
+def options(report: dict) -> None:
+    """Print the options by mode chain (``corridor options``) as one table."""
+    unit = "TEU" if report["profile"] == "freight" else "passenger"
+    network = f"network of {report['year']}" if report.get("year") is not None else "network open today"
+    rows = [
+        {"chain": o["chain"], "door to door h": o["time_h"], "moving h": o["moving_h"], "km": o["length_km"], "cost": o["cost"],
+         f"kg CO2e/{unit}": o["co2_kg"], "transfers": o["transfers"], f"share % ({report.get('share_label', 'indicative')})": round(100 * o["share"], 1) if "share" in o else None}
+        for o in report["options"]
+    ]  # fmt: skip
+    table(f"Options by mode chain, {report['origin']} to {report['destination']} ({report['profile']}, {network}, best of each chain by {report['by']})", rows)
 
 
 def sourcing(report: dict) -> None:

@@ -195,7 +195,7 @@ def route(
 def od(
     hubs_: Annotated[str | None, typer.Option("--hubs", help="Comma-separated hubs (default: all hubs).")] = None,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Write the skim to this .csv or .parquet file.")] = None,
-    by: Annotated[str, typer.Option("--by", help="time (h), length (km) or cost.")] = "time",
+    by: Annotated[str, typer.Option("--by", help="time (h), length (km), cost or co2 (kg CO2e per TEU or passenger, least-emitting routes).")] = "time",
     profile: ProfileOption = "freight",
     year: YearOption = None,
     modes: ModesOption = None,
@@ -223,8 +223,21 @@ def od(
 
 
 @app.command()
-def calibrate(network: NetworkOption = None, as_json: JsonOption = False) -> None:
-    """Fit the travel-time model to the published times in geodata/calibration_times.csv."""
+def calibrate(
+    network: NetworkOption = None,
+    shares: Annotated[
+        Path | None, typer.Option("--shares", help="Fit the mode-share logit to observed shares instead (CSV: origin,destination,chain,share).")
+    ] = None,
+    profile: ProfileOption = "freight",
+    year: YearOption = None,
+    params: ParamsOption = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="With --shares: write the fitted parameters here (TOML for --params).")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Fit the travel-time model to the published times in geodata/calibration_times.csv (or mode shares, --shares)."""
+    if shares is not None:
+        _calibrate_shares(shares, network=network, profile=profile, year=year, params=params, out=out, as_json=as_json)
+        return
     from corridor import _render
     from corridor.calibration import calibrate as fit
     from corridor.calibration import read_calibration_rows
@@ -257,6 +270,65 @@ def calibrate(network: NetworkOption = None, as_json: JsonOption = False) -> Non
     _render.table("Fitted parameters", [{"parameter": k, "value": v} for k, v in fitted.items()])
     _render.table("Published vs model (time on trains for passenger rows, door to door for freight)", table)
     _render.table("Mean absolute percentage error", [{"rows": k, **v} for k, v in summary.items()])
+
+
+def _calibrate_shares(path: Path, *, network, profile: str, year, params, out, as_json: bool) -> None:
+    """Fit the logit's scale and mode-chain constants to observed shares (``calibrate --shares``)."""
+    from corridor import _render
+    from corridor._io import write_text_atomic
+    from corridor.options import options_by_mode_chain
+    from corridor.shares import fit_shares, fitted_params_toml, observed_pair, read_observed_shares
+
+    graph = _load_graph(network, profile, year, None, None, params)
+    observed = read_observed_shares(path)
+    pairs = [observed_pair(o, d, options_by_mode_chain(graph, o, d), shares) for (o, d), shares in observed.items()]
+    fit = fit_shares(pairs)
+    if out:
+        write_text_atomic(out, fitted_params_toml(profile, fit))
+    if as_json:
+        _print_json({"profile": profile, **fit})
+        return
+    _render.table(
+        f"Fitted mode-share logit ({profile}): scale {fit['share_scale']:g} per CNY, log-likelihood {fit['log_likelihood']}",
+        [{"chain": chain, "constant": value, "reference": chain == fit["reference"]} for chain, value in fit["share_constants"].items()],
+    )
+    _render.table(
+        "Observed vs fitted shares",
+        [{"from": r["origin"], "to": r["destination"], **share} for r in fit["pairs"] for share in r["shares"]],
+    )
+    if out:
+        typer.echo(f"wrote {out}: pass it with --params to use calibrated shares", err=True)
+
+
+@app.command()
+def options(
+    origin: Annotated[str, typer.Argument(help="Hub id or name (English, Chinese, pinyin).")],
+    destination: Annotated[str, typer.Argument(help="Hub id or name.")],
+    by: Annotated[str, typer.Option("--by", help="Best route within each chain by cost (default), time, length or co2.")] = "cost",
+    profile: ProfileOption = "freight",
+    year: YearOption = None,
+    network: NetworkOption = None,
+    params: ParamsOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Options by mode chain: the best route of each feasible chain (rail+sea, road+sea, ...), CO2 and indicative shares."""
+    from corridor import _render
+    from corridor.options import options_by_mode_chain, options_report
+    from corridor.params import ModelParams
+    from corridor.shares import option_shares, share_label
+
+    model = ModelParams.from_file(params) if params else ModelParams()
+    graph = _load_graph(network, profile, year, None, None, params)
+    found = options_by_mode_chain(graph, origin, destination, by=by)
+    report = options_report(graph, found, by=by)
+    label = share_label(model, profile)
+    for row, share in zip(report["options"], option_shares(found, model, profile), strict=True):
+        row["share"] = round(share, 3)
+    report["share_label"] = label
+    if as_json:
+        _print_json(report)
+        return
+    _render.options(report)
 
 
 DemandOption = Annotated[

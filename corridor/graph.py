@@ -23,6 +23,10 @@ join a city centre to the city's stations and terminals. Every edge has
 ``length`` (metres), ``travel_time`` (seconds), ``cost`` (generalised cost),
 ``mode`` and ``geometry``; nodes have ``x``, ``y``; the graph has ``crs``, so
 ``osmnx.graph_to_gdfs`` and ``osmnx.routing.shortest_path`` work on it.
+
+Every edge also has ``co2``: kg CO2e per TEU (freight) or passenger, from
+the emission factors of ``model.toml`` (:func:`edge_co2_kg`); it is additive
+along a route like ``cost`` and changes no other attribute.
 """
 
 from __future__ import annotations
@@ -154,7 +158,7 @@ def _add_through_edges(graph: nx.MultiDiGraph) -> None:
         other = terminals[hub, "rail"]
         point = (graph.nodes[node]["x"], graph.nodes[node]["y"])
         for u, v in ((node, other), (other, node)):
-            graph.add_edge(u, v, edge_type="through", mode="through", length=0.0, travel_time=0.0, cost=0.0, geometry=LineString([point, point]))
+            graph.add_edge(u, v, edge_type="through", mode="through", length=0.0, travel_time=0.0, cost=0.0, co2=0.0, geometry=LineString([point, point]))
 
 
 def _junctions(hubs: Mapping[str, Mapping[str, Any]]) -> dict[str, tuple[float, float, str]]:
@@ -228,6 +232,7 @@ def _ensure_terminal(
         graph.add_edge(
             u, v, edge_type=edge_type, mode=mode, length=0.0, travel_time=seconds, cost=cost,
             geometry=LineString([point, point]), dwell_credit=credit * 3600.0 if edge_type == "alight" else 0.0,
+            co2=edge_co2_kg(params, profile, mode, lifts=1),
         )
     return node
 
@@ -299,7 +304,8 @@ def _add_link(
         dwell = 0.0 if at_junction else arrival_dwell_h(graph.nodes[hub_node(graph, arrival["hub"])], mode, profile, params)
         total = hours + dwell
         cost = total * params.value(profile, "value_of_time") + km * params.value(profile, "cost_per_km", mode)
-        graph.add_edge(a, b, key=link_id, geometry=line, reversed=reverse, travel_time=total * 3600.0, cost=cost, **attributes)
+        co2 = edge_co2_kg(params, profile, mode, km=km)
+        graph.add_edge(a, b, key=link_id, geometry=line, reversed=reverse, travel_time=total * 3600.0, cost=cost, co2=co2, **attributes)
     return u, v
 
 
@@ -420,4 +426,35 @@ def _add_urban_edges(graph: nx.MultiDiGraph, profile: str, params: ModelParams) 
         a, b = (centre["x"], centre["y"]), (data["x"], data["y"])
         metres = _GEOD.inv(a[0], a[1], b[0], b[1])[2]
         for u, v, line in ((city, node, LineString([a, b])), (node, city, LineString([b, a]))):
-            graph.add_edge(u, v, edge_type="urban", mode="urban", length=metres, travel_time=hours * 3600.0, cost=cost, geometry=line)
+            co2 = edge_co2_kg(params, profile, URBAN_CO2_MODE, km=metres / 1000.0)
+            graph.add_edge(u, v, edge_type="urban", mode="urban", length=metres, travel_time=hours * 3600.0, cost=cost, co2=co2, geometry=line)
+
+
+# -- CO2 (issue 14): an edge attribute computed like ``cost``, changing nothing else --
+
+#: Mode whose emission factor applies to urban edges (drayage by truck, passengers by road).
+URBAN_CO2_MODE = "expressway"
+
+
+def edge_co2_kg(params: ModelParams, profile: str, mode: str, *, km: float = 0.0, lifts: int = 0) -> float:
+    """Emissions of one TEU (freight) or passenger over ``km`` on ``mode`` plus ``lifts`` lifts, kg CO2e.
+
+    Parameters
+    ----------
+    params
+        Model parameters; ``co2_g_per_km`` and ``co2_g_per_lift`` by mode.
+    profile
+        ``"freight"`` or ``"passenger"``.
+    mode
+        The mode of the edge.
+    km
+        Distance moved.
+    lifts
+        Lifts on or off the mode at a terminal (1 for a board or alight edge).
+
+    Returns
+    -------
+    float
+        kg CO2e.
+    """
+    return km * params.co2_kg_per_km(profile, mode) + lifts * params.co2_kg_per_lift(profile, mode)

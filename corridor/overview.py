@@ -79,11 +79,14 @@ def network_overview(
         ``summary`` (see :meth:`Network.summary`) and ``routes``: one entry
         per pair, profile and criterion (``by``) with ``time_h``,
         ``moving_h``, ``length_km``, ``modes``, ``hubs`` and ``via`` (the
-        lines used), or ``error`` when the pair has no route.
+        lines used), or ``error`` when the pair has no route; ``options``:
+        the freight options by mode chain of each pair (see
+        :mod:`corridor.options`).
     """
     rows = []
     graphs = {profile: graph_from_network(network, profile=profile, year=year, params=params) for profile in PROFILES}
-    for origin, destination in pairs if pairs is not None else key_pairs(network):
+    pairs = pairs if pairs is not None else key_pairs(network)
+    for origin, destination in pairs:
         for profile, by in CASES:
             graph = graphs[profile]
             row = {"origin": origin, "destination": destination, "profile": profile, "by": by}
@@ -102,4 +105,19 @@ def network_overview(
                     "via": [leg.line for leg in route.legs if leg.mode != "urban"],
                 }
             rows.append(row)
-    return {"summary": network.summary(), "year": year, "routes": rows}
+    return {"summary": network.summary(), "year": year, "routes": rows, "options": _freight_options(graphs["freight"], pairs)}
+
+
+def _freight_options(graph, pairs: Sequence[tuple[str, str]]) -> list[dict]:
+    """Options by mode chain (:mod:`corridor.options`) of each freight pair, or ``error``."""
+    from corridor.options import options_by_mode_chain
+
+    rows = []
+    for origin, destination in pairs:
+        row: dict = {"origin": origin, "destination": destination}
+        try:
+            row["options"] = [option.as_dict() for option in options_by_mode_chain(graph, origin, destination)]
+        except (NoRouteError, UnknownHubError) as exc:
+            row["error"] = str(exc)
+        rows.append(row)
+    return rows

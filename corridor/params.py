@@ -21,8 +21,14 @@ from corridor.settings import MODES, PROFILES
 
 DEFAULTS_FILE = Path(__file__).with_name("model.toml")
 
-_PER_MODE = ("speed_factor", "speed_kmh", "dwell_h", "terminal_h", "cost_per_km")
-_SCALAR = ("urban_h", "border_h", "value_of_time", "terminal_cost")
+_PER_MODE = ("speed_factor", "speed_kmh", "dwell_h", "terminal_h", "cost_per_km", "co2_g_per_km", "co2_g_per_lift")
+_SCALAR = ("urban_h", "border_h", "value_of_time", "terminal_cost", "share_scale")
+
+#: Mode-share parameters keyed by mode chain (``"rail+sea"``), not by mode; see :mod:`corridor.shares`.
+_PER_CHAIN = ("share_constants",)
+
+#: Flags (true or false).
+_FLAGS = ("shares_calibrated",)
 
 
 class ModelParams:
@@ -75,6 +81,14 @@ class ModelParams:
             return min(link_speed_kmh, self.value(profile, "speed_kmh", mode))
         return link_speed_kmh * self.value(profile, "speed_factor", mode)
 
+    def co2_kg_per_km(self, profile: str, mode: str) -> float:
+        """Emissions of moving one unit (TEU for freight, passenger) one km on ``mode``, kg CO2e."""
+        return self.value(profile, "co2_g_per_km", mode) / 1000.0
+
+    def co2_kg_per_lift(self, profile: str, mode: str) -> float:
+        """Emissions of lifting one unit on or off ``mode`` at a terminal, kg CO2e."""
+        return self.value(profile, "co2_g_per_lift", mode) / 1000.0
+
     def fitted_view(self) -> dict[str, dict[str, Any]]:
         """The parameters as a plain nested dict (for JSON and reports)."""
         return copy.deepcopy(self.data)
@@ -94,6 +108,13 @@ def _merged(base: dict[str, dict[str, Any]], overrides: Mapping[str, Any], sourc
             where = f"{source}: parameter '{profile}.{name}'"
             if name in _SCALAR:
                 merged[profile][name] = _non_negative(value, where)
+            elif name in _FLAGS:
+                if not isinstance(value, bool):
+                    msg = f"{where} must be true or false, got {value!r}"
+                    raise ParameterError(msg)
+                merged[profile][name] = value
+            elif name in _PER_CHAIN:
+                merged[profile][name] = _chain_table(value, where)
             elif name in _PER_MODE:
                 if not isinstance(value, Mapping):
                     msg = f"{where} must be a table by mode, e.g. {{ rail = 1.0 }}"
@@ -109,10 +130,28 @@ def _merged(base: dict[str, dict[str, Any]], overrides: Mapping[str, Any], sourc
                         raise ParameterError(msg)
                     merged[profile].setdefault(name, {})[mode] = number
             else:
-                known = ", ".join(_PER_MODE + _SCALAR)
+                known = ", ".join(_PER_MODE + _SCALAR + _PER_CHAIN + _FLAGS)
                 msg = f"{where} is unknown; known parameters: {known}"
                 raise ParameterError(msg)
     return merged
+
+
+def _chain_table(value: Any, where: str) -> dict[str, float]:
+    """A table by mode chain (``{ "rail+sea" = 0.5 }``) of finite numbers, any sign."""
+    if not isinstance(value, Mapping):
+        msg = f'{where} must be a table by mode chain, e.g. {{ "rail+sea" = 0.5 }}'
+        raise ParameterError(msg)
+    table = {}
+    for chain, number in value.items():
+        unknown = [mode for mode in str(chain).split("+") if mode not in MODES]
+        if unknown:
+            msg = f"{where} has unknown mode '{unknown[0]}' in chain '{chain}'; join modes of {', '.join(MODES)} with '+'"
+            raise ParameterError(msg)
+        if isinstance(number, bool) or not isinstance(number, int | float) or not math.isfinite(number):
+            msg = f"{where}.{chain} must be a finite number, got {number!r}"
+            raise ParameterError(msg)
+        table[chain] = float(number)
+    return table
 
 
 def _non_negative(value: Any, where: str) -> float:

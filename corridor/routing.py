@@ -33,7 +33,7 @@ if TYPE_CHECKING:  # pandas and scipy load on first use: `corridor route` starts
     from scipy.sparse import csr_array
 
 #: Route criteria and the edge attribute each minimises.
-WEIGHTS: dict[str, str] = {"time": "travel_time", "length": "length", "cost": "cost"}
+WEIGHTS: dict[str, str] = {"time": "travel_time", "length": "length", "cost": "cost", "co2": "co2"}
 
 #: Alternatives must differ from every route already kept by at least this
 #: share of their length (by the links they use), or they are dropped.
@@ -94,6 +94,9 @@ class Route:
         The graph nodes of the route.
     geometry
         The route's line, joined from its links' geometries (EPSG:4326).
+    co2
+        kg CO2e per TEU (freight) or passenger: the edges' ``co2`` summed,
+        moving plus handling (see ``model.toml``).
     """
 
     hubs: list[str]
@@ -105,6 +108,7 @@ class Route:
     transfers: int
     nodes: list[int]
     geometry: LineString
+    co2: float = 0.0
 
     @property
     def moving_h(self) -> float:
@@ -125,6 +129,7 @@ class Route:
             "moving_h": round(self.moving_h, 2),
             "terminal_h": round(self.terminal_h, 2),
             "cost": round(self.cost, 1),
+            "co2_kg": round(self.co2, 1),
             "transfers": self.transfers,
             "modes": self.modes,
             "legs": [leg.as_dict() for leg in self.legs],
@@ -354,7 +359,7 @@ def route_from_nodes(
     keys = keys if keys is not None else _edge_keys(graph, nodes, weight)
     legs: list[Leg] = []
     hubs: list[str] = [graph.nodes[nodes[0]]["hub"]]
-    length = time = cost = terminal = 0.0
+    length = time = cost = terminal = co2 = 0.0
     boardings = 0
     coords: list[tuple[float, float]] = [(graph.nodes[nodes[0]]["x"], graph.nodes[nodes[0]]["y"])]
     for (u, v), key in zip(itertools.pairwise(nodes), keys, strict=True):
@@ -363,6 +368,7 @@ def route_from_nodes(
         length += edge["length"] / 1000.0
         time += hours
         cost += edge.get("cost", 0.0)
+        co2 += edge.get("co2", 0.0)
         edge_type = edge.get("edge_type", LINK)
         if edge_type == "through":  # the train runs on onto another kind of line: no leg, no transfer
             continue
@@ -402,6 +408,7 @@ def route_from_nodes(
         transfers=max(boardings - 1, 0),
         nodes=list(nodes),
         geometry=LineString(coords if len(coords) > 1 else coords * 2),
+        co2=co2,
     )
 
 
@@ -426,7 +433,8 @@ def od_matrix(
     hubs
         Hub names (default: every hub of the graph).
     by
-        ``"time"`` (hours), ``"length"`` (km) or ``"cost"``.
+        ``"time"`` (hours), ``"length"`` (km), ``"cost"`` or ``"co2"``
+        (kg CO2e of the least-emitting routes, per TEU or passenger).
 
     Returns
     -------
@@ -441,7 +449,7 @@ def od_matrix(
     ids = list(dict.fromkeys(ids))
     nodes = [hub_node(graph, h) for h in ids]
     values = shortest_path_lengths(graph, nodes, nodes, weight=weight)
-    scale = {"travel_time": 3600.0, "length": 1000.0, "cost": 1.0}[weight]
+    scale = {"travel_time": 3600.0, "length": 1000.0, "cost": 1.0, "co2": 1.0}[weight]
     return pd.DataFrame(values / scale, index=ids, columns=ids)
 
 

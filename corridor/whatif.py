@@ -39,6 +39,7 @@ from corridor._errors import CorridorError, NoRouteError, UnknownHubError
 from corridor.graph import graph_from_network, hub_node
 from corridor.network import Network
 from corridor.params import ModelParams
+from corridor.emissions import UNIT, demand_weighted_co2
 from corridor.routing import WEIGHTS, Route, find_routes, path_attribute_totals, shortest_path_lengths
 from corridor.scenario import AppliedScenario, Scenario, apply_scenario
 
@@ -168,6 +169,8 @@ def compare_scenario(
                 f"{row['difference_h']:+.2f} h ({row['model_h']:.2f} h vs {row['published_h']:.2f} h, {row['source']})"
             )
     rank_shifts = _rank_shifts(before, after, top=top)
+    co2 = _co2_summary(saving["co2"], profile=profile, by=by)
+    mode_shares = _mode_share_rows(before, after, _key_pairs(spec, applied.network), base_params, applied.params, profile)
     return {
         "scenario": spec.name,
         "file": str(spec.path),
@@ -187,6 +190,9 @@ def compare_scenario(
         "rank_shifts": rank_shifts,
         "published": published,
         "notes": notes,
+        "co2": co2,
+        "mode_shares": mode_shares,
+        "mode_share_summary": _mode_share_summary(mode_shares),
     }
 
 
@@ -227,6 +233,9 @@ def _pair_rows(
             "before_hubs": old.hubs if old else [],
             "after_hubs": new.hubs if new else [],
             "route_changed": _links(old) != _links(new),
+            "before_co2_kg": _money(old and old.co2),
+            "after_co2_kg": _money(new and new.co2),
+            "change_co2_kg": _money(new.co2 - old.co2) if old and new else None,
         }
         if old is None and new is None:
             row["note"] = "no route before or after"
@@ -303,6 +312,7 @@ def _demand_weighted_saving(
     summary = _demand_summary(flows, old, new, both, weighted, demand_csv, len(cities))
     summary["mean_saving_cost"] = float(weighted_cost.sum() / summary["flow_counted"]) if summary["flow_counted"] else 0.0
     return {
+        "co2": demand_weighted_co2(before, after, cities, flows, by=by),
         "total_saving_h": float(weighted.sum()),
         "total_saving_cost": float(weighted_cost.sum()),
         "demand": summary,
@@ -411,4 +421,82 @@ def _published_row(entry: dict[str, Any], graph) -> dict[str, Any]:
         "train": entry.get("train", ""),
         "source": entry["source"],
         "note": entry.get("note", ""),
+    }
+
+
+# -- CO2 and mode shares (issue 14) --
+
+
+def _co2_summary(co2: dict[str, Any], *, profile: str, by: str) -> dict[str, Any]:
+    """The demand-weighted CO2 of both sides with a one-line explanation."""
+    unit = UNIT.get(profile, "kg CO2e")
+    chosen = "fastest" if by == "time" else "cheapest (generalised cost)"
+    explanation = (
+        f"CO2: {co2['per_unit_before']:,.1f} -> {co2['per_unit_after']:,.1f} {unit} ({co2['change_pct']:+.1f}%), "
+        f"the demand-weighted mean along the {chosen} route of every city pair connected before and after "
+        f"(GLEC-style factors per TEU-km or passenger-km plus handling per lift, model.toml)"
+    )
+    return {**{k: round(v, 3) for k, v in co2.items()}, "unit": unit, "explanation": explanation}
+
+
+def _mode_share_rows(
+    before: nx.MultiDiGraph, after: nx.MultiDiGraph, pairs: Sequence[tuple[str, str]], params_before: ModelParams, params_after: ModelParams, profile: str
+) -> list[dict[str, Any]]:
+    """Logit mode shares over the options by mode chain of each key pair, before and after, and the shift."""
+    from corridor.shares import share_label, share_shift, shares_table
+
+    rows = []
+    for origin, destination in pairs:
+        old, new = _options(before, origin, destination), _options(after, origin, destination)
+        if not old and not new:
+            continue
+        shares_before = shares_table(old, params_before, profile) if old else {}
+        shares_after = shares_table(new, params_after, profile) if new else {}
+        shift = share_shift(shares_before, shares_after)
+        rows.append(
+            {
+                "origin": origin,
+                "destination": destination,
+                "before": shares_before,
+                "after": shares_after,
+                "shift_points": shift,
+                "label": share_label(params_after, profile),
+            }
+        )
+    return rows
+
+
+def _options(graph: nx.MultiDiGraph, origin: str, destination: str) -> list:
+    from corridor.options import options_by_mode_chain
+
+    if origin not in graph.graph["hub_nodes"] or destination not in graph.graph["hub_nodes"]:
+        return []
+    try:
+        return options_by_mode_chain(graph, origin, destination, by="cost")
+    except (NoRouteError, UnknownHubError):
+        return []
+
+
+def _mode_share_summary(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """The largest share shift over the key pairs, explained in one line."""
+    largest = None
+    for row in rows:
+        for chain, points in row["shift_points"].items():
+            if largest is None or abs(points) > abs(largest[2]):
+                largest = (row, chain, points)
+    if largest is None or abs(largest[2]) < 0.05:
+        label = rows[0]["label"] if rows else "indicative"
+        return {"explanation": f"Mode shares ({label} logit over generalised cost): no key pair's shares move by 0.1 point or more"}
+    row, chain, points = largest
+    return {
+        "origin": row["origin"],
+        "destination": row["destination"],
+        "chain": chain,
+        "shift_points": points,
+        "explanation": (
+            f"Mode shares ({row['label']}: a logit over the generalised cost of the options by mode chain, model.toml): "
+            f"{row['origin']}-{row['destination']} {chain} {100 * row['before'].get(chain, 0.0):.0f}% -> "
+            f"{100 * row['after'].get(chain, 0.0):.0f}% ({points:+.1f} points), the largest shift of a key pair; "
+            "shares of the pair's containers, not tonnes"
+        ),
     }
