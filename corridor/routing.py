@@ -400,7 +400,7 @@ def route_from_nodes(
             leg.links.append(link_id)
     return Route(
         hubs=hubs,
-        legs=legs,
+        legs=_fold_access_legs(legs),
         length_km=length,
         time_h=time,
         cost=cost,
@@ -410,6 +410,53 @@ def route_from_nodes(
         geometry=LineString(coords if len(coords) > 1 else coords * 2),
         co2=co2,
     )
+
+
+#: Suffix of the ids of access links, which join a hub of an imported network to its junction.
+ACCESS_SUFFIX = "-access"
+
+
+def _fold_access_legs(legs: list[Leg]) -> list[Leg]:
+    """Fold each access leg (hub to junction) into the next leg of its mode, else the previous one.
+
+    An imported network joins a hub to the line through a short access link;
+    shown as a leg of its own it is noise ("access to A City", 0.6 km).
+    """
+    folded: list[Leg] = []
+    pending: Leg | None = None  # an access leg waiting for the next leg of its mode
+    for leg in legs:
+        if pending is not None and not _is_access(leg) and pending.mode == leg.mode:
+            leg.origin, leg.length_km, leg.time_h = pending.origin, leg.length_km + pending.length_km, leg.time_h + pending.time_h
+            leg.links[:0] = pending.links
+        elif pending is not None:
+            _close(folded, pending)
+        pending = leg if _is_access(leg) else None
+        if pending is None:
+            folded.append(leg)
+    if pending is not None:
+        _close(folded, pending)
+    return folded
+
+
+def _is_access(leg: Leg) -> bool:
+    return bool(leg.links) and all(link.endswith(ACCESS_SUFFIX) for link in leg.links)
+
+
+def _close(folded: list[Leg], access: Leg) -> None:
+    """Add an access leg that no later leg took to the previous leg of its mode, or keep it as a leg."""
+    if folded and folded[-1].mode == access.mode:
+        last = folded[-1]
+        last.destination, last.length_km, last.time_h = access.destination, last.length_km + access.length_km, last.time_h + access.time_h
+        last.links.extend(access.links)
+    else:
+        folded.append(access)
+
+
+def _junction_name(graph: nx.MultiDiGraph, junction: str, line: str) -> str:
+    """A readable name for a junction of an imported network: its OSM name, else the line it is on."""
+    nodes = graph.graph.get("junction_nodes", {})
+    name = next((graph.nodes[node].get("name") for (place, _), node in nodes.items() if place == junction and graph.nodes[node].get("name")), "")
+    return name or f"junction on {line}"
 
 
 def _place(graph: nx.MultiDiGraph, node: int) -> str:
@@ -725,6 +772,11 @@ def routes_report(graph: nx.MultiDiGraph, routes: Sequence[Route], *, by: str) -
     """
     first = routes[0]
     names = {hub: graph.nodes[hub_node(graph, hub)]["name"] for route in routes for hub in route.hubs}
+    for route in routes:
+        for leg in route.legs:
+            for place in (leg.origin, leg.destination):
+                if place not in names:
+                    names[place] = _junction_name(graph, place, leg.line)
     return {
         "origin": first.hubs[0],
         "destination": first.hubs[-1],

@@ -37,6 +37,7 @@ DETOUR_EXCEPTIONS: list[tuple[set[str], set[str] | None, str]] = [
     ({"chengdu"}, {"wuhan"}, "the Yangtze gorges: until the riverside HSR (about 2030) the fastest HSR goes round by Xi'an and Zhengzhou"),
     ({"beihai"}, {"guangzhou"}, "no Hepu–Zhanjiang HSR until 2028: trains go back through Nanning"),
     ({"liuzhou"}, {"guiyang", "kunming"}, "the karst mountains of Guizhou and Guangxi: the HSR goes round by Guilin or Nanning"),
+    ({"liuzhou"}, {"huaihua"}, "the direct Jiaoliu line is a 120 km/h single-track mountain railway: the faster HSR goes round by Guiyang and Guilin"),
 ]
 
 

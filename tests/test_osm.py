@@ -248,9 +248,11 @@ def test_route_lists_only_hubs(freight):
     route = find_routes(freight, "A City", "Port Two")[0]
     assert route.hubs == ["a_city", "port_one", "port_two"]
     lines = [leg.line for leg in route.legs]
-    assert lines[0] == "access to A City" and lines[-1] == "access to Port Two"
+    # the access from a hub to its junction is folded into the line it joins: no 0.6 km "access" legs
+    assert not any(line.startswith("access to") for line in lines)
+    assert lines == ["G75", "G212", "一号港-二号港轮渡"]
     assert route.legs[0].origin == "a_city" and route.legs[-1].destination == "port_two"
-    # the access from a hub to its junction is a leg, so the legs add up to the route
+    assert route.legs[0].links[0].endswith("-access") and route.legs[-1].links[-1].endswith("-access")
     assert sum(leg.length_km for leg in route.legs) == pytest.approx(route.length_km)
     assert sum(leg.time_h for leg in route.legs) + route.terminal_h == pytest.approx(route.time_h)
 
@@ -477,3 +479,13 @@ def test_hub_snaps_to_the_main_network_not_a_nearer_fragment(tmp_path):
     isolated = {item["hub"]: item for item in summary(graph)["isolated"]}
     assert "yard" not in isolated
     assert isolated["stranded"]["piece_nodes"] == 2 and isolated["stranded"]["main_network_km"] == pytest.approx(1.56, abs=0.1)
+
+
+def test_route_report_names_junctions(freight):
+    """Legs on an imported network name a junction by its OSM name, or the line it is on, never `n21`."""
+    from corridor.routing import routes_report
+
+    report = routes_report(freight, find_routes(freight, "A City", "Port Two"), by="time")
+    places = {place for leg in report["routes"][0]["legs"] for place in (leg["from"], leg["to"])}
+    names = [report["hub_names"][place] for place in places]
+    assert "乙枢纽" in names and not any(name.startswith("n") and name[1:].isdigit() for name in names)
