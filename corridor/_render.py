@@ -243,6 +243,8 @@ def whatif(report: dict) -> None:
         console.print(f"[yellow]note:[/yellow] {note}")
     if "co2" in report:
         console.print(report["co2"]["explanation"])
+    if report.get("accessibility"):
+        accessibility(report["accessibility"])
     if report.get("mode_shares"):
         rows = [
             {"from": r["origin"], "to": r["destination"], "chain": chain, "share before %": round(100 * r["before"].get(chain, 0.0), 1),
@@ -264,6 +266,19 @@ def options(report: dict) -> None:
         for o in report["options"]
     ]  # fmt: skip
     table(f"Options by mode chain, {report['origin']} to {report['destination']} ({report['profile']}, {network}, best of each chain by {report['by']})", rows)
+
+
+def accessibility(report: dict) -> None:
+    """Print what a scenario changes in the population within reach (``whatif``'s ``accessibility``)."""
+    hours = report["hours"]
+    rows = [
+        {"hub": r["name"], "by": r["mode"], f"within {hours:g} h before": r["before"], "after": r["after"], "change": r["change"],
+         "gravity change": round(r["gravity_change"])}
+        for r in report["rows"]
+    ]
+    table(f"Accessibility: population within {hours:g} h door to door (passenger network; {report['population_source']})", rows)
+    if report["headline"]:
+        console.print(report["headline"] + " (population of the city hubs reached door to door within the time, its own included)")
 
 
 def sourcing(report: dict) -> None:

@@ -615,6 +615,114 @@ def whatif(
     _render.whatif(report)
 
 
+HoursOption = Annotated[str, typer.Option("--hours", help="Hours (thresholds or bands), comma-separated.")]
+ScenarioOption = Annotated[str | None, typer.Option("--scenario", help="Before and after this scenario (file or built-in name).")]
+
+
+@app.command()
+def accessibility(
+    hubs: Annotated[list[str] | None, typer.Argument(help="Hubs to measure from (default: every city hub).")] = None,
+    hours: HoursOption = "2,4,6",
+    scenario: ScenarioOption = None,
+    year: YearOption = None,
+    network: NetworkOption = None,
+    params: ParamsOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Population within T hours door to door and a gravity index, per city hub and by mode (passenger)."""
+    from corridor import _render
+    from corridor.accessibility import accessibility_by_mode
+    from corridor.hubs import resolve_hub
+    from corridor.network import load_network
+    from corridor.params import ModelParams
+
+    base = load_network(network)
+    model = ModelParams.from_file(params) if params else ModelParams()
+    limits = _hours(hours)
+    sides = [("", base, year, model)]
+    if scenario:
+        from corridor.scenario import apply_scenario, load_scenario
+
+        applied = apply_scenario(base, load_scenario(scenario), params=model)
+        sides = [("before", base, applied.baseline_year, model), ("after", applied.network, applied.year, applied.params)]
+    frames = []
+    for side, net, when, model_side in sides:
+        origins = None
+        if hubs:
+            from corridor.graph import graph_from_network
+
+            graph = graph_from_network(net, profile="passenger", year=when, params=model_side)
+            origins = [resolve_hub(graph, hub) for hub in hubs]
+        frame = accessibility_by_mode(net, year=when, params=model_side, hours=limits, origins=origins).reset_index()
+        frame.insert(0, "side", side)
+        frames.append(frame if side else frame.drop(columns="side"))
+    rows = [row for frame in frames for row in frame.to_dict(orient="records")]
+    if as_json:
+        _print_json(rows)
+        return
+    _render.table("Accessibility: population within each time door to door, and the gravity index (people; passenger network)", rows)
+
+
+@app.command()
+def isochrones(
+    hub: Annotated[str, typer.Argument(help="The hub to draw from.")],
+    hours: HoursOption = "2,4,6",
+    scenario: ScenarioOption = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="GeoJSON (.geojson) or GeoPackage (.gpkg) to write.")] = None,
+    map_out: Annotated[Path | None, typer.Option("--map", help="Also write an interactive HTML map of the bands.")] = None,
+    profile: Annotated[str, typer.Option("--profile", "-p", help="passenger or freight.")] = "passenger",
+    year: YearOption = None,
+    modes: ModesOption = None,
+    network: NetworkOption = None,
+    params: ParamsOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Polygons of what is reachable from HUB within each band: network times, then access_kmh (model.toml) from the reached hubs."""
+    from corridor import _render
+    from corridor import isochrones as iso
+    from corridor.graph import graph_from_network
+    from corridor.network import load_network
+    from corridor.params import ModelParams
+
+    base = load_network(network)
+    model = ModelParams.from_file(params) if params else ModelParams()
+    drawn, diff = base, None
+    if scenario:
+        from corridor.maps import scenario_diff
+        from corridor.scenario import apply_scenario, load_scenario
+
+        applied = apply_scenario(base, load_scenario(scenario), params=model)
+        frame = iso.scenario_isochrones(base, applied, hub, hours=_hours(hours), profile=profile, modes=_split(modes), params=model)
+        drawn, diff, year = applied.network, scenario_diff(applied, base), applied.year
+    else:
+        graph = graph_from_network(base, profile=profile, year=year, modes=_split(modes), params=model)
+        frame = iso.isochrones(graph, hub, hours=_hours(hours), params=model)
+    if out:
+        typer.echo(f"wrote {iso.write_isochrones(frame, out)}", err=True)
+    if map_out:
+        from corridor.maps import map_content, write_map
+
+        content = map_content(drawn, year=year, profile=profile, diff=diff)
+        content.isochrones = frame
+        typer.echo(f"wrote {write_map(content, map_out)}", err=True)
+    rows = iso.isochrone_summary(frame)
+    if as_json:
+        _print_json(rows)
+        return
+    _render.table(f"Isochrones of {frame['name'].iloc[0]} ({profile}; access {frame['access_kmh'].iloc[0]:g} km/h from reached hubs)", rows)
+
+
+def _hours(value: str) -> list[float]:
+    """Comma-separated hours as numbers (checked by :func:`corridor.accessibility.check_hours`)."""
+    from corridor.accessibility import check_hours
+
+    try:
+        return check_hours(float(part) for part in value.split(",") if part.strip())
+    except ValueError:
+        msg = f"--hours {value!r}: give positive hours separated by commas, e.g. 2,4,6"
+        raise CorridorError(msg) from None
+
+
 @app.command()
 def candidates(
     mode: Annotated[str, typer.Option("--mode", help="Mode of the candidate links: hsr, rail, expressway, waterway, sea.")] = "hsr",

@@ -222,6 +222,7 @@ class MapContent:
     year: int | None = None
     profile: str = "freight"
     lon_start: float = -180.0
+    isochrones: gpd.GeoDataFrame | None = None
 
     def route_lines(self, pair: MapRoute) -> list[LineString]:
         """The lines of ``pair``'s routes, best first, in the map's longitude window."""
@@ -829,6 +830,8 @@ def folium_map(
     if tiles is not None:
         url, attribution = TILE_LAYERS[tiles]
         folium.TileLayer(url, attr=attribution, name=f"Web tiles ({tiles}, online)", overlay=True).add_to(fmap)
+    if content.isochrones is not None:
+        _add_isochrones(fmap, content.isochrones)
     _add_links(fmap, content)
     for pair in content.routes:
         _add_routes(fmap, content, pair)
@@ -874,6 +877,37 @@ def _add_basemap(fmap: folium.Map) -> None:
     countries = basemap_geojson(COUNTRY_NAMES)
     features = [{**f, "properties": {"name": f["properties"]["name"], "order": 100_000 + i}} for i, f in enumerate(countries["features"])]
     _DataLayer("labels", _collection(features), {"cssClass": "corridor-country-label"}, name="Country names").add_to(fmap)
+
+
+#: Fill of isochrone bands by side (before, after or without a scenario, and the area gained).
+ISOCHRONE_COLOURS: dict[str, str] = {"": "#2b8cbe", "after": "#2b8cbe", "before": "#969696", "gained": "#1a9850"}
+
+
+def isochrone_layers(isochrones: gpd.GeoDataFrame) -> list[tuple[str, dict[str, Any], dict[str, Any]]]:
+    """One overlay per isochrone band and side: ``(label, GeoJSON, Leaflet options)``, widest band first.
+
+    Paths carry CSS classes ``corridor-isochrone``, ``isochrone-<side>`` and ``isochrone-<hours>h``.
+    """
+    layers = []
+    order = isochrones.sort_values("hours", ascending=False, kind="stable")
+    for row in order.to_dict("records"):
+        if row["geometry"] is None or row["geometry"].is_empty:
+            continue
+        side = row["side"] or ""
+        hours = f"{row['hours']:g}"
+        label = f"Within {hours} h of {row['name']}" + (f" ({side})" if side else "")
+        style = {"color": ISOCHRONE_COLOURS.get(side, ISOCHRONE_COLOURS[""]), "weight": 1.5, "fill": True, "fillOpacity": 0.12,
+                 "dashArray": DASH if side == "before" else None,
+                 "className": f"corridor-isochrone isochrone-{_css_token(side or 'all')} isochrone-{_css_token(hours)}h"}  # fmt: skip
+        feature = {"type": "Feature", "properties": {"hours": row["hours"], "side": side}, "geometry": shapely.geometry.mapping(row["geometry"])}
+        layers.append((label, _collection([feature]), {"pane": "overlayPane", "style": style, "attribution": ""}))
+    return layers
+
+
+def _add_isochrones(fmap: folium.Map, isochrones: gpd.GeoDataFrame) -> None:
+    """Draw isochrone bands under the links, one layer each (see :func:`isochrone_layers`)."""
+    for label, data, options in isochrone_layers(isochrones):
+        _DataLayer("basemap", data, options, name=label).add_to(fmap)
 
 
 def _collection(features: list[dict[str, Any]]) -> dict[str, Any]:

@@ -22,7 +22,7 @@ from corridor.settings import MODES, PROFILES
 DEFAULTS_FILE = Path(__file__).with_name("model.toml")
 
 _PER_MODE = ("speed_factor", "speed_kmh", "dwell_h", "terminal_h", "cost_per_km", "co2_g_per_km", "co2_g_per_lift")
-_SCALAR = ("urban_h", "border_h", "value_of_time", "terminal_cost", "share_scale")
+_SCALAR = ("urban_h", "border_h", "value_of_time", "terminal_cost", "share_scale", "access_kmh", "gravity_half_life_h")
 
 #: Mode-share parameters keyed by mode chain (``"rail+sea"``), not by mode; see :mod:`corridor.shares`.
 _PER_CHAIN = ("share_constants",)

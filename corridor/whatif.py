@@ -36,6 +36,7 @@ import networkx as nx
 import numpy as np
 
 from corridor._errors import CorridorError, NoRouteError, UnknownHubError
+from corridor.accessibility import scenario_accessibility
 from corridor.graph import graph_from_network, hub_node
 from corridor.network import Network
 from corridor.params import ModelParams
@@ -193,6 +194,7 @@ def compare_scenario(
         "co2": co2,
         "mode_shares": mode_shares,
         "mode_share_summary": _mode_share_summary(mode_shares),
+        "accessibility": scenario_accessibility(network, applied, params=base_params, focus=[o for o, _ in _key_pairs(spec, applied.network)][:1]),
     }
 
 

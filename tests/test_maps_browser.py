@@ -456,3 +456,34 @@ def test_trans_pacific_lane_is_drawn_across_the_pacific(browser, tmp_path):
         assert log.errors == [] and log.unserved == []
     finally:
         page.close()
+
+
+def test_map_draws_isochrones_before_after_and_gained(browser, mini_network, round_params, tmp_path):
+    from types import SimpleNamespace
+
+    from corridor.isochrones import scenario_isochrones
+
+    applied = SimpleNamespace(network=mini_network, baseline_year=None, year=2030, params=round_params)
+    frame = scenario_isochrones(mini_network, applied, "chongqing", hours=[4, 6], params=round_params)
+    content = maps.map_content(mini_network, year=2030, profile="passenger")
+    content.isochrones = frame
+    path = maps.write_map(content, tmp_path / "isochrones.html", offline=False)
+    page, log = open_map(browser, path)
+    try:
+        drawn = int((~frame.geometry.is_empty).sum())
+        # Before and after at 4 and 6 h; gained at 6 h only (Qinzhou Port at 5.4 h): nothing new within 4 h.
+        assert page.locator("path.corridor-isochrone").count() == drawn == 5
+        assert page.locator("path.corridor-isochrone.isochrone-gained").count() == 1
+        assert page.locator("path.corridor-isochrone.isochrone-before.isochrone-6h").get_attribute("stroke-dasharray") == maps.DASH
+        labels = page.locator(".leaflet-control-layers-overlays").inner_text()
+        assert "Within 6 h of Chongqing (before)" in labels and "Within 6 h of Chongqing (gained)" in labels
+        page.locator(".leaflet-control-layers-overlays label", has_text="Within 6 h of Chongqing (gained)").locator("input").uncheck()
+        assert page.locator("path.corridor-isochrone.isochrone-gained").count() == 0
+        # Links and hubs stay on top and clickable.
+        assert page.locator("path.corridor-link").count() == len(content.links)
+        assert _hit_centre(page, "path.corridor-hub.hub-guiyang") is not None
+        page.screenshot(path=str(tmp_path / "isochrones.png"))
+        assert log.unserved == [], f"requests not served locally: {log.unserved}"
+        assert log.errors == [], f"the page logged errors: {log.errors}"
+    finally:
+        page.close()
