@@ -174,6 +174,7 @@ def route(
     network: NetworkOption = None,
     params: ParamsOption = None,
     geojson: Annotated[Path | None, typer.Option("--geojson", help="Also write the routes to this GeoJSON file.")] = None,
+    direct: Annotated[bool, typer.Option("--direct", help="One vehicle, no change on the way: the fastest train a timetable quotes.")] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Fastest, shortest or cheapest routes between two hubs, with alternatives."""
@@ -181,7 +182,7 @@ def route(
     from corridor.routing import find_routes, routes_report, write_routes_geojson
 
     graph = _load_graph(network, profile, year, modes, avoid, params)
-    routes = find_routes(graph, origin, destination, by=by, k=k)
+    routes = find_routes(graph, origin, destination, by=by, k=k, direct=direct)
     report = routes_report(graph, routes, by=by)
     if geojson:
         write_routes_geojson(routes, geojson, report)

@@ -51,6 +51,9 @@ _version_counter = itertools.count(1)
 #: Modes whose border crossings cost ``border_h`` (ports clear customs in terminal time).
 LAND_MODES = ("hsr", "rail", "expressway")
 
+#: Modes whose trains may run on between lines at a hub (see ``through_lines``).
+TRAIN_MODES = ("hsr", "rail")
+
 #: ``edge_type`` of edges that move along a link; other edges are terminal or urban time.
 LINK = "link"
 
@@ -143,12 +146,18 @@ def graph_from_network(
 
 
 def _add_through_edges(graph: nx.MultiDiGraph) -> None:
-    """Let passenger trains run on between high-speed and conventional lines, without a transfer.
+    """Let passenger trains run on between lines without a change of train, where published trains do.
 
-    Only at hubs with ``through_running`` (where published trains do so, e.g.
-    Chongqing East–Changsha trains via the Qianjiang–Changde railway); the
-    stop at the hub is already on the arriving link, so the edge costs
-    nothing and counts no boarding.
+    At hubs with ``through_running`` (e.g. Qianjiang and Changde, where
+    Chongqing East–Changsha trains run via the Qianjiang–Changde railway)
+    trains run on between the high-speed and conventional lines: a
+    ``through`` edge joins the two terminals. At hubs with ``through_lines``
+    each line has its own terminal, and trains run on only between the listed
+    pairs of lines: each line's departing link edges are repeated from the
+    terminal of the line paired with it (a ``through`` edge would let trains
+    chain pairs into changes no train makes). Any other change of line there
+    is a change of train (alight and board). The stop at the hub is already
+    on the arriving link, so running on costs nothing and counts no boarding.
     """
     terminals = graph.graph["terminal_nodes"]
     hub_nodes = graph.graph["hub_nodes"]
@@ -159,6 +168,58 @@ def _add_through_edges(graph: nx.MultiDiGraph) -> None:
         point = (graph.nodes[node]["x"], graph.nodes[node]["y"])
         for u, v in ((node, other), (other, node)):
             graph.add_edge(u, v, edge_type="through", mode="through", length=0.0, travel_time=0.0, cost=0.0, co2=0.0, geometry=LineString([point, point]))
+    by_hub: dict[str, dict[str, list[int]]] = {}
+    for (hub, _mode, line), node in graph.graph.get("line_terminals", {}).items():
+        by_hub.setdefault(hub, {}).setdefault(line, []).append(node)
+    copies = []
+    for hub, lines in by_hub.items():
+        for line_a, line_b in graph.nodes[hub_nodes[hub]]["through_lines"]:
+            for start, onto in ((line_a, line_b), (line_b, line_a)):
+                for u in lines.get(start, ()):
+                    for departure in lines.get(onto, ()):
+                        copies.extend((u, v, key, data) for _, v, key, data in graph.out_edges(departure, keys=True, data=True) if data["edge_type"] == LINK)
+    for u, v, key, data in copies:
+        graph.add_edge(u, v, key=key, **data)
+
+
+def _line_pair(text: str) -> tuple[str, str]:
+    """``"line A | line B"`` -> ``("line A", "line B")``."""
+    first, _, second = text.partition("|")
+    return first.strip(), second.strip()
+
+
+def without_changes(graph: nx.MultiDiGraph, origin: str, destination: str) -> nx.MultiDiGraph:
+    """A copy of ``graph`` where a trip boards once, in the origin's city, and alights once, in the destination's.
+
+    Routes on it are single services, as timetables quote "the fastest
+    train": they run on across lines only where published trains do (see
+    :func:`_add_through_edges`) and never change vehicle on the way.
+
+    Parameters
+    ----------
+    graph
+        A corridor graph.
+    origin, destination
+        Hub ids; every hub of the same city counts as the same end.
+
+    Returns
+    -------
+    networkx.MultiDiGraph
+        The copy, with a new ``version``.
+    """
+    def city_of(hub: str) -> str:
+        return graph.nodes[hub_node(graph, hub)]["city"] or hub
+
+    hub_nodes = graph.graph["hub_nodes"]
+    starts = {node for hub, node in hub_nodes.items() if city_of(hub) == city_of(origin)}
+    ends = {node for hub, node in hub_nodes.items() if city_of(hub) == city_of(destination)}
+    direct = graph.copy()
+    direct.graph = {**graph.graph, "version": next(_version_counter)}
+    direct.remove_edges_from([
+        (u, v, key) for u, v, key, kind in graph.edges(keys=True, data="edge_type")
+        if (kind == "board" and u not in starts) or (kind == "alight" and v not in ends)
+    ])
+    return direct
 
 
 def _junctions(hubs: Mapping[str, Mapping[str, Any]]) -> dict[str, tuple[float, float, str]]:
@@ -200,15 +261,47 @@ def _hub_attributes(hub) -> dict:
         "freight_terminal": bool(hub["freight_terminal"]),
         "stop": hub.get("stop") is not False,
         "through_running": hub.get("through_running") is True,
+        "through_lines": [_line_pair(text) for text in hub["through_lines"]] if isinstance(hub.get("through_lines"), list) else [],
     }
 
 
 def _ensure_terminal(
-    graph: nx.MultiDiGraph, hub: str, mode: str, profile: str, params: ModelParams, junctions: Mapping[str, tuple] | None = None
+    graph: nx.MultiDiGraph,
+    hub: str,
+    mode: str,
+    profile: str,
+    params: ModelParams,
+    junctions: Mapping[str, tuple] | None = None,
+    line: str | None = None,
 ) -> int:
     terminals = graph.graph["terminal_nodes"]
+    platform = _platform_key(graph, hub, mode, profile, line)
+    if platform is not None:
+        platforms = graph.graph.setdefault("line_terminals", {})
+        if platform not in platforms:
+            platforms[platform] = _new_terminal(graph, hub, mode, profile, params, junctions)
+            graph.nodes[platforms[platform]]["line"] = line
+        return platforms[platform]
     if (hub, mode) in terminals:
         return terminals[hub, mode]
+    return _new_terminal(graph, hub, mode, profile, params, junctions)
+
+
+def _platform_key(graph: nx.MultiDiGraph, hub: str, mode: str, profile: str, line: str | None) -> tuple[str, str, str] | None:
+    """``(hub, mode, line)`` where a line gets its own terminal: passenger trains at a hub with ``through_lines``."""
+    if profile != "passenger" or line is None or mode not in TRAIN_MODES:
+        return None
+    node = graph.graph["hub_nodes"].get(hub)
+    if node is None or not graph.nodes[node].get("through_lines"):
+        return None
+    return (hub, mode, line)
+
+
+def _new_terminal(
+    graph: nx.MultiDiGraph, hub: str, mode: str, profile: str, params: ModelParams, junctions: Mapping[str, tuple] | None = None
+) -> int:
+    """Add the terminal node of ``mode`` at ``hub`` with its board and alight edges."""
+    terminals = graph.graph["terminal_nodes"]
     junction_nodes = graph.graph.setdefault("junction_nodes", {})
     if (hub, mode) in junction_nodes:
         return junction_nodes[hub, mode]
@@ -219,7 +312,8 @@ def _ensure_terminal(
         return node
     hub_at = graph.graph["hub_nodes"][hub]
     data = graph.nodes[hub_at]
-    node = terminals[hub, mode] = len(graph)
+    node = len(graph)
+    terminals.setdefault((hub, mode), node)
     graph.add_node(node, x=data["x"], y=data["y"], node_type="terminal", hub=hub, mode=mode, name=data["name"])
     hours = params.value(profile, "terminal_h", mode)
     cost = hours * params.value(profile, "value_of_time") + params.value(profile, "terminal_cost")
@@ -278,8 +372,9 @@ def _add_link(
     graph: nx.MultiDiGraph, link_id: str, link, profile: str, params: ModelParams, junctions: Mapping[str, tuple] | None = None
 ) -> tuple[int, int]:
     mode = link["mode"]
-    u = _ensure_terminal(graph, link["from_hub"], mode, profile, params, junctions)
-    v = _ensure_terminal(graph, link["to_hub"], mode, profile, params, junctions)
+    line = link.get("line") or None
+    u = _ensure_terminal(graph, link["from_hub"], mode, profile, params, junctions, line)
+    v = _ensure_terminal(graph, link["to_hub"], mode, profile, params, junctions, line)
     cross_border = _crosses_border(graph, link)
     hours = link_time_h(link, profile, params, year=graph.graph.get("year"), cross_border=cross_border, stop=False)
     km = float(link["length_km"])

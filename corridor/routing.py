@@ -24,7 +24,7 @@ from shapely.geometry import LineString
 
 from corridor._errors import CorridorError, NoRouteError
 from corridor._io import atomic_path, check_output_path, write_text_atomic
-from corridor.graph import LINK, hub_node
+from corridor.graph import LINK, hub_node, without_changes
 from corridor.hubs import resolve_hub
 from corridor.settings import MODES
 
@@ -143,6 +143,7 @@ def find_routes(
     *,
     by: str = "time",
     k: int = 1,
+    direct: bool = False,
 ) -> list[Route]:
     """Best route between two hubs and up to ``k - 1`` substantive alternatives.
 
@@ -163,6 +164,9 @@ def find_routes(
         and a candidate is kept only when it differs from every kept route by
         at least ``MIN_DIFFERENCE`` of the longer one's link-km; the search
         stops once ``k`` routes are kept.
+    direct
+        Only routes on one vehicle, without a change on the way (the
+        "fastest train" of a timetable; see :func:`corridor.graph.without_changes`).
 
     Returns
     -------
@@ -186,8 +190,13 @@ def find_routes(
         raise NoRouteError(msg)
     _check_served(graph, source_hub)
     _check_served(graph, target_hub)
+    if direct:
+        graph = without_changes(graph, source_hub, target_hub)
     source, target = hub_node(graph, source_hub), hub_node(graph, target_hub)
     best = best_path(graph, source, target, weight=weight)
+    if best is None and direct:
+        msg = f"no single service runs from '{source_hub}' to '{target_hub}' without a change; leave out --direct to allow changes"
+        raise NoRouteError(msg)
     if best is None:
         raise NoRouteError(_no_route_message(graph, source_hub, target_hub))
     if k == 1:

@@ -164,6 +164,18 @@ Chongqing North, West, (Caiyuanba), Shapingba and East. Freight trains pass thro
 Chongqing's rail freight starts and ends at Tuanjiecun (the sea-rail trains to Qinzhou Port,
 cited under `cq_tuanjiecun`) or at Guoyuan port. Every other hub handles freight where its links do.
 
+## Through trains and changes of train
+
+A passenger train runs on from one line to another at a hub without a change of train only where a
+published service does so. `through_running: true` lets trains run on between the high-speed and
+conventional lines of a hub; `through_lines` lists the only pairs of lines trains run on between at
+a hub, so that changing between any other two lines there is a change of train (alighting and
+boarding). Each carries its source:
+
+| hub | through services | source |
+|---|---|---|
+{through_rows}
+
 ## Populations (for the gravity demand model)
 
 City hubs carry `population` with its `population_source`: Natural Earth 1:10m POP_MAX (urban
@@ -210,6 +222,10 @@ def render(hubs, links):
     refmax = "\n".join(f"| {h['id']} | {h['ref_max_km']} | {_esc(h['ref_source'])} |" for h in hubs.values() if h.get("ref_max_km"))
     hub_rows = "\n".join(
         f"| {h['id']} | {h['kind']} | {_esc(h['name'])} | {_esc(h['ref_source'])} | {_esc(h['source'])} |" for h in hubs.values())
+    through_rows = "\n".join(
+        f"| {h['id']} | {'; '.join(h.get('through_lines') or ['high-speed and conventional lines'])} | "
+        f"{_esc(h.get('through_lines_source') or h.get('through_running_source'))} |"
+        for h in hubs.values() if h.get("through_lines") or h.get("through_running"))
     rows = []
     for l in links:
         yr = l["opened"] if l["status"] == "open" else l["expected"]
@@ -218,4 +234,4 @@ def render(hubs, links):
             f"| {l['id']} | {l['mode']} | {l['from_hub']}–{l['to_hub']} | {l['length_km']} ({l['length_basis']}) | "
             f"{_esc(l['length_source'] or 'geometry')} | {l['speed_kmh']} ({_esc(l['speed_source'])}) | {l['status']} {yr or ''}{date_source} | {_esc(l['source'])} |")
     return HEAD.format(nh=len(hubs), nl=len(links), yz=yz, coverage=coverage, within=f"{within:.0f}", knowledge=knowledge,
-                       dated_rows="\n".join(dated), refmax=refmax, hub_rows=hub_rows, link_rows="\n".join(rows))
+                       dated_rows="\n".join(dated), through_rows=through_rows, refmax=refmax, hub_rows=hub_rows, link_rows="\n".join(rows))
