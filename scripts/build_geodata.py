@@ -355,13 +355,25 @@ def share_chain_times(entries: dict, facts: dict, drawn: dict) -> None:
         kw.get("section_times", []).sort(key=lambda t: str(t["from"]))
 
 
+def read_link_shapes():
+    """Intermediate points per link from scripts/geodata_src/link_shapes.csv, replacing the table's via tokens."""
+    shapes: dict[str, list[str]] = {}
+    with open(ROOT / "scripts" / "geodata_src" / "link_shapes.csv", encoding="utf-8", newline="") as f:
+        for row in sorted(csv.DictReader(f), key=lambda r: int(r["seq"])):
+            tokens = shapes.setdefault(row["link_id"], [])
+            if row["token"]:
+                tokens.append(row["token"])
+    return shapes
+
+
 def build_links(hubs):
     links = []
     facts = read_link_facts()
+    shapes = read_link_shapes()
     ids = {args[0] for args, _ in LINKS}
-    unknown = {part for key in facts for part in key.split("+")} - ids
-    assert not unknown, f"link_facts.csv names unknown links: {sorted(unknown)}"
-    entries = {args[0]: (args, apply_link_facts(kw, facts.get(args[0], []))) for args, kw in LINKS}
+    unknown = {part for key in [*facts, *shapes] for part in key.split("+")} - ids
+    assert not unknown, f"link_facts.csv or link_shapes.csv names unknown links: {sorted(unknown)}"
+    entries = {args[0]: ((*args[:6], shapes.get(args[0], args[6])), apply_link_facts(kw, facts.get(args[0], []))) for args, kw in LINKS}
     drawn = {
         lid: geod_len_km([hubs[args[4]]["_xy"]] + [resolve(t, hubs) for t in args[6]] + [hubs[args[5]]["_xy"]])
         for lid, (args, kw) in entries.items() if not kw.get("river")

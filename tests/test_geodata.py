@@ -214,9 +214,10 @@ def test_year_1990_passenger_network_is_what_existed_in_1990():
     assert used
     for lid in used:
         assert opened[lid] is not None and parse_date(opened[lid]) < 1991, lid
-    # the first modelled expressway (G5 Chengdu–Chongqing) opened 1995; Laos's Route 13 North is an older national road
+    # the first modelled expressway (G5 Chengdu–Chongqing) opened 1995; Laos's Route 13 North is an older
+    # national road, and the Huanggang–Lok Ma Chau road crossing into Hong Kong opened in 1989
     roads = {d["link_id"] for _, _, d in graph.edges(data=True) if d.get("edge_type") == "link" and d["mode"] == "expressway"}
-    assert roads == {"la_route13n"}
+    assert roads == {"la_route13n", "sz_hk_road"}
     route = find_routes(graph, "chongqing", "beijing")[0]
     assert route.time_h > 0
 

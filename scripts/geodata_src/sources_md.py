@@ -51,7 +51,10 @@ URLs, collected Nov 2026) and the public point/line data listed under *Licences*
   (general knowledge, low confidence) or `measured` (geodesic WGS84 length of the geometry).
   {coverage}
 * **Geometry vs length.** Geometry runs through the real stations and towns of each line
-  (densified in Nov 2026 with the intermediate stations of 31 lines). {within}% of rail, HSR and
+  (densified in Nov 2026 with the intermediate stations of 31 lines; in Dec 2026 the points of 20
+  more lines were redrawn from `scripts/geodata_src/link_shapes.csv`, which gives the page listing
+  each line's stations where one was found and says `knowledge` where the station order is from
+  general knowledge — it shapes the drawing only, never a length or time). {within}% of rail, HSR and
   expressway link-km have a geometry within 10% of their length; the others are mountain lines
   whose valley stations are in no public point set (Guiyang–Kunming, Xi'an–Ankang,
   Sichuan–Guizhou...) or links whose hubs stand off the line's end. `corridor validate --report`
