@@ -261,7 +261,7 @@ def _hub_attributes(hub) -> dict:
         "freight_terminal": bool(hub["freight_terminal"]),
         "stop": hub.get("stop") is not False,
         "through_running": hub.get("through_running") is True,
-        "through_lines": [_line_pair(text) for text in hub["through_lines"]] if isinstance(hub.get("through_lines"), list) else [],
+        "through_lines": [_line_pair(text) for text in hub["through_lines"]] if isinstance(hub.get("through_lines"), list) else None,
     }
 
 
@@ -292,7 +292,7 @@ def _platform_key(graph: nx.MultiDiGraph, hub: str, mode: str, profile: str, lin
     if profile != "passenger" or line is None or mode not in TRAIN_MODES:
         return None
     node = graph.graph["hub_nodes"].get(hub)
-    if node is None or not graph.nodes[node].get("through_lines"):
+    if node is None or graph.nodes[node].get("through_lines") is None:
         return None
     return (hub, mode, line)
 
@@ -422,23 +422,38 @@ def link_speed_kmh(link: Mapping[str, Any], year: int | None = None) -> float:
     return float(operating if _known(operating) else link["speed_kmh"])
 
 
-def section_time_h(link: Mapping[str, Any], year: int | None = None) -> float | None:
+def section_time_h(link: Mapping[str, Any], year: int | None = None, speed_factor: float | None = None) -> float | None:
     """The fastest scheduled time over the whole link in ``year``, hours, where one is published.
 
-    A published time holds until the line's operating speed changes: after
-    a later entry of ``speed_history`` (in or before ``year``) the speed model
-    applies again.
+    A published time holds until the line's operating speed changes. After a
+    later entry of ``speed_history`` (in or before ``year``) it is taken down
+    by the running time the new speed saves at ``speed_factor`` (the stops
+    stay as they were); without a ``speed_factor`` the time no longer holds
+    and ``None`` is returned.
     """
     times = link.get("section_times")
     minutes = schema.value_in(times, "minutes", year)
     if minutes is None:
         return None
     published = max(schema.parse_date(t["from"]) or 0.0 for t in times if year is None or schema.date_year(t["from"]) <= year)
-    for change in link.get("speed_history") or ():
-        when = schema.parse_date(change["from"]) or 0.0
-        if when > published and (year is None or int(when) <= year):
-            return None
-    return minutes / 60.0
+    changed = any(
+        (schema.parse_date(change["from"]) or 0.0) > published and (year is None or schema.date_year(change["from"]) <= year)
+        for change in link.get("speed_history") or ()
+    )
+    if not changed:
+        return minutes / 60.0
+    if speed_factor is None:
+        return None
+    km = float(link["length_km"])
+    saved = km / (speed_factor * _speed_at(link, published)) - km / (speed_factor * link_speed_kmh(link, year))
+    return minutes / 60.0 - saved
+
+
+def _speed_at(link: Mapping[str, Any], when: float) -> float:
+    """The operating speed in force at a fractional year (the last ``speed_history`` entry not after it)."""
+    dated = sorted((schema.parse_date(h["from"]) or 0.0, float(h["speed_kmh"])) for h in link.get("speed_history") or ())
+    before = [speed for start, speed in dated if start <= when]
+    return before[-1] if before else link_speed_kmh(link, int(when))
 
 
 def link_time_h(
@@ -487,7 +502,9 @@ def link_time_h(
         Hours.
     """
     mode = link["mode"]
-    published = section_time_h(link, year) if profile == "passenger" and params.use_section_times else None
+    published = None
+    if profile == "passenger" and params.use_section_times:
+        published = section_time_h(link, year, params.value(profile, "speed_factor", mode))
     if published is not None:
         running = published
     else:

@@ -92,6 +92,7 @@ _TOP_LEVEL: dict[str, str] = {
     "baseline_year": _INT,
     "profile": _STR,
     "modes": _LIST,
+    "direct": _BOOL,
     "pairs": _LIST,
     "params": _TABLE,
     **dict.fromkeys(_TABLE_SECTIONS, _LIST),
@@ -134,8 +135,8 @@ class Scenario:
 
     Lists (added hubs and links, removals, pairs, published figures,
     sources) are the parent's followed by the child's; ``year``,
-    ``baseline_year``, ``profile``, ``modes``, ``name`` and ``description``
-    are the child's where it sets them; parameter overrides apply parent first.
+    ``baseline_year``, ``profile``, ``modes``, ``direct``, ``name`` and
+    ``description`` are the child's where it sets them; parameter overrides apply parent first.
     """
 
     path: Path
@@ -146,6 +147,7 @@ class Scenario:
     baseline_year: int | None = None
     profile: str | None = None
     modes: list[str] | None = None
+    direct: bool | None = None
     pairs: list[Entry] = field(default_factory=list)
     params: list[tuple[dict[str, Any], str]] = field(default_factory=list)
     add_hubs: list[Entry] = field(default_factory=list)
@@ -339,6 +341,7 @@ def _scenario_from_table(path: Path, data: Mapping[str, Any]) -> Scenario:
         baseline_year=data.get("baseline_year"),
         profile=data.get("profile"),
         modes=data.get("modes"),
+        direct=data.get("direct"),
         files=[path],
     )
     for section, fields in _TABLE_SECTIONS.items():
@@ -433,6 +436,7 @@ def _merged(parent: Scenario, child: Scenario) -> Scenario:
         baseline_year=child.baseline_year if child.baseline_year is not None else parent.baseline_year,
         profile=child.profile or parent.profile,
         modes=child.modes or parent.modes,
+        direct=child.direct if child.direct is not None else parent.direct,
         files=[*parent.files, *child.files],
     )
     for name in ("pairs", "params", *_TABLE_SECTIONS, *_ID_SECTIONS):

@@ -158,11 +158,11 @@ def compare_scenario(
     notes: list[str] = []
     named = {(e.data["origin"], e.data["destination"]) for e in spec.pairs}
     pairs = [
-        row for row in _pair_rows(before, after, _key_pairs(spec, applied.network), by=by)
+        row for row in _pair_rows(before, after, _key_pairs(spec, applied.network), by=by, direct=bool(spec.direct))
         if (row["origin"], row["destination"]) in named or row["before_h"] is not None or row["after_h"] is not None
     ]
     saving = _demand_weighted_saving(network, before, after, demand_csv=demand_csv, top=top, by=by)
-    published = [_published_row(entry.data, graph) for entry in spec.published]
+    published = [_published_row(entry.data, graph, direct=bool(spec.direct)) for entry in spec.published]
     for row in published:
         if row["model_h"] is not None and not row["agrees"]:
             notes.append(
@@ -204,21 +204,24 @@ def _key_pairs(scenario: Scenario, network: Network) -> list[tuple[str, str]]:
     return list(dict.fromkeys([*named, *defaults]))
 
 
-def _best_route(graph: nx.MultiDiGraph, origin: str, destination: str, by: str = "time") -> Route | None:
+def _best_route(graph: nx.MultiDiGraph, origin: str, destination: str, by: str = "time", *, direct: bool = False) -> Route | None:
+    """The best route, or ``None``; with ``direct``, the best single service where one runs, else the best trip."""
     if origin not in graph.graph["hub_nodes"] or destination not in graph.graph["hub_nodes"]:
         return None
-    try:
-        return find_routes(graph, origin, destination, by=by)[0]
-    except (NoRouteError, UnknownHubError):
-        return None
+    for single in (True, False) if direct else (False,):
+        try:
+            return find_routes(graph, origin, destination, by=by, direct=single)[0]
+        except (NoRouteError, UnknownHubError):
+            continue
+    return None
 
 
 def _pair_rows(
-    before: nx.MultiDiGraph, after: nx.MultiDiGraph, pairs: Sequence[tuple[str, str]], *, by: str = "time"
+    before: nx.MultiDiGraph, after: nx.MultiDiGraph, pairs: Sequence[tuple[str, str]], *, by: str = "time", direct: bool = False
 ) -> list[dict[str, Any]]:
     rows = []
     for origin, destination in pairs:
-        old, new = _best_route(before, origin, destination, by), _best_route(after, origin, destination, by)
+        old, new = _best_route(before, origin, destination, by, direct=direct), _best_route(after, origin, destination, by, direct=direct)
         row: dict[str, Any] = {
             "origin": origin,
             "destination": destination,
@@ -402,10 +405,10 @@ def _rank_shifts(before: nx.MultiDiGraph, after: nx.MultiDiGraph, *, top: int) -
     return rows[:top]
 
 
-def _published_row(entry: dict[str, Any], graph) -> dict[str, Any]:
+def _published_row(entry: dict[str, Any], graph, *, direct: bool = False) -> dict[str, Any]:
     profile = entry.get("profile", "passenger")
     measure = entry.get("measure", "moving")
-    route = _best_route(graph(entry["case"], profile), entry["origin"], entry["destination"])
+    route = _best_route(graph(entry["case"], profile), entry["origin"], entry["destination"], direct=bool(direct))
     model = None if route is None else (route.moving_h if measure == "moving" else route.time_h)
     difference = None if model is None else model - entry["hours"]
     return {

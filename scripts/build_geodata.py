@@ -215,9 +215,9 @@ def build_hubs():
         if kw.get("through_running"):
             props["through_running"] = True
             props["through_running_source"] = kw["through_running"]
-        if kw.get("through_lines"):
-            props["through_lines"] = [f"{a} | {b}" for a, b, _ in kw["through_lines"]]
-            props["through_lines_source"] = " ; ".join(f"{a} | {b}: {src}" for a, b, src in kw["through_lines"])
+        if "through_lines" in kw:
+            props["through_lines"] = [f"{a} | {b}" for a, b, _ in kw["through_lines"] if a]
+            props["through_lines_source"] = " ; ".join(f"{a} | {b}: {src}" if a else src for a, b, src in kw["through_lines"])
         if kw.get("ref_max"):
             props["ref_max_km"] = kw["ref_max"]
         props["_xy"] = (round(xy[0], 5), round(xy[1], 5))

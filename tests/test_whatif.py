@@ -132,7 +132,7 @@ def test_candidates_cli_json():
 def test_chongqingdong_shows_published_figures(builtin_network):
     report = compare_scenario(builtin_network, load_scenario("chongqingdong"))
     cases = {(p["destination"], p["case"]) for p in report["published"]}
-    assert cases == {("beijing", "before"), ("beijing", "after"), ("shanghai", "after")}
+    assert cases == {("beijing", "before"), ("beijing", "after"), ("shanghai", "before")}
     rows = {(r["origin"], r["destination"]): r for r in report["pairs"]}
     for destination in ("beijing", "shanghai"):
         row = rows["chongqing", destination]

@@ -114,7 +114,8 @@ HUBS = [
  H("singapore_port", "Port of Singapore", "新加坡港", "Singapore", ["PSA Singapore", "Pasir Panjang", "Jurong Port"], "sea_port", "singapore", "SG", "Singapore", "np:Singapore", facts="singapore"),
  # ---------------- other Chinese cities ----------------
  H("chengdu", "Chengdu", "成都", "Chengdu", [], "city", "chengdu", "CN", "Sichuan", "n:Chengdu", pop="Chengdu"),
- H("chengdu_east", "Chengdu East", "成都东站", "Chengdu Dong", ["Chengdudong"], "rail_station", "chengdu", "CN", "Sichuan", "o:成都东", facts="chengdu_east"),
+ H("chengdu_east", "Chengdu East", "成都东站", "Chengdu Dong", ["Chengdudong"], "rail_station", "chengdu", "CN", "Sichuan", "o:成都东", facts="chengdu_east",
+   through_lines=[(None, None, "none: trains start and end at Chengdu East; Chongqing–Xi'an trains run via the Lanzhou–Chongqing railway and the Xi'an–Chengdu HSR at Jiangyou, not through Chengdu East (D4281, https://www.yuleba.org/a/30-8170-0.html)")]),
  H("xian", "Xi'an", "西安", "Xi'an", ["Xian", "Sian"], "city", "xian", "CN", "Shaanxi", "p:西安市", pop="Xian"),
  H("xian_north", "Xi'an North", "西安北站", "Xi'an Bei", ["Xianbei", "Xi'an North"], "rail_station", "xian", "CN", "Shaanxi", "o:西安北", facts="xian_north"),
  H("xian_station", "Xi'an (main station)", "西安站", "Xi'an", ["Xi'an Railway Station", "Xian Station"], "rail_station", "xian", "CN", "Shaanxi", "o:西安"),

@@ -226,9 +226,9 @@ def render(hubs, links):
     hub_rows = "\n".join(
         f"| {h['id']} | {h['kind']} | {_esc(h['name'])} | {_esc(h['ref_source'])} | {_esc(h['source'])} |" for h in hubs.values())
     through_rows = "\n".join(
-        f"| {h['id']} | {'; '.join(h.get('through_lines') or ['high-speed and conventional lines'])} | "
+        f"| {h['id']} | {_esc('; '.join(h['through_lines']).replace(' | ', ' with ')) or 'none' if 'through_lines' in h else 'high-speed and conventional lines'} | "
         f"{_esc(h.get('through_lines_source') or h.get('through_running_source'))} |"
-        for h in hubs.values() if h.get("through_lines") or h.get("through_running"))
+        for h in hubs.values() if "through_lines" in h or h.get("through_running"))
     rows = []
     for l in links:
         yr = l["opened"] if l["status"] == "open" else l["expected"]
