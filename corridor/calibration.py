@@ -67,9 +67,14 @@ class CalibrationRow:
     year
         The network year the figure belongs to.
     published_h
-        The published time (time on trains for passenger rows, door to door for freight).
+        The published time.
     source
         Where the figure was published.
+    measure
+        What the figure measures: ``"on_board"`` (time on the trains or
+        vehicles, with the waits on the way such as border clearance: a
+        timetable's figure) or ``"door_to_door"`` (with loading, unloading
+        and drayage). Empty: on board for passengers, door to door for freight.
     model_h, speed_model_h
         The model's time with published section times, and with the speed model alone.
     links
@@ -84,6 +89,7 @@ class CalibrationRow:
     year: int | None
     published_h: float
     source: str
+    measure: str = ""
     model_h: float = float("nan")
     speed_model_h: float = float("nan")
     links: tuple[str, ...] = ()
@@ -113,8 +119,8 @@ def read_calibration_rows(path: str | Path = CALIBRATION_FILE) -> list[Calibrati
     ----------
     path
         A CSV with columns ``id``, ``origin_hub``, ``destination_hub``,
-        ``profile``, ``modes`` (comma-separated), ``year``, ``published_h``
-        and ``source``.
+        ``profile``, ``modes`` (comma-separated), ``year``, ``published_h``,
+        ``source`` and optionally ``measure``.
 
     Returns
     -------
@@ -130,7 +136,7 @@ def read_calibration_rows(path: str | Path = CALIBRATION_FILE) -> list[Calibrati
             return [
                 CalibrationRow(
                     r["id"], r["origin_hub"], r["destination_hub"], r["profile"], tuple(r["modes"].split(",")),
-                    int(r["year"]) if r.get("year") else None, float(r["published_h"]), r["source"],
+                    int(r["year"]) if r.get("year") else None, float(r["published_h"]), r["source"], r.get("measure") or "",
                 )
                 for r in csv.DictReader(f)
             ]
@@ -192,8 +198,9 @@ def _route(network: Network, row: CalibrationRow, params: ModelParams) -> Route:
 
 
 def _measure(row: CalibrationRow, route: Route) -> float:
-    """What the published figure measures: time on trains (passenger) or door to door (freight)."""
-    return route.moving_h if row.profile == "passenger" else route.time_h
+    """What the published figure measures: on board (passenger default) or door to door (freight default)."""
+    on_board = row.measure == "on_board" or (not row.measure and row.profile == "passenger")
+    return route.moving_h if on_board else route.time_h
 
 
 def _fit(network: Network, routed: list[tuple[CalibrationRow, Route]], params: ModelParams) -> dict:
@@ -207,17 +214,12 @@ def _fit(network: Network, routed: list[tuple[CalibrationRow, Route]], params: M
     if rail:
         a, _ = _least_squares(network, rail, params, "rail", fit_dwell=False)
         passenger["speed_factor"]["rail"] = round(1.0 / a, 3)
-    freight: dict = {"speed_kmh": {}}
-    for mode in ("rail", "expressway"):
-        chosen = [(row, route) for row, route in routed if row.profile == "freight" and row.modes == (mode,)]
-        if chosen:
-            # time = K + km / v for each row: least squares on 1 / v, relative to each published time.
-            published = np.array([row.published_h for row, _ in chosen])
-            km = np.array([sum(leg.length_km for leg in route.legs if leg.mode == mode) for _, route in chosen]) / published
-            fixed = np.array([route.time_h - _running_h(route, mode) for _, route in chosen])
-            target = (published - fixed) / published
-            freight["speed_kmh"][mode] = round(float((km @ km) / (km @ target)), 2)
-    return {"passenger": {k: v for k, v in passenger.items() if v}, "freight": freight}
+    freight: dict = {"speed_factor": {}}
+    chosen = [(row, route) for row, route in routed if row.profile == "freight" and row.modes == ("rail",)]
+    if chosen:
+        a, _ = _least_squares(network, chosen, params, "rail", fit_dwell=False, profile="freight")
+        freight["speed_factor"]["rail"] = round(1.0 / a, 3)
+    return {"passenger": {k: v for k, v in passenger.items() if v}, "freight": {k: v for k, v in freight.items() if v}}
 
 
 def _running_h(route: Route, mode: str) -> float:
@@ -225,12 +227,18 @@ def _running_h(route: Route, mode: str) -> float:
 
 
 def _least_squares(
-    network: Network, routed: list[tuple[CalibrationRow, Route]], params: ModelParams, mode: str, *, fit_dwell: bool
+    network: Network,
+    routed: list[tuple[CalibrationRow, Route]],
+    params: ModelParams,
+    mode: str,
+    *,
+    fit_dwell: bool,
+    profile: str = "passenger",
 ) -> tuple[float, float]:
     """``(a, d)`` minimising the relative error of ``t = a * X + d * C + K`` over the rows' fixed routes."""
-    a0 = 1.0 / params.value("passenger", "speed_factor", mode)
-    d0 = params.value("passenger", "dwell_h", mode)
-    at = _evaluator(network, params, mode)
+    a0 = 1.0 / params.value(profile, "speed_factor", mode)
+    d0 = params.value(profile, "dwell_h", mode)
+    at = _evaluator(network, params, mode, profile)
     columns, targets = [], []
     for row, route in routed:
         base = at(route, row, a0, d0)
@@ -250,14 +258,16 @@ def _least_squares(
     return float(a), float(d)
 
 
-def _evaluator(network: Network, params: ModelParams, mode: str) -> Callable[[Route, CalibrationRow, float, float], float]:
-    """Moving time of a fixed route under other values of ``a = 1 / speed factor`` and the dwell of ``mode``."""
+def _evaluator(
+    network: Network, params: ModelParams, mode: str, profile: str = "passenger"
+) -> Callable[[Route, CalibrationRow, float, float], float]:
+    """What a row measures on a fixed route under other values of ``a = 1 / speed factor`` and the dwell of ``mode``."""
 
-    def moving_h(route: Route, row: CalibrationRow, a: float, d: float) -> float:
-        trial = params.with_overrides({"passenger": {"speed_factor": {mode: 1.0 / a}, "dwell_h": {mode: d}}})
+    def measured_h(route: Route, row: CalibrationRow, a: float, d: float) -> float:
+        trial = params.with_overrides({profile: {"speed_factor": {mode: 1.0 / a}, "dwell_h": {mode: d}}})
         trial.use_section_times = False
         # Graphs of one network, profile, year and modes number their nodes alike.
         graph = graph_from_network(network, profile=row.profile, modes=row.modes, year=row.year, params=trial)
-        return route_from_nodes(graph, route.nodes).moving_h
+        return _measure(row, route_from_nodes(graph, route.nodes))
 
-    return moving_h
+    return measured_h

@@ -251,7 +251,7 @@ def calibrate(
         "passenger.speed_factor.hsr": params.value("passenger", "speed_factor", "hsr"),
         "passenger.dwell_h.hsr": params.value("passenger", "dwell_h", "hsr"),
         "passenger.speed_factor.rail": params.value("passenger", "speed_factor", "rail"),
-        "freight.speed_kmh.rail": params.value("freight", "speed_kmh", "rail"),
+        "freight.speed_factor.rail": params.value("freight", "speed_factor", "rail"),
         "freight.speed_kmh.expressway": params.value("freight", "speed_kmh", "expressway"),
     }
     table = [

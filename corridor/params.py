@@ -21,7 +21,7 @@ from corridor.settings import MODES, PROFILES
 
 DEFAULTS_FILE = Path(__file__).with_name("model.toml")
 
-_PER_MODE = ("speed_factor", "speed_kmh", "dwell_h", "terminal_h", "cost_per_km", "co2_g_per_km", "co2_g_per_lift")
+_PER_MODE = ("speed_factor", "speed_kmh", "max_speed_kmh", "dwell_h", "terminal_h", "cost_per_km", "co2_g_per_km", "co2_g_per_lift")
 _SCALAR = ("urban_h", "border_h", "value_of_time", "terminal_cost", "share_scale", "access_kmh", "gravity_half_life_h")
 
 #: Mode-share parameters keyed by mode chain (``"rail+sea"``), not by mode; see :mod:`corridor.shares`.
@@ -76,10 +76,18 @@ class ModelParams:
         return float(entry)
 
     def speed_kmh(self, profile: str, mode: str, link_speed_kmh: float) -> float:
-        """Average speed of ``profile`` on a link of ``mode`` whose own speed is given."""
-        if profile == "freight":
-            return min(link_speed_kmh, self.value(profile, "speed_kmh", mode))
-        return link_speed_kmh * self.value(profile, "speed_factor", mode)
+        """Average speed of ``profile`` on a link of ``mode`` whose own speed is given.
+
+        Where the profile gives the mode a ``speed_kmh``, that speed, capped at
+        the link's speed; otherwise the mode's ``speed_factor`` times the
+        link's speed, capped first at the mode's ``max_speed_kmh`` where one is
+        given (freight trains run at most 120 km/h on a 160 km/h line).
+        """
+        commercial = self.value(profile, "speed_kmh", mode)
+        if commercial:
+            return min(link_speed_kmh, commercial)
+        cap = self.value(profile, "max_speed_kmh", mode)
+        return self.value(profile, "speed_factor", mode) * (min(link_speed_kmh, cap) if cap else link_speed_kmh)
 
     def co2_kg_per_km(self, profile: str, mode: str) -> float:
         """Emissions of moving one unit (TEU for freight, passenger) one km on ``mode``, kg CO2e."""

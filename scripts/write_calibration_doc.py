@@ -23,7 +23,7 @@ def tables() -> str:
         ("passenger.speed_factor.hsr", params.value("passenger", "speed_factor", "hsr")),
         ("passenger.dwell_h.hsr", params.value("passenger", "dwell_h", "hsr")),
         ("passenger.speed_factor.rail", params.value("passenger", "speed_factor", "rail")),
-        ("freight.speed_kmh.rail", params.value("freight", "speed_kmh", "rail")),
+        ("freight.speed_factor.rail", params.value("freight", "speed_factor", "rail")),
     ]
     out = ["| parameter | fitted value |", "|---|---|", *(f"| `{name}` | {value:g} |" for name, value in fitted), ""]
     out += ["| rows | n | MAPE, model | MAPE, speed model alone |", "|---|---|---|---|"]

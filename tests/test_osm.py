@@ -228,7 +228,8 @@ def test_travel_time_from_the_model(province):
     fast_graph, slow_graph = graph_for_profile(province, params=params), graph_for_profile(province, params=slow)
     for u, v, k, d in fast_graph.edges(keys=True, data=True):
         if d["edge_type"] == "link" and d["mode"] == "expressway" and speed[d["link_id"]] >= 60:
-            assert slow_graph.edges[u, v, k]["travel_time"] == pytest.approx(2 * d["travel_time"])
+            ratio = params.value("freight", "speed_kmh", "expressway") / 30.0
+            assert slow_graph.edges[u, v, k]["travel_time"] == pytest.approx(ratio * d["travel_time"])
 
 
 def test_routes_on_the_imported_network(freight, passenger):
