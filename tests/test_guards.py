@@ -38,6 +38,8 @@ DETOUR_EXCEPTIONS: list[tuple[set[str], set[str] | None, str]] = [
     ({"beihai"}, {"guangzhou"}, "no Hepu–Zhanjiang HSR until 2028: trains go back through Nanning"),
     ({"liuzhou"}, {"guiyang", "kunming"}, "the karst mountains of Guizhou and Guangxi: the HSR goes round by Guilin or Nanning"),
     ({"liuzhou"}, {"huaihua"}, "the direct Jiaoliu line is a 120 km/h single-track mountain railway: the faster HSR goes round by Guiyang and Guilin"),
+    ({"huaihua"}, {"hanoi", "haiphong"}, ("the direct Jiaoliu line is a 120 km/h single-track mountain railway: the faster HSR goes round "
+                                          "by Guiyang to Nanning, and Huaihua's own road south (G65 via Guilin) is longer still")),
 ]
 
 
