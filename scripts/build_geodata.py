@@ -326,22 +326,20 @@ def share_lengths(entries: dict, facts: dict, drawn: dict) -> None:
 def share_chain_times(entries: dict, facts: dict, drawn: dict) -> None:
     """Turn published times over chains of links ("a+b+c") into section times of each link.
 
-    A chain's time, less the section times its links already have for that
-    month, is shared out over the other links in proportion to their time at
-    the operating speed of the date. Shorter chains go first, so a time over
-    two links beats a time over five.
+    A chain's time, less the section times its links already have in force
+    at its date (published for that month, or earlier with no change of
+    speed since), is shared out over the other links in proportion to their
+    time at the operating speed of the date. Shorter chains go first, so a
+    time over two links beats a time over five, and a through train's time
+    over several lines does not replace a line's own fastest time. Where the
+    times in force leave nothing to share, only the same month's count.
     """
     chains = [row for key, rows in facts.items() if "+" in key for row in rows if row["field"] == "chain_min"]
     for row in sorted(chains, key=lambda r: (r["link_id"].count("+"), r["as_of"])):
         ids, when = row["link_id"].split("+"), str(month(row["as_of"]))
-        known = 0.0
-        free = []
-        for lid in ids:
-            times = [t for t in entries[lid][1].get("section_times", []) if str(t["from"]) == when]
-            if times:
-                known += times[-1]["minutes"]
-            else:
-                free.append(lid)
+        known, free = _known_times(entries, ids, when, in_force=True)
+        if float(row["value"]) - known <= 0:
+            known, free = _known_times(entries, ids, when, in_force=False)
         if not free:
             continue
         weights = {lid: (entries[lid][1].get("length") or drawn[lid]) / speed_at(entries[lid][1], entries[lid][0][3], when) for lid in free}
@@ -364,6 +362,27 @@ def read_link_shapes():
             if row["token"]:
                 tokens.append(row["token"])
     return shapes
+
+
+def _known_times(entries: dict, ids: list[str], when: str, *, in_force: bool) -> tuple[float, list[str]]:
+    """Minutes of a chain's links that already have a section time at ``when``, and the links that have none.
+
+    ``in_force``: the latest time published at or before ``when`` counts unless
+    the line's speed changed after it; otherwise only a time of that month.
+    """
+    known, free = 0.0, []
+    for lid in ids:
+        kw = entries[lid][1]
+        times = sorted((t for t in kw.get("section_times", []) if str(t["from"]) <= when), key=lambda t: str(t["from"]))
+        if not in_force:
+            times = [t for t in times if str(t["from"]) == when]
+        elif times and any(str(times[-1]["from"]) < str(h["from"]) <= when for h in kw.get("speed_history", [])):
+            times = []
+        if times:
+            known += times[-1]["minutes"]
+        else:
+            free.append(lid)
+    return known, free
 
 
 def build_links(hubs):
