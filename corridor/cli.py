@@ -465,8 +465,19 @@ def critical(
 @app.command("import-osm")
 def import_osm(
     osm_file: Annotated[Path, typer.Argument(help="OpenStreetMap XML extract: .osm, .osm.bz2 or .osm.gz.")],
-    hubs_file: Annotated[Path, typer.Option("--hubs", help="Hubs to snap: GeoJSON points or CSV (id,name,kind,lon,lat; optional name_zh,city,country,modes).")],
     out: Annotated[Path, typer.Option("--out", "-o", help="GeoPackage to write (use it with --network).")],
+    hubs_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--hubs",
+            help="Hubs to snap: GeoJSON points or CSV (id,name,kind,lon,lat; optional name_zh,city,country,modes). "
+            "Default: the extract's own named railway stations, ports, freight yards and places.",
+        ),
+    ] = None,
+    places: Annotated[
+        str | None,
+        typer.Option("--places", help="Without --hubs: place ranks that become city hubs, comma-separated: city,town,village,hamlet,suburb, or none (default: city,town)."),
+    ] = None,
     max_snap_km: Annotated[float, typer.Option("--max-snap-km", help="Farthest a hub may be from a mode's nearest node to get a terminal.")] = 10.0,
     as_json: JsonOption = False,
 ) -> None:
@@ -474,11 +485,12 @@ def import_osm(
     from corridor import _render
     from corridor._io import check_output_path
     from corridor.io import save_graph_gpkg
-    from corridor.osm import network_graph_from_xml, summary
+    from corridor.osm import DEFAULT_SPEEDS_KMH, network_graph_from_xml, parse_places, summary
 
     check_output_path(out, (".gpkg",), what="GeoPackage")
+    ranks = None if places is None else parse_places(places)
     with _render.status("importing...") as step:
-        graph = network_graph_from_xml(osm_file, hubs_file, max_snap_km=max_snap_km, on_step=step)
+        graph = network_graph_from_xml(osm_file, hubs_file, places=ranks, max_snap_km=max_snap_km, on_step=step)
         step("writing the GeoPackage")
         save_graph_gpkg(graph, out)
     report = {**summary(graph), "out": str(out)}
@@ -486,11 +498,20 @@ def import_osm(
         _print_json(report)
         return
     typer.echo(f"wrote {out}: {report['nodes']:,} nodes, {report['edges']:,} edges, {report['hubs']} hubs (© OpenStreetMap contributors, ODbL)")
+    found = report["hubs_found"]
+    if found is not None:
+        counts = found["found"]
+        what = {"rail_station": "railway station", "port": "port", "freight_yard": "freight yard", "place": "place"}
+        listed = ", ".join(f"{counts[key]} {label}{'' if counts[key] == 1 else 's'}" for key, label in what.items())
+        typer.echo(f"hubs from the extract (no --hubs): {listed} ({', '.join(found['places']) or 'no ranks'}); {found['unnamed']} unnamed left out")
     rows = [
-        {"mode": mode, "links": count, "km": report["km_by_mode"][mode], "links at a default speed": report["default_speed_edges"].get(mode, 0)}
+        {"mode": mode, "links": count, "km": report["km_by_mode"][mode], "links without maxspeed": report["default_speed_edges"].get(mode, 0)}
         for mode, count in report["edges_by_mode"].items()
     ]
     _render.table("Imported by mode", rows)
+    if any(report["default_speed_edges"].values()):
+        speeds = ", ".join(f"{name} {speed:g}" for name, speed in DEFAULT_SPEEDS_KMH.items())
+        typer.echo(f"links without maxspeed: no readable maxspeed tag; they run at their class's default speed in km/h ({speeds})")
     for item in report["unsnapped"]:
         where = "no such mode in the extract" if item["nearest_km"] is None else f"nearest node {item['nearest_km']} km away"
         typer.echo(f"note: hub '{item['hub']}' has no {item['mode']} terminal ({where})", err=True)

@@ -7,7 +7,9 @@ speeds are filled from :data:`DEFAULT_SPEEDS_KMH`, each mode becomes its own
 network (a level crossing joins no rail line to a road), the topology is
 simplified with :func:`osmnx.simplify_graph` (keeping nodes where the mode,
 speed or profile flags change and where a hub is snapped), and the user's hubs
-are snapped to the nearest node of each mode that serves their kind.
+are snapped to the nearest node of each mode that serves their kind. Without a
+hubs file, the hubs are the extract's own named railway stations, ports,
+freight yards and places (see :func:`hubs_from_xml`).
 
 The import (:func:`network_graph_from_xml`, stored by ``corridor import-osm``)
 is a graph: hub nodes joined by ``board``/``alight`` edges to their snapped
@@ -50,7 +52,7 @@ from pyproj import Geod
 from shapely.geometry import LineString
 
 from corridor import _validate
-from corridor._errors import NetworkFileError
+from corridor._errors import CorridorError, NetworkFileError
 from corridor.network import Network
 from corridor.params import ModelParams
 from corridor.settings import CRS, JUNCTION, MODES
@@ -121,6 +123,27 @@ KIND_MODES: dict[str, tuple[str, ...]] = {
 
 #: A hub farther than this from every node of a mode gets no terminal of that mode (km).
 MAX_SNAP_KM = 10.0
+
+#: ``place=*`` values that may become ``city`` hubs of an import without a hubs
+#: file (settlements, largest first; see :func:`hubs_from_xml`).
+PLACE_RANKS: tuple[str, ...] = ("city", "town", "village", "hamlet", "suburb")
+
+#: The place ranks taken by default: cities and towns.
+DEFAULT_PLACES: tuple[str, ...] = ("city", "town")
+
+#: ``station=*`` values of a ``railway=station`` that is no main-line station (metro, tram, funicular).
+NON_MAINLINE_STATIONS: tuple[str, ...] = ("subway", "light_rail", "monorail", "funicular", "miniature", "tram")
+
+#: Modes a port found in an extract is snapped to before its kind is known:
+#: the nearer of ``sea`` and ``waterway`` makes it a ``sea_port`` or a ``river_port``.
+EXTRACT_PORT_MODES: tuple[str, ...] = ("sea", "waterway", "rail", "expressway")
+
+#: Two features of an extract with the same name closer than this are one hub
+#: (a station's node and its area; a town's node and its boundary) (km).
+SAME_HUB_KM = 5.0
+
+#: What each category of :func:`hubs_from_xml` becomes (the hub kind).
+EXTRACT_CATEGORY_KINDS: dict[str, str] = {"rail_station": "rail_station", "port": "sea_port", "freight_yard": "freight_yard", "place": "city"}
 
 #: Modes that carry passengers in the model (``model.toml`` has no passenger
 #: parameters for ships): sea and waterway edges are freight only.
@@ -389,13 +412,221 @@ def _listed(value: Any) -> list[str]:
     return [part.strip() for part in str(value).split(";") if part.strip()]
 
 
+# -- hubs from the extract ---------------------------------------------------------
+
+_HUB_TAGS: dict[str, bool | str | list[str]] = {
+    "railway": ["station", "yard"], "public_transport": "station", "landuse": ["port", "railway"],
+    "harbour": "yes", "industrial": "port", "place": list(PLACE_RANKS),
+}  # fmt: skip
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+def extract_category(tags: Mapping[str, Any], *, places: Iterable[str] = DEFAULT_PLACES) -> str | None:
+    """What an OSM feature is as a hub of an import without a hubs file, or ``None``.
+
+    Rules, in order (the feature's name is not looked at here):
+
+    - ``railway=station``, or ``public_transport=station`` with ``train=yes``,
+      unless ``station`` is one of :data:`NON_MAINLINE_STATIONS`: ``rail_station``;
+    - ``landuse=port``, ``industrial=port`` or ``harbour=yes``: ``port``;
+    - ``railway=yard`` or ``landuse=railway``: ``freight_yard``;
+    - ``place`` in ``places`` (ranks of :data:`PLACE_RANKS`): ``place``.
+    """
+    value = {key: _text(_first(tags.get(key))) for key in ("railway", "public_transport", "train", "station", "landuse", "industrial", "harbour", "place")}
+    station = value["railway"] == "station" or (value["public_transport"] == "station" and value["train"] == "yes")
+    if station and value["station"] not in NON_MAINLINE_STATIONS:
+        return "rail_station"
+    if value["landuse"] == "port" or value["industrial"] == "port" or value["harbour"] == "yes":
+        return "port"
+    if value["railway"] == "yard" or value["landuse"] == "railway":
+        return "freight_yard"
+    if value["place"] and value["place"] in set(places):
+        return "place"
+    return None
+
+
+def hubs_from_xml(path: str | Path, *, places: Iterable[str] = DEFAULT_PLACES) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """Hub records of the named stations, ports, freight yards and places of an OSM XML extract.
+
+    Features are read with :func:`osmnx.features_from_xml` and sorted by
+    :func:`extract_category`; a way or relation stands at its centroid. A
+    hub's name is ``name:en`` where given, else ``name``; its ``name_zh`` is
+    ``name:zh``, else a ``name`` in Chinese script; ``name``, ``int_name``,
+    ``official_name`` and ``alt_name`` are aliases.
+    Features without a ``name`` are left out. Of features of one category
+    with the same name within :data:`SAME_HUB_KM`, the first (nodes come
+    first) is kept; a ``landuse=railway`` area named like a station nearby is
+    that station's grounds, not a freight yard.
+
+    Parameters
+    ----------
+    path
+        OSM XML extract (``.osm``, ``.osm.bz2``, ``.osm.gz``).
+    places
+        ``place=*`` ranks that become ``city`` hubs (some of :data:`PLACE_RANKS`;
+        default :data:`DEFAULT_PLACES`); empty for none.
+
+    Returns
+    -------
+    tuple of (list of dict, dict)
+        The hub records, as :func:`read_hubs` returns them (plus ``population``
+        from the tag and ``source``), with ids made from the English or Latin
+        name (``osm_<element>_<id>``, e.g. ``osm_node_62``, where there is none); ports are snapped to
+        :data:`EXTRACT_PORT_MODES` and get their kind when snapped (see
+        :func:`network_graph_from_xml`). Then the counts: ``found`` by
+        category (``rail_station``, ``port``, ``freight_yard``, ``place``),
+        ``unnamed`` (features left out) and ``places`` (the ranks taken).
+
+    Raises
+    ------
+    CorridorError
+        For a place rank not in :data:`PLACE_RANKS`.
+    NetworkFileError
+        For an unreadable file.
+    """
+    import osmnx as ox
+    from osmnx._errors import InsufficientResponseError
+
+    from corridor.hubs import normalise_name
+
+    ranks = _place_ranks(places)
+    path = Path(path)
+    try:
+        with _osmnx_tags(), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            features = ox.features_from_xml(path, tags=_HUB_TAGS)
+    except InsufficientResponseError:
+        features = None
+    except (ParseError, SAXException, OSError, EOFError, UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
+        msg = f"{path}: cannot read OSM XML ({type(exc).__name__}: {' '.join(str(exc).split())})"
+        raise NetworkFileError(msg) from None
+    found = dict.fromkeys(EXTRACT_CATEGORY_KINDS, 0)
+    counts: dict[str, Any] = {"found": found, "unnamed": 0, "places": ranks}
+    if features is None or features.empty:
+        return [], counts
+    columns = list(features.columns)
+    order = list(EXTRACT_CATEGORY_KINDS)
+    candidates = []  # (category, element, osm id, tags, geometry), stations first, nodes first within a category
+    for (element, osmid), row in zip(features.index, features.itertuples(index=False), strict=True):
+        tags = {key: value for key, value in zip(columns, row, strict=True) if key != "geometry" and _text(value)}
+        category = extract_category(tags, places=ranks)
+        if category is not None:
+            candidates.append((category, element, osmid, tags, row[columns.index("geometry")]))
+    candidates.sort(key=lambda item: order.index(item[0]))
+    kept: list[tuple[str, str, float, float]] = []  # (category, normalised name, lon, lat)
+    hubs: list[dict[str, Any]] = []
+    ids: set[str] = set()
+    for category, element, osmid, tags, geometry in candidates:
+        name = _text(tags.get("name")).strip()
+        if not name:
+            counts["unnamed"] += 1
+            continue
+        point = geometry.centroid
+        lon, lat, key = float(point.x), float(point.y), normalise_name(name)
+        rivals = ("rail_station", "port", "freight_yard") if category == "freight_yard" else (category,)
+        if any(c in rivals and k == key and _GEOD.inv(lon, lat, x, y)[2] <= SAME_HUB_KM * 1000.0 for c, k, x, y in kept):
+            continue
+        kept.append((category, key, lon, lat))
+        found[category] += 1
+        hubs.append(_extract_hub(tags, name, category, f"osm_{element}_{osmid}", ids, lon, lat))
+    return hubs, counts
+
+
+def parse_places(text: str) -> tuple[str, ...]:
+    """Place ranks of a comma-separated ``--places`` value (``"city,town"``; ``"none"``: no places).
+
+    Raises
+    ------
+    CorridorError
+        When the value names no rank, or a rank not in :data:`PLACE_RANKS`.
+    """
+    ranks = [part.strip().lower() for part in text.split(",") if part.strip()]
+    if ranks == ["none"]:
+        return ()
+    if not ranks:
+        msg = f"--places {text!r} names no place rank; give some of {', '.join(PLACE_RANKS)} separated by commas, or none"
+        raise CorridorError(msg)
+    return tuple(_place_ranks(ranks))
+
+
+def _place_ranks(places: Iterable[str]) -> list[str]:
+    ranks = list(dict.fromkeys(places))
+    unknown = [rank for rank in ranks if rank not in PLACE_RANKS]
+    if unknown:
+        msg = f"--places {unknown[0]!r}: not a place rank; use some of {', '.join(PLACE_RANKS)}, or none"
+        raise CorridorError(msg)
+    return ranks
+
+
+def _extract_hub(tags: Mapping[str, Any], name: str, category: str, fallback: str, ids: set[str], lon: float, lat: float) -> dict[str, Any]:
+    """One hub record of :func:`hubs_from_xml`; ``ids`` (taken ids) gains its id."""
+    english = _text(tags.get("name:en")).strip()
+    slug = _SLUG.sub("_", (english or name).casefold()).strip("_")
+    local, name = name, english or name
+    base = slug if slug and slug.isascii() and not re.fullmatch(r"n\d+", slug) else fallback
+    hub_id, count = base, 1
+    while hub_id in ids:
+        count += 1
+        hub_id = f"{base}_{count}"
+    ids.add(hub_id)
+    aliases = [local] + [_text(tags.get(key)).strip() for key in ("int_name", "official_name")]
+    aliases += [part.strip() for part in _text(tags.get("alt_name")).split(";")]
+    population = _NUMBER.search(_text(tags.get("population")).replace(",", ""))
+    people = float(population.group()) if population else None
+    kind = EXTRACT_CATEGORY_KINDS[category]
+    return {
+        "id": hub_id,
+        "name": name,
+        "name_zh": _text(tags.get("name:zh")) or (local if _CJK.search(local) else ""),
+        "pinyin": _text(tags.get("name:zh-Latn-pinyin")),
+        "aliases": [alias for alias in dict.fromkeys(aliases) if alias and alias != name],
+        "kind": kind,
+        "city": hub_id,
+        "country": "",
+        "modes": list(EXTRACT_PORT_MODES if category == "port" else KIND_MODES[kind]),
+        "lon": lon,
+        "lat": lat,
+        "population": people if people is not None and 0 <= people <= 50_000_000 else None,
+        "source": OSM_SOURCE,
+        "category": category,
+    }
+
+
+def _settle_ports(
+    hubs: list[dict[str, Any]],
+    snaps: dict[tuple[str, str], tuple[int, float]],
+    unsnapped: list[tuple[str, str, float]],
+    isolated: list[tuple[str, str, float, int]],
+) -> tuple[list[tuple[str, str, float]], list[tuple[str, str, float, int]]]:
+    """Make each port of an extract a sea or river port by the nearer of its sea and waterway terminals.
+
+    The other water terminal, and notes about it, are dropped; a port with
+    neither stays a ``sea_port``. ``hubs`` and ``snaps`` change in place;
+    returns the remaining ``unsnapped`` and ``isolated`` notes.
+    """
+    dropped: set[tuple[str, str]] = set()
+    for hub in hubs:
+        if hub.get("category") != "port":
+            continue
+        sea, river = snaps.get((hub["id"], "sea")), snaps.get((hub["id"], "waterway"))
+        water = "waterway" if river is not None and (sea is None or river[1] < sea[1]) else "sea"
+        other = "sea" if water == "waterway" else "waterway"
+        snaps.pop((hub["id"], other), None)
+        dropped.add((hub["id"], other))
+        hub["kind"] = "river_port" if water == "waterway" else "sea_port"
+        hub["modes"] = [mode for mode in hub["modes"] if mode != other]
+    return [u for u in unsnapped if (u[0], u[1]) not in dropped], [i for i in isolated if (i[0], i[1]) not in dropped]
+
+
 # -- building ------------------------------------------------------------------
 
 
 def network_graph_from_xml(
     path: str | Path,
-    hubs: str | Path | list[dict[str, Any]],
+    hubs: str | Path | list[dict[str, Any]] | None = None,
     *,
+    places: Iterable[str] | None = None,
     max_snap_km: float = MAX_SNAP_KM,
     on_step: Callable[[str], None] | None = None,
 ) -> nx.MultiDiGraph:
@@ -406,7 +637,13 @@ def network_graph_from_xml(
     path
         OSM XML extract (``.osm``, ``.osm.bz2``, ``.osm.gz``).
     hubs
-        A hubs file (see :func:`read_hubs`) or its records.
+        A hubs file (see :func:`read_hubs`) or its records. ``None``: the
+        hubs of the extract itself, its named stations, ports, freight yards
+        and places (see :func:`hubs_from_xml`); a port becomes a ``sea_port``
+        or a ``river_port`` by the nearer of its sea and waterway terminals.
+    places
+        Without ``hubs``, the ``place=*`` ranks that become ``city`` hubs
+        (default :data:`DEFAULT_PLACES`; empty for none).
     max_snap_km
         A hub gets a terminal of a mode only when a node of that mode lies
         within this distance.
@@ -423,11 +660,16 @@ def network_graph_from_xml(
         made because the mode's nearest node was too far; ``graph["isolated"]``
         lists ``(hub, mode, km, nodes)`` for terminals on a piece of network
         cut off from the mode's main network (``km`` away from it).
+        ``graph["hubs_found"]`` holds the counts of :func:`hubs_from_xml`
+        when the hubs came from the extract, else ``None``.
 
     Raises
     ------
     NetworkFileError
-        For an unreadable file, or one with no way of any corridor mode.
+        For an unreadable file, one with no way of any corridor mode, or,
+        without ``hubs``, one with no named station, port, yard or place.
+    CorridorError
+        For ``places`` given with ``hubs``, or a rank not in :data:`PLACE_RANKS`.
     """
     import osmnx as ox
 
@@ -436,7 +678,11 @@ def network_graph_from_xml(
         raise NetworkFileError(msg)
     step = on_step or (lambda _name: None)
     path = Path(path)
-    hub_records = read_hubs(hubs) if isinstance(hubs, str | Path) else list(hubs)
+    if hubs is not None and places is not None:
+        msg = "--places picks the places of the extract as hubs; with --hubs the hubs file gives every hub (drop one of the two)"
+        raise CorridorError(msg)
+    ranks = _place_ranks(DEFAULT_PLACES if places is None else places)
+    hub_records = read_hubs(hubs) if isinstance(hubs, str | Path) else None if hubs is None else list(hubs)
     step("reading OSM XML")
     raw = read_osm_xml(path)
     step("classifying ways by mode")
@@ -448,8 +694,20 @@ def network_graph_from_xml(
             "nothing to import (is this the right extract?)"
         )
         raise NetworkFileError(msg)
+    hubs_found = None
+    if hub_records is None:
+        step("finding stations, ports, yards and places")
+        hub_records, hubs_found = hubs_from_xml(path, places=ranks)
+        if not hub_records:
+            ranks = ", ".join(hubs_found["places"]) or "none"
+            msg = (
+                f"{path}: no named railway station, port, freight yard or place ({ranks}) to use as a hub; "
+                "give --hubs, or more place ranks with --places (e.g. city,town,village)"
+            )
+            raise NetworkFileError(msg)
     step("snapping hubs")
     snaps, unsnapped, isolated = _snap_hubs(split, hub_records, max_snap_km)
+    unsnapped, isolated = _settle_ports(hub_records, snaps, unsnapped, isolated)
     for (hub, _mode), (node, _metres) in snaps.items():
         split.nodes[node].setdefault("hub", hub)
     step("simplifying")
@@ -462,13 +720,15 @@ def network_graph_from_xml(
     step("building the corridor graph")
     graph = _corridor_layout(simple, hub_records, snaps, unsnapped, source=str(path))
     graph.graph["isolated"] = isolated
+    graph.graph["hubs_found"] = hubs_found
     return graph
 
 
 def graph_from_xml(
     path: str | Path,
-    hubs: str | Path | list[dict[str, Any]],
+    hubs: str | Path | list[dict[str, Any]] | None = None,
     *,
+    places: Iterable[str] | None = None,
     profile: str = "freight",
     modes: Iterable[str] | None = None,
     avoid: Iterable[str] | None = None,
@@ -476,7 +736,7 @@ def graph_from_xml(
     max_snap_km: float = MAX_SNAP_KM,
 ) -> nx.MultiDiGraph:
     """The routing graph of an OSM XML file for one profile (see :func:`network_graph_from_xml`)."""
-    network = network_graph_from_xml(path, hubs, max_snap_km=max_snap_km)
+    network = network_graph_from_xml(path, hubs, places=places, max_snap_km=max_snap_km)
     return graph_for_profile(network, profile=profile, modes=modes, avoid=avoid, params=params)
 
 
@@ -634,6 +894,7 @@ def _corridor_layout(
             node, x=hub["lon"], y=hub["lat"], node_type="hub", hub=hub["id"], name=hub["name"], name_zh=hub["name_zh"],
             pinyin=hub["pinyin"], aliases=list(hub["aliases"]), kind=hub["kind"], city=hub["city"], country=hub["country"],
         )  # fmt: skip
+        graph.nodes[node].update({key: hub[key] for key in ("population", "source") if hub.get(key)})  # hubs taken from the extract
     offset = len(graph)
     relabel = {old: offset + i for i, old in enumerate(simple.nodes)}
     for old, data in simple.nodes(data=True):
@@ -715,6 +976,7 @@ def network_from_graph(graph: nx.MultiDiGraph, *, source: str | None = None) -> 
                 **HUB_DEFAULTS, "id": hub, "name": data["name"], "name_zh": data.get("name_zh") or "",
                 "pinyin": data.get("pinyin") or "", "aliases": list(data.get("aliases") or []), "kind": data["kind"],
                 "city": data.get("city") or hub, "country": data.get("country") or "", "population": data.get("population"),
+                "source": data.get("source") or "",
             }
         )  # fmt: skip
         hub_points.append(Point(data["x"], data["y"]))
@@ -836,7 +1098,14 @@ def graph_for_profile(
 
 
 def summary(graph: nx.MultiDiGraph) -> dict[str, Any]:
-    """Nodes, hubs, terminals and kilometres by mode of an imported graph (for the CLI)."""
+    """Nodes, hubs, terminals and kilometres by mode of an imported graph (for the CLI).
+
+    ``edges_by_mode`` and ``km_by_mode`` count a two-way line once;
+    ``default_speed_edges`` counts, by mode, the links with no readable
+    ``maxspeed`` (at the default speed of their class, :data:`DEFAULT_SPEEDS_KMH`);
+    ``hubs_found`` is the count of hubs taken from the extract (see
+    :func:`hubs_from_xml`), ``None`` when a hubs file gave them.
+    """
     km: dict[str, float] = {}
     defaults: dict[str, int] = {}
     edges: dict[str, int] = {}
@@ -857,6 +1126,7 @@ def summary(graph: nx.MultiDiGraph) -> dict[str, Any]:
         "edges_by_mode": edges,
         "km_by_mode": {mode: round(value, 1) for mode, value in km.items()},
         "default_speed_edges": defaults,
+        "hubs_found": graph.graph.get("hubs_found"),
         "unsnapped": [{"hub": h, "mode": m, "nearest_km": None if d == math.inf else d} for h, m, d in graph.graph.get("unsnapped", [])],
         "isolated": [{"hub": h, "mode": m, "main_network_km": km, "piece_nodes": n} for h, m, km, n in graph.graph.get("isolated", [])],
     }

@@ -16,11 +16,14 @@ from corridor.osm import (
     DEFAULT_SPEEDS_KMH,
     KIND_MODES,
     classify_way,
+    extract_category,
     graph_for_profile,
+    hubs_from_xml,
     network_from_graph,
     network_graph_from_xml,
     parse_duration_h,
     parse_maxspeed,
+    parse_places,
     read_hubs,
     read_osm_xml,
     summary,
@@ -490,3 +493,134 @@ def test_route_report_names_junctions(freight):
     places = {place for leg in report["routes"][0]["legs"] for place in (leg["from"], leg["to"])}
     names = [report["hub_names"][place] for place in places]
     assert "乙枢纽" in names and not any(name.startswith("n") and name[1:].isdigit() for name in names)
+
+
+# -- issue 13, item 11: an extract imports as it is, its hubs taken from its own stations, ports, yards and places
+
+EXTRACT = OSM / "extract.osm"
+
+
+@pytest.mark.parametrize(
+    ("tags", "expected"),
+    [
+        ({"railway": "station", "name": "X"}, "rail_station"),
+        ({"public_transport": "station", "train": "yes"}, "rail_station"),
+        ({"public_transport": "station", "bus": "yes"}, None),
+        ({"railway": "station", "station": "subway"}, None),
+        ({"railway": "station", "station": "light_rail"}, None),
+        ({"railway": "halt"}, None),
+        ({"landuse": "port"}, "port"),
+        ({"industrial": "port"}, "port"),
+        ({"harbour": "yes"}, "port"),
+        ({"railway": "yard"}, "freight_yard"),
+        ({"landuse": "railway"}, "freight_yard"),
+        ({"place": "city"}, "place"),
+        ({"place": "town"}, "place"),
+        ({"place": "village"}, None),
+        ({"place": "country"}, None),
+        ({"building": "yes"}, None),
+    ],
+)
+def test_extract_category(tags, expected):
+    assert extract_category(tags) == expected
+
+
+def test_extract_category_by_place_rank():
+    assert extract_category({"place": "village"}, places=["city", "town", "village"]) == "place"
+    assert extract_category({"place": "town"}, places=["city"]) is None
+
+
+@pytest.fixture(scope="module")
+def extract_import():
+    return network_graph_from_xml(EXTRACT, max_snap_km=50.0)
+
+
+def _hubs(graph: nx.MultiDiGraph) -> dict[str, dict]:
+    return {hub: graph.nodes[node] for hub, node in graph.graph["hub_nodes"].items()}
+
+
+def test_extract_without_hubs_file_takes_its_own_hubs(extract_import):
+    """Named station, port, harbour, freight yard, city and town; no metro station, unnamed station, station grounds or village."""
+    hubs = _hubs(extract_import)
+    assert {hub: (data["name"], data["kind"]) for hub, data in hubs.items()} == {
+        "qin_east": ("Qin East", "rail_station"),  # name:en; the station's landuse=railway grounds are not a yard
+        "qinzhou_port": ("Qinzhou Port", "sea_port"),  # landuse=port area, nearer the ferry than the river
+        "river_wharf": ("River Wharf", "river_port"),  # harbour=yes node on the river
+        "qin_freight_yard": ("Qin Freight Yard", "freight_yard"),
+        "qinzhou": ("Qinzhou", "city"),
+        "dongchang": ("Dongchang", "city"),  # its node and its outline are one hub
+    }
+    assert extract_import.graph["hubs_found"] == {
+        "found": {"rail_station": 1, "port": 2, "freight_yard": 1, "place": 2}, "unnamed": 1, "places": ["city", "town"],
+    }  # fmt: skip
+    station, city = hubs["qin_east"], hubs["qinzhou"]
+    assert station["name_zh"] == "钦东站" and "钦东站" in station["aliases"]
+    assert city["name_zh"] == "钦州" and city["population"] == 3_300_000
+    report = summary(extract_import)
+    assert report["hubs_found"] == extract_import.graph["hubs_found"] and report["hubs"] == 6
+
+
+def test_extract_hubs_are_snapped_as_a_hubs_file_would_be(extract_import):
+    terminals = extract_import.graph["terminal_nodes"]
+    assert {mode for hub, mode in terminals if hub == "qinzhou_port"} == {"sea", "rail", "expressway"}
+    assert {mode for hub, mode in terminals if hub == "river_wharf"} == {"waterway", "rail", "expressway"}
+    assert {mode for hub, mode in terminals if hub == "qin_east"} == {"rail"}  # no hsr in the extract
+    station = extract_import.nodes[terminals["qin_east", "rail"]]
+    assert (station["x"], station["y"]) == pytest.approx((108.40, 21.95))  # the station's own node on the line
+    unsnapped = {(hub, mode) for hub, mode, _km in extract_import.graph["unsnapped"]}
+    assert ("qinzhou_port", "waterway") not in unsnapped and ("river_wharf", "sea") not in unsnapped  # the other water mode is no terminal to miss
+    freight = graph_for_profile(extract_import, profile="freight")
+    route = find_routes(freight, "Qin East", "Qinzhou Port")[0]
+    assert route.modes == ["rail"] and route.length_km == pytest.approx(36.7, abs=0.5)
+    assert find_routes(freight, "钦东站", "River Wharf")  # hubs answer to their OSM name too
+
+
+def test_extract_place_ranks():
+    hubs, counts = hubs_from_xml(EXTRACT, places=("city", "town", "village"))
+    assert counts["found"]["place"] == 3 and "shaping" in {hub["id"] for hub in hubs}
+    hubs, counts = hubs_from_xml(EXTRACT, places=())
+    assert counts["found"]["place"] == 0 and {hub["kind"] for hub in hubs} == {"rail_station", "sea_port", "freight_yard"}
+    assert parse_places("City, town") == ("city", "town") and parse_places("none") == ()
+    for bad, words in ((",,", "names no place rank"), ("metropolis", "'metropolis': not a place rank")):
+        with pytest.raises(CorridorError, match=words):
+            parse_places(bad)
+    with pytest.raises(CorridorError, match="--places"):
+        network_graph_from_xml(EXTRACT, HUBS_CSV, places=["city"])
+
+
+def test_extract_with_nothing_to_use_as_a_hub(tmp_path):
+    osm = _write_osm(tmp_path / "bare.osm", {1: (108.3, 21.9), 2: (108.4, 21.9)}, [([1, 2], {"railway": "rail"})])
+    with pytest.raises(NetworkFileError) as info:
+        network_graph_from_xml(osm)
+    message = str(info.value)
+    assert "bare.osm" in message and "no named railway station, port, freight yard or place (city, town)" in message and "--hubs" in message
+
+
+def test_cli_import_osm_without_hubs_prints_what_it_found(tmp_path):
+    from typer.testing import CliRunner
+
+    from corridor.cli import app
+
+    out = tmp_path / "extract.gpkg"
+    result = CliRunner().invoke(app, ["import-osm", str(EXTRACT), "--out", str(out)])
+    assert result.exit_code == 0, f"{result.output}\n{result.exception!r}"
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith(f"wrote {out}: ") and " 6 hubs " in lines[0]
+    assert lines[1] == "hubs from the extract (no --hubs): 1 railway station, 2 ports, 1 freight yard, 2 places (city, town); 1 unnamed left out"
+    top = next(i for i, line in enumerate(lines) if line.startswith("┏"))
+    header = [line.rstrip()[1:-1].split("┃") for line in lines[top + 1 : next(i for i, line in enumerate(lines) if line.startswith("┡"))]]
+    titles = [" ".join(part.strip() for part in column if part.strip()) for column in zip(*header, strict=True)]
+    assert titles == ["mode", "links", "km", "links without maxspeed"]  # a count of links, titled as one however it wraps
+    rows = {cells[0]: cells[1:] for cells in ([c.strip() for c in line.rstrip()[1:-1].split("│")] for line in lines if line.startswith("│"))}
+    assert rows["waterway"] == ["2", "27.3", "2"]  # the river has no maxspeed
+    assert any(line.startswith("links without maxspeed: no readable maxspeed tag; they run at their class's default speed") for line in lines)
+    hubs = CliRunner().invoke(app, ["hubs", "--network", str(out), "--json"])
+    assert {hub["id"] for hub in json.loads(hubs.stdout)["hubs"]} >= {"qin_east", "qinzhou_port", "dongchang"}
+    villages = CliRunner().invoke(app, ["import-osm", str(EXTRACT), "--out", str(out), "--places", "city,town,village", "--json"])
+    assert json.loads(villages.stdout)["hubs_found"]["found"]["place"] == 3
+
+
+def test_cli_import_osm_places_with_hubs_is_one_line(tmp_path):
+    done = _corridor("import-osm", str(EXTRACT), "--hubs", str(HUBS_CSV), "--places", "city", "--out", str(tmp_path / "x.gpkg"), cwd=tmp_path)
+    assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1 and "--places" in done.stderr
+    assert not (tmp_path / "x.gpkg").exists()

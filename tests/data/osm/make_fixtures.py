@@ -94,6 +94,43 @@ WATER_WAYS = [
     (504, [56, 59], {"waterway": "canal", "ship": "yes", "name": "港池航道"}),
 ]
 
+# extract.osm: an extract with no hubs file; its hubs are its named stations, ports, yards and places
+# (invented coordinates on a made-up coast around lon 108.2-108.9, lat 21.5-22.1)
+EXTRACT_NODES = {
+    61: (108.30, 21.95, {}),
+    62: (108.40, 21.95, {"railway": "station", "public_transport": "station", "train": "yes", "name": "钦东站", "name:en": "Qin East"}),
+    63: (108.50, 21.95, {"railway": "station"}),  # unnamed: left out
+    64: (108.60, 21.90, {}),
+    65: (108.65, 21.80, {}),
+    66: (108.41, 21.96, {"railway": "station", "station": "subway", "name": "Metro Stop"}),  # a metro station: no hub
+    67: (108.395, 21.945, {}), 68: (108.405, 21.945, {}), 69: (108.405, 21.955, {}), 70: (108.395, 21.955, {}),
+    71: (108.54, 21.92, {}), 72: (108.56, 21.92, {}), 73: (108.56, 21.94, {}), 74: (108.54, 21.94, {}),
+    81: (108.65, 21.77, {}), 82: (108.67, 21.77, {}), 83: (108.67, 21.79, {}), 84: (108.65, 21.79, {}),
+    85: (108.66, 21.76, {}),
+    86: (108.90, 21.50, {}),
+    91: (108.20, 22.10, {}),
+    92: (108.35, 22.05, {}),
+    93: (108.45, 22.02, {}),
+    94: (108.351, 22.051, {"harbour": "yes", "name": "River Wharf"}),
+    101: (108.30, 21.90, {}),
+    102: (108.50, 21.90, {}),
+    103: (108.64, 21.79, {}),
+    110: (108.62, 21.95, {"place": "city", "name": "Qinzhou", "name:zh": "钦州", "population": "3,300,000"}),
+    111: (108.42, 21.90, {"place": "town", "name": "Dongchang"}),
+    112: (108.45, 21.93, {"place": "village", "name": "Shaping"}),
+    113: (108.41, 21.89, {}), 114: (108.43, 21.89, {}), 115: (108.43, 21.91, {}), 116: (108.41, 21.91, {}),
+}
+EXTRACT_WAYS = [
+    (601, [61, 62, 63, 64, 65], {"railway": "rail", "maxspeed": "120", "name": "钦港铁路"}),
+    (602, [67, 68, 69, 70, 67], {"landuse": "railway", "name": "钦东站"}),  # the station's grounds: no yard
+    (603, [71, 72, 73, 74, 71], {"railway": "yard", "name": "Qin Freight Yard"}),
+    (604, [81, 82, 83, 84, 81], {"landuse": "port", "name": "Qinzhou Port"}),
+    (605, [85, 86], {"route": "ferry", "name": "Qinzhou-Beihai ferry"}),
+    (606, [91, 92, 93], {"waterway": "river", "CEMT": "IV", "name": "Qin River"}),
+    (607, [101, 102, 103], {"highway": "motorway", "ref": "G75", "maxspeed": "120"}),
+    (608, [113, 114, 115, 116, 113], {"place": "town", "name": "Dongchang"}),  # the town's outline: same hub as its node
+]
+
 
 def _xml(nodes: dict, ways: list) -> str:
     lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<osm version="0.6" generator="corridor hand-made fixture">']
@@ -122,6 +159,7 @@ def main() -> None:
     province = _xml({**RAIL_NODES, **ROAD_NODES, **WATER_NODES}, RAIL_WAYS + ROAD_WAYS + WATER_WAYS)
     (HERE / "province.osm").write_text(province, encoding="utf-8")
     (HERE / "malformed.osm").write_text(province[: len(province) // 2], encoding="utf-8")
+    (HERE / "extract.osm").write_text(_xml(EXTRACT_NODES, EXTRACT_WAYS), encoding="utf-8")
 
 
 if __name__ == "__main__":
