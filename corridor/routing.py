@@ -812,8 +812,13 @@ def write_routes_geojson(routes: Sequence[Route], path: str | Path, report: dict
 
 
 def write_matrix(matrix: pd.DataFrame, path: str | Path) -> None:
-    """Write an OD matrix to ``.csv`` or ``.parquet`` (by the file's suffix), atomically."""
+    """Write an OD matrix to ``.csv`` or ``.parquet`` (by the file's suffix), atomically.
+
+    Pairs with no route (``inf`` in :func:`od_matrix`) are written as missing values: empty
+    cells in CSV, nulls in Parquet (``NaN`` when read back with pandas).
+    """
     target = check_output_path(path, (".csv", ".parquet"), what="output")
+    matrix = matrix.replace(float("inf"), float("nan"))
     with atomic_path(target) as tmp:
         if target.suffix.lower() == ".csv":
             matrix.to_csv(tmp, float_format="%.4f")

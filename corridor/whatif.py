@@ -122,7 +122,7 @@ def compare_scenario(
     -------
     dict
         ``scenario``, ``file``, ``profile``, ``by``, ``baseline_year``,
-        ``year``, ``changes`` (ids, see :meth:`AppliedScenario.diff`),
+        ``year``, ``changes`` (ids, see :meth:`AppliedScenario.diff`), ``link_names`` (of changed links),
         ``pairs`` (one row per key pair: ``origin``, ``destination``,
         ``before_h``, ``after_h``, ``saving_h`` (hours of the routes chosen
         by ``by``), ``before_cost``, ``after_cost``, ``saving_cost``,
@@ -172,6 +172,7 @@ def compare_scenario(
     rank_shifts = _rank_shifts(before, after, top=top)
     co2 = _co2_summary(saving["co2"], profile=profile, by=by)
     mode_shares = _mode_share_rows(before, after, _key_pairs(spec, applied.network), base_params, applied.params, profile)
+    changed = set().union(*applied.diff().values())
     return {
         "scenario": spec.name,
         "file": str(spec.path),
@@ -183,6 +184,7 @@ def compare_scenario(
         "baseline_year": applied.baseline_year,
         "year": applied.year,
         "changes": applied.diff(),
+        "link_names": {i: name or i for net in (network, applied.network) for i, name in net.links["name"].items() if i in changed},
         "pairs": pairs,
         "total_saving_h": saving["total_saving_h"],
         "total_saving_cost": saving["total_saving_cost"],
