@@ -442,12 +442,13 @@ def whatif(report: dict) -> None:
     table("What the scenario changes", change_rows(report["changes"], report.get("link_names", {}), year=report["year"]))
     moving = "on trains" if report["profile"] == "passenger" and set(report.get("modes") or ("hsr", "rail")) <= {"hsr", "rail"} else "moving"
     table(f"Key pairs by {chosen}: door to door and {'on trains' if moving == 'on trains' else 'on the move'}", _pair_rows(report, moving))
+    name = _hub_namer(report)
     for r in report["pairs"]:
         if r["route_changed"] and r["before_via"] and r["after_via"]:
-            console.print(f"  {r['origin']} to {r['destination']}: {' > '.join(r['before_via'])}\n    now {' > '.join(r['after_via'])}")
+            console.print(f"  {name(r['origin'])} to {name(r['destination'])}: {' > '.join(r['before_via'])}\n    now {' > '.join(r['after_via'])}")
     if report["published"]:
         rows = [
-            {"from": p["origin"], "to": p["destination"], "case": p["case"], "published h": p["published_h"], "model h": p["model_h"],
+            {"from": name(p["origin"]), "to": name(p["destination"]), "case": p["case"], "published h": p["published_h"], "model h": p["model_h"],
              "difference h": p["difference_h"], "door to door h": p["model_time_h"], "verdict": "agrees" if p["agrees"] else "DIFFERS",
              "source": domains(p["source"])}
             for p in report["published"]
@@ -470,7 +471,7 @@ def whatif(report: dict) -> None:
         accessibility(report["accessibility"])
     if report.get("mode_shares"):
         rows = [
-            {"from": r["origin"], "to": r["destination"], "chain": chain, "share before %": round(100 * r["before"].get(chain, 0.0), 1),
+            {"from": name(r["origin"]), "to": name(r["destination"]), "chain": chain, "share before %": round(100 * r["before"].get(chain, 0.0), 1),
              "share after %": round(100 * r["after"].get(chain, 0.0), 1), "shift points": points}
             for r in report["mode_shares"] for chain, points in r["shift_points"].items() if points
         ]  # fmt: skip
@@ -479,17 +480,24 @@ def whatif(report: dict) -> None:
         console.print(report["mode_share_summary"]["explanation"])
 
 
+def _hub_namer(report: dict) -> Callable[[str], str]:
+    """Hub id to its name, from the report's ``hub_names`` (the id where it has none)."""
+    names = report.get("hub_names") or {}
+    return lambda hub: names.get(hub) or hub
+
+
 def _pair_rows(report: dict, moving: str) -> list[dict[str, Any]]:
     """The key pairs table: hours of the routes chosen, with their cost saving (or, by cost, costs and hours)."""
+    name = _hub_namer(report)
     if report.get("by", "time") == "time":
         return [
-            {"from": r["origin"], "to": r["destination"], "before h": r["before_h"], "after h": r["after_h"], "saving h": r["saving_h"],
+            {"from": name(r["origin"]), "to": name(r["destination"]), "before h": r["before_h"], "after h": r["after_h"], "saving h": r["saving_h"],
              f"{moving} before h": r["before_moving_h"], f"{moving} after h": r["after_moving_h"], "cost saving": r.get("saving_cost"),
              "note": r["note"]}
             for r in report["pairs"]
         ]  # fmt: skip
     return [
-        {"from": r["origin"], "to": r["destination"], "cost before": r.get("before_cost"), "cost after": r.get("after_cost"),
+        {"from": name(r["origin"]), "to": name(r["destination"]), "cost before": r.get("before_cost"), "cost after": r.get("after_cost"),
          "cost saving": r.get("saving_cost"), "before h": r["before_h"], "after h": r["after_h"], "saving h": r["saving_h"],
          "note": r["note"]}
         for r in report["pairs"]
@@ -499,14 +507,15 @@ def _pair_rows(report: dict, moving: str) -> list[dict[str, Any]]:
 def _gain_rows(report: dict, gravity: bool) -> list[dict[str, Any]]:
     """The top gains table: the saving by the report's criterion, weighted by demand."""
     flow = "demand (index)" if gravity else "flow"
+    name = _hub_namer(report)
     if report.get("by", "time") == "time":
         return [
-            {"from": g["origin"], "to": g["destination"], "before h": g["before_h"], "after h": g["after_h"], "saving h": g["saving_h"],
+            {"from": name(g["origin"]), "to": name(g["destination"]), "before h": g["before_h"], "after h": g["after_h"], "saving h": g["saving_h"],
              flow: g["flow"], "demand-weighted saving": g["weighted_saving_h"]}
             for g in report["top_gains"]
         ]  # fmt: skip
     return [
-        {"from": g["origin"], "to": g["destination"], "saving h": g["saving_h"], "saving cost": g.get("saving_cost"), flow: g["flow"],
+        {"from": name(g["origin"]), "to": name(g["destination"]), "saving h": g["saving_h"], "saving cost": g.get("saving_cost"), flow: g["flow"],
          "demand-weighted cost saving": g.get("weighted_saving_cost")}
         for g in report["top_gains"]
     ]  # fmt: skip

@@ -152,12 +152,14 @@ def _add_through_edges(graph: nx.MultiDiGraph) -> None:
     Chongqing East–Changsha trains run via the Qianjiang–Changde railway)
     trains run on between the high-speed and conventional lines: a
     ``through`` edge joins the two terminals. At hubs with ``through_lines``
-    each line has its own terminal, and trains run on only between the listed
-    pairs of lines: each line's departing link edges are repeated from the
-    terminal of the line paired with it (a ``through`` edge would let trains
-    chain pairs into changes no train makes). Any other change of line there
-    is a change of train (alight and board). The stop at the hub is already
-    on the arriving link, so running on costs nothing and counts no boarding.
+    each line has a platform (terminal) per direction, and a train arriving
+    on a line runs on only along that line or onto a line paired with it,
+    and never turns back (the way out makes less than 90 degrees with the way
+    in): the departing link edges it may take are repeated from its arrival
+    platform (a ``through`` edge would let trains chain pairs into changes no
+    train makes). Any other change there is a change of train (alight and
+    board). The stop at the hub is already on the arriving link, so running
+    on costs nothing and counts no boarding.
     """
     terminals = graph.graph["terminal_nodes"]
     hub_nodes = graph.graph["hub_nodes"]
@@ -168,18 +170,36 @@ def _add_through_edges(graph: nx.MultiDiGraph) -> None:
         point = (graph.nodes[node]["x"], graph.nodes[node]["y"])
         for u, v in ((node, other), (other, node)):
             graph.add_edge(u, v, edge_type="through", mode="through", length=0.0, travel_time=0.0, cost=0.0, co2=0.0, geometry=LineString([point, point]))
-    by_hub: dict[str, dict[str, list[int]]] = {}
-    for (hub, _mode, line), node in graph.graph.get("line_terminals", {}).items():
-        by_hub.setdefault(hub, {}).setdefault(line, []).append(node)
     copies = []
-    for hub, lines in by_hub.items():
-        for line_a, line_b in graph.nodes[hub_nodes[hub]]["through_lines"]:
-            for start, onto in ((line_a, line_b), (line_b, line_a)):
-                for u in lines.get(start, ()):
-                    for departure in lines.get(onto, ()):
-                        copies.extend((u, v, key, data) for _, v, key, data in graph.out_edges(departure, keys=True, data=True) if data["edge_type"] == LINK)
+    for hub, platforms in _platforms_by_hub(graph).items():
+        pairs = {(a, b) for a, b in graph.nodes[hub_nodes[hub]]["through_lines"]}
+        pairs |= {(b, a) for a, b in pairs} | {(line, line) for (line, _), _ in platforms}
+        centre = graph.nodes[hub_nodes[hub]]
+        for (line_a, came_from), arrival in platforms:
+            for (line_b, going_to), departure in platforms:
+                if (line_a, line_b) in pairs and came_from != going_to and _runs_on(graph, came_from, centre, going_to):
+                    copies.extend((arrival, v, key, data) for _, v, key, data in graph.out_edges(departure, keys=True, data=True) if data["edge_type"] == LINK)
     for u, v, key, data in copies:
         graph.add_edge(u, v, key=key, **data)
+
+
+def _platforms_by_hub(graph: nx.MultiDiGraph) -> dict[str, list[tuple[tuple[str, str], int]]]:
+    """Platforms of each hub with ``through_lines``: ``((line, neighbour hub), node)``."""
+    by_hub: dict[str, list[tuple[tuple[str, str], int]]] = {}
+    for (hub, _mode, line, towards), node in graph.graph.get("line_terminals", {}).items():
+        by_hub.setdefault(hub, []).append(((line, towards), node))
+    return by_hub
+
+
+def _runs_on(graph: nx.MultiDiGraph, came_from: str, centre: Mapping[str, Any], going_to: str) -> bool:
+    """Whether a train from ``came_from`` through ``centre`` to ``going_to`` runs on rather than turning back (under 90 degrees)."""
+    nodes = graph.graph["hub_nodes"]
+    if came_from not in nodes or going_to not in nodes:
+        return True
+    a, b = graph.nodes[nodes[came_from]], graph.nodes[nodes[going_to]]
+    incoming = (centre["x"] - a["x"], centre["y"] - a["y"])
+    outgoing = (b["x"] - centre["x"], b["y"] - centre["y"])
+    return incoming[0] * outgoing[0] + incoming[1] * outgoing[1] > 0.0
 
 
 def _line_pair(text: str) -> tuple[str, str]:
@@ -273,28 +293,31 @@ def _ensure_terminal(
     params: ModelParams,
     junctions: Mapping[str, tuple] | None = None,
     line: str | None = None,
+    towards: str | None = None,
 ) -> int:
     terminals = graph.graph["terminal_nodes"]
-    platform = _platform_key(graph, hub, mode, profile, line)
+    platform = _platform_key(graph, hub, mode, profile, line, towards)
     if platform is not None:
         platforms = graph.graph.setdefault("line_terminals", {})
         if platform not in platforms:
             platforms[platform] = _new_terminal(graph, hub, mode, profile, params, junctions)
-            graph.nodes[platforms[platform]]["line"] = line
+            graph.nodes[platforms[platform]].update(line=line, towards=towards)
         return platforms[platform]
     if (hub, mode) in terminals:
         return terminals[hub, mode]
     return _new_terminal(graph, hub, mode, profile, params, junctions)
 
 
-def _platform_key(graph: nx.MultiDiGraph, hub: str, mode: str, profile: str, line: str | None) -> tuple[str, str, str] | None:
-    """``(hub, mode, line)`` where a line gets its own terminal: passenger trains at a hub with ``through_lines``."""
-    if profile != "passenger" or line is None or mode not in TRAIN_MODES:
+def _platform_key(
+    graph: nx.MultiDiGraph, hub: str, mode: str, profile: str, line: str | None, towards: str | None
+) -> tuple[str, str, str, str] | None:
+    """``(hub, mode, line, towards)``: a platform of its own per line and direction, for passenger trains at a hub with ``through_lines``."""
+    if profile != "passenger" or line is None or towards is None or mode not in TRAIN_MODES:
         return None
     node = graph.graph["hub_nodes"].get(hub)
     if node is None or graph.nodes[node].get("through_lines") is None:
         return None
-    return (hub, mode, line)
+    return (hub, mode, line, towards)
 
 
 def _new_terminal(
@@ -373,8 +396,8 @@ def _add_link(
 ) -> tuple[int, int]:
     mode = link["mode"]
     line = link.get("line") or None
-    u = _ensure_terminal(graph, link["from_hub"], mode, profile, params, junctions, line)
-    v = _ensure_terminal(graph, link["to_hub"], mode, profile, params, junctions, line)
+    u = _ensure_terminal(graph, link["from_hub"], mode, profile, params, junctions, line, towards=link["to_hub"])
+    v = _ensure_terminal(graph, link["to_hub"], mode, profile, params, junctions, line, towards=link["from_hub"])
     cross_border = _crosses_border(graph, link)
     hours = link_time_h(link, profile, params, year=graph.graph.get("year"), cross_border=cross_border, stop=False)
     km = float(link["length_km"])

@@ -123,6 +123,7 @@ def compare_scenario(
     dict
         ``scenario``, ``file``, ``profile``, ``by``, ``baseline_year``,
         ``year``, ``changes`` (ids, see :meth:`AppliedScenario.diff`), ``link_names`` (of changed links),
+        ``hub_names`` (of the hubs in the pairs, gains, published figures and mode shares),
         ``pairs`` (one row per key pair: ``origin``, ``destination``,
         ``before_h``, ``after_h``, ``saving_h`` (hours of the routes chosen
         by ``by``), ``before_cost``, ``after_cost``, ``saving_cost``,
@@ -173,6 +174,7 @@ def compare_scenario(
     co2 = _co2_summary(saving["co2"], profile=profile, by=by)
     mode_shares = _mode_share_rows(before, after, _key_pairs(spec, applied.network), base_params, applied.params, profile)
     changed = set().union(*applied.diff().values())
+    mentioned = {r[end] for rows in (pairs, saving["top_gains"], published, mode_shares) for r in rows for end in ("origin", "destination")}
     return {
         "scenario": spec.name,
         "file": str(spec.path),
@@ -185,6 +187,7 @@ def compare_scenario(
         "year": applied.year,
         "changes": applied.diff(),
         "link_names": {i: name or i for net in (network, applied.network) for i, name in net.links["name"].items() if i in changed},
+        "hub_names": {i: name or i for net in (network, applied.network) for i, name in net.hubs["name"].items() if i in mentioned},
         "pairs": pairs,
         "total_saving_h": saving["total_saving_h"],
         "total_saving_cost": saving["total_saving_cost"],
