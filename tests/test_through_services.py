@@ -52,3 +52,13 @@ def test_direct_reports_when_no_single_service_exists(builtin_network):
     graph = graph_from_network(builtin_network, profile="freight", year=2025, modes=["rail", "sea"])
     with pytest.raises(NoRouteError, match="without a change"):
         find_routes(graph, "chongqing", "singapore", direct=True)
+
+
+def test_through_trains_never_turn_back(trains_2025):
+    # Zhengzhou–Wanzhou | Beijing–Guangzhou is a through pair at Zhengzhou East for trains to Beijing;
+    # a train from Wanzhou does not run north to Zhengzhou East and back south to Wuhan.
+    route = find_routes(trains_2025, "wanzhou_north", "wuhan_station", direct=True)[0]
+    trains = [leg for leg in route.legs if leg.mode in ("hsr", "rail")]
+    assert not any(a.destination == "zhengzhou_east" and b.origin == "zhengzhou_east" for a, b in zip(trains, trains[1:]))
+    northbound = find_routes(trains_2025, "wanzhou_north", "beijing_west", direct=True)[0]
+    assert northbound.transfers == 0 and "zhengzhou_east" in northbound.hubs
