@@ -60,36 +60,62 @@ def read_feature_collection(path: Path, geometry_type: str) -> list[dict[str, An
     if not isinstance(features, list):
         msg = f"{path}: field 'features' must be a list"
         raise NetworkFileError(msg)
-    for index, feature in enumerate(features):
-        _check_feature(path, index, feature, geometry_type)
+    check_features(path, features, geometry_type)
     return features
 
 
-def _check_feature(path: Path, index: int, feature: Any, geometry_type: str) -> None:
+def check_features(source: Path | str, features: list[Any], geometry_type: str) -> None:
+    """Check that each feature has properties and one ``geometry_type`` geometry in range.
+
+    A one-part multi-geometry (``MultiLineString`` of one line,
+    ``MultiPoint`` of one point) is replaced, in the feature, by its part:
+    GIS tools (geopandas/pyogrio, QGIS) save edited features so.
+
+    Parameters
+    ----------
+    source
+        The file (and layer) the features come from, named in errors.
+    features
+        GeoJSON-like features (``properties`` and ``geometry`` mappings;
+        positions may be lists or tuples, as ``__geo_interface__`` gives).
+    geometry_type
+        ``"Point"`` or ``"LineString"``: the one geometry type allowed.
+
+    Raises
+    ------
+    NetworkFileError
+        One line naming the file, the feature id and the field, e.g. for a
+        multi-geometry of several parts.
+    """
+    for index, feature in enumerate(features):
+        _check_feature(source, index, feature, geometry_type)
+
+
+#: What to do with a multi-geometry of several parts, by the geometry type a feature must have.
+_SEVERAL_PARTS = {
+    "LineString": "a link is one line: split it into {parts} links",
+    "Point": "a hub is one point: keep one, or make {parts} hubs",
+}
+
+
+def _check_feature(source: Path | str, index: int, feature: Any, geometry_type: str) -> None:
     if not isinstance(feature, Mapping) or not isinstance(feature.get("properties"), Mapping):
-        msg = f"{path}: feature #{index + 1} has no 'properties' object"
+        msg = f"{source}: feature #{index + 1} has no 'properties' object"
         raise NetworkFileError(msg)
     fid = feature["properties"].get("id", f"#{index + 1}")
-    geometry = feature.get("geometry")
-    where = f"{path}: feature '{fid}' field 'geometry'"
-    if isinstance(geometry, dict) and geometry.get("type") == f"Multi{geometry_type}" and isinstance(geometry.get("coordinates"), list):
-        parts = geometry["coordinates"]
-        if len(parts) != 1:
-            msg = f"{where}: a {geometry['type']} of {len(parts)} parts; a link is one line, so split it into {len(parts)} links"
-            raise NetworkFileError(msg)
-        # GIS tools (geopandas/pyogrio, QGIS) save an edited line as a one-part multi-geometry: read it as the line.
-        geometry = feature["geometry"] = {"type": geometry_type, "coordinates": parts[0]}
+    where = f"{source}: feature '{fid}' field 'geometry'"
+    geometry = feature["geometry"] = single_part(where, feature.get("geometry"), geometry_type)
     if not isinstance(geometry, Mapping) or geometry.get("type") != geometry_type:
         got = geometry.get("type") if isinstance(geometry, Mapping) else geometry
         msg = f"{where}: expected a {geometry_type}, got {got!r}"
         raise NetworkFileError(msg)
     coords = geometry.get("coordinates")
     points = [coords] if geometry_type == "Point" else coords
-    if not isinstance(points, list) or len(points) < (1 if geometry_type == "Point" else 2):
+    if not isinstance(points, list | tuple) or len(points) < (1 if geometry_type == "Point" else 2):
         msg = f"{where}: empty geometry (a {geometry_type} needs {'a position' if geometry_type == 'Point' else 'at least two positions'})"
         raise NetworkFileError(msg)
     for point in points:
-        if not (isinstance(point, list) and len(point) >= 2 and all(_is_number(c) for c in point[:2])):
+        if not (isinstance(point, list | tuple) and len(point) >= 2 and all(_is_number(c) for c in point[:2])):
             msg = f"{where}: invalid position {point!r}; use [longitude, latitude]"
             raise NetworkFileError(msg)
         lon, lat = point[0], point[1]
@@ -99,6 +125,38 @@ def _check_feature(path: Path, index: int, feature: Any, geometry_type: str) -> 
     if geometry_type == "LineString" and all(p[:2] == points[0][:2] for p in points):
         msg = f"{where}: degenerate line, all positions equal"
         raise NetworkFileError(msg)
+
+
+def single_part(where: str, geometry: Any, geometry_type: str) -> Any:
+    """A ``Multi<geometry_type>`` of one part as that part; any other geometry as it is.
+
+    Parameters
+    ----------
+    where
+        File, feature and field, to begin the error message.
+    geometry
+        A GeoJSON-like geometry mapping (``__geo_interface__`` will do).
+    geometry_type
+        ``"Point"`` or ``"LineString"``.
+
+    Raises
+    ------
+    NetworkFileError
+        For a multi-geometry of several parts, or of none.
+    """
+    if not isinstance(geometry, Mapping) or geometry.get("type") != f"Multi{geometry_type}":
+        return geometry
+    parts = geometry.get("coordinates")
+    if not isinstance(parts, list | tuple):
+        msg = f"{where}: a {geometry['type']} with no list of parts"
+        raise NetworkFileError(msg)
+    if len(parts) == 1:
+        return {"type": geometry_type, "coordinates": parts[0]}
+    if not parts:
+        msg = f"{where}: empty geometry (a {geometry['type']} of no parts)"
+        raise NetworkFileError(msg)
+    msg = f"{where}: a {geometry['type']} of {len(parts)} parts; {_SEVERAL_PARTS[geometry_type].format(parts=len(parts))}"
+    raise NetworkFileError(msg)
 
 
 def check_ids(path: Path | str, records: Iterable[Mapping[str, Any]]) -> None:

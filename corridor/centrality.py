@@ -65,15 +65,30 @@ Kernels
 that equal networkx's ``betweenness_centrality`` (including sampled sources
 with ``k`` and ``seed``) and ``harmonic_centrality`` on the graph with
 parallel edges reduced to the least weight; they run on igraph and scipy.
-Zero weights count as 1e-9 (as in :func:`corridor.routing.sparse_matrix`):
-igraph needs positive weights, so ties through zero-weight edges may be
-broken where networkx keeps them.
+
+Zero-time edges (a terminal time of 0 in a params file, the ``through``
+edges of passenger graphs) are exact: igraph takes positive weights only,
+so a graph with any zero-time edge runs on an exact Brandes kernel of its
+own (Brandes 2001, with scipy's Dijkstra for the distances). There a
+fastest route is a loop-free route of least time; one that differs from
+another only by zero-time edges ties with it, as it should, and a loop
+through zero-time edges (board and alight at a terminal of time 0, to and
+fro) adds no route. Nodes joined both ways by zero-time edges are taken
+together and the loop-free routes among them counted one by one; where
+more than :data:`MAX_ZERO_TIME_ROUTES` of them would need counting (a
+tangle of zero-time edges, where counting is intractable), betweenness
+raises :class:`~corridor._errors.CorridorError` rather than guess. Both
+kernels count two times as equal when they differ by less than 1e-10 of
+their size (igraph's tolerance for rounding in sums). networkx itself is
+not exact with zero weights: its ties through a zero-time edge depend on
+the order edges were added, and zero-time loops inflate its counts.
 """
 
 from __future__ import annotations
 
+import itertools
 import random
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterator
 from typing import NamedTuple
 
 import igraph as ig
@@ -81,12 +96,12 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 from scipy.sparse import csr_array
-from scipy.sparse.csgraph import dijkstra
+from scipy.sparse.csgraph import connected_components, dijkstra
 
 from corridor._errors import CorridorError
 from corridor.demand import city_hubs, city_of, demand_matrix
 from corridor.graph import LINK
-from corridor.routing import cached_per_graph, sparse_matrix
+from corridor.routing import cached_per_graph, edge_columns, sparse_matrix
 
 #: Measures :func:`hub_ranking` knows, by the name the CLI takes.
 MEASURES: tuple[str, ...] = ("betweenness", "closeness", "degree", "strength", "demand")
@@ -105,6 +120,13 @@ UNSERVED_PENALTY_H = 168.0
 #: Every measure and flow here runs on this edge attribute (seconds).
 WEIGHT = "travel_time"
 
+#: Most loop-free routes betweenness counts among nodes joined both ways by zero-time edges
+#: (a terminal of time 0 and its hub have 4); beyond it betweenness is refused, not guessed.
+MAX_ZERO_TIME_ROUTES = 100_000
+
+#: Relative difference under which two route times tie (igraph's ``IGRAPH_SHORTEST_PATH_EPSILON``).
+_TIE = 1e-10
+
 Progress = Callable[[int, int], None]
 
 
@@ -120,6 +142,8 @@ def betweenness(
     normalized: bool = True,
 ) -> dict[Hashable, float]:
     """Node betweenness on ``weight``, as networkx's ``betweenness_centrality``, on igraph.
+
+    With zero-time edges, on the exact kernel (see the module's notes).
 
     Parameters
     ----------
@@ -141,6 +165,12 @@ def betweenness(
     -------
     dict
         Betweenness by node.
+
+    Raises
+    ------
+    CorridorError
+        If ``k`` is out of range, or zero-time edges join more nodes both
+        ways than their routes can be counted (:data:`MAX_ZERO_TIME_ROUTES`).
     """
     nodes = list(graph.nodes)
     n = len(nodes)
@@ -150,7 +180,12 @@ def betweenness(
     sampled = None if k is None or k == n else random.Random(seed).sample(nodes, k)
     kernel = _igraph(graph, weight)
     sources = None if sampled is None else [kernel.index[node] for node in sampled]
-    values = np.asarray(kernel.graph.betweenness(directed=True, weights=kernel.weights, sources=sources), dtype=float)
+    zero_time = _zero_time(graph, weight)
+    if zero_time is None:
+        values = np.asarray(kernel.graph.betweenness(directed=True, weights=kernel.weights, sources=sources), dtype=float)
+    else:
+        every = list(range(n))
+        values = _exact_betweenness(kernel, zero_time, every if sources is None else sources, every).nodes
     return dict(zip(nodes, _rescale(values, n, normalized=normalized, sources=sources), strict=True))
 
 
@@ -177,10 +212,10 @@ def harmonic_closeness(graph: nx.MultiDiGraph, *, weight: str = WEIGHT) -> dict[
     """Harmonic closeness of every node, as networkx's ``harmonic_centrality``, on scipy.
 
     The sum over other nodes ``v`` of ``1 / d(v, node)`` in ``weight`` units
-    (unnormalised; distances *to* the node, as networkx counts them).
+    (unnormalised; distances *to* the node, as networkx counts them). Nodes at
+    zero time count nothing, as in networkx.
     """
-    matrix, _ = sparse_matrix(graph, weight)
-    distances = dijkstra(matrix, directed=True)
+    distances = dijkstra(_exact_matrix(graph, weight), directed=True)
     return dict(zip(graph.nodes, _harmonic(distances).tolist(), strict=True))
 
 
@@ -193,10 +228,11 @@ def _harmonic(distances: np.ndarray) -> np.ndarray:
 
 class _Kernel(NamedTuple):
     graph: ig.Graph
-    weights: list[float]
+    weights: list[float]  # igraph's: positive, zero times as 1e-9
     rows: np.ndarray
     cols: np.ndarray
     index: dict[Hashable, int]
+    times: np.ndarray  # least weight of each entry, zero times kept
 
 
 def _igraph(graph: nx.MultiDiGraph, weight: str) -> _Kernel:
@@ -207,9 +243,253 @@ def _igraph(graph: nx.MultiDiGraph, weight: str) -> _Kernel:
         coo = matrix.tocoo()
         rows, cols = coo.row.astype(np.int64), coo.col.astype(np.int64)
         kernel = ig.Graph(n=matrix.shape[0], edges=np.column_stack([rows, cols]).tolist(), directed=True)
-        return _Kernel(kernel, coo.data.astype(float).tolist(), rows, cols, index)
+        return _Kernel(kernel, coo.data.astype(float).tolist(), rows, cols, index, _entry_times(graph, weight, rows, cols))
 
     return cached_per_graph(graph, ("igraph", weight), build)
+
+
+def _entry_times(graph: nx.MultiDiGraph, weight: str, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """Least ``weight`` of the edges behind each matrix entry ``rows -> cols``, zeros kept.
+
+    :func:`corridor.routing.sparse_matrix` stores zero as 1e-9 for routing;
+    exact measures need the zeros back.
+    """
+    columns = edge_columns(graph, weight)
+    n = len(columns.index)
+    keys = rows * n + cols
+    order = np.argsort(keys)
+    where = order[np.searchsorted(keys, columns.rows * n + columns.cols, sorter=order)]
+    least = np.full(len(keys), np.inf)
+    np.minimum.at(least, where, columns.values[0])
+    return least
+
+
+def _exact_matrix(graph: nx.MultiDiGraph, weight: str) -> csr_array:
+    """The CSR matrix of least weights with zero times as explicit zeros (scipy's Dijkstra keeps them)."""
+
+    def build() -> csr_array:
+        kernel = _igraph(graph, weight)
+        size = len(kernel.index)
+        return csr_array((kernel.times, (kernel.rows, kernel.cols)), shape=(size, size))
+
+    return cached_per_graph(graph, ("exact-csr", weight), build)
+
+
+# -- the exact kernel, for graphs with zero-time edges ---------------------------------------------
+
+
+#: A route inside a zero-time loop: its first and last node, the nodes it visits and the matrix entries it takes.
+_Route = tuple[int, int, tuple[int, ...], tuple[int, ...]]
+
+
+class _Loop(NamedTuple):
+    """Nodes joined both ways by zero-time edges, and the loop-free routes among them."""
+
+    members: tuple[int, ...]
+    routes: list[_Route]
+
+
+class _ZeroTime(NamedTuple):
+    """What the exact kernel needs to know of a graph with zero-time edges (rows of the CSR matrix)."""
+
+    matrix: csr_array  # least weights, zero times kept
+    zero: np.ndarray  # which entries take no time (self-loops aside)
+    rank: np.ndarray  # per node: among nodes at one time, zero-time edges lead from lower to higher rank
+    component: list[int]  # per node: its zero-time component (a loop, or the node alone)
+    loops: dict[int, _Loop]  # the components of more than one node
+    out_entries: list[list[int]]
+    in_entries: list[list[int]]
+
+
+def _zero_time(graph: nx.MultiDiGraph, weight: str) -> _ZeroTime | None:
+    """The graph's zero-time structure, or ``None`` when every edge takes time (cached)."""
+
+    def build() -> _ZeroTime | None:
+        kernel = _igraph(graph, weight)
+        zero = (kernel.times == 0) & (kernel.rows != kernel.cols)
+        if not zero.any():
+            return None
+        size = len(kernel.index)
+        linked = csr_array((np.ones(int(zero.sum())), (kernel.rows[zero], kernel.cols[zero])), shape=(size, size))
+        _, component = connected_components(linked, directed=True, connection="strong")
+        condensed = nx.DiGraph()
+        tails, heads = component[kernel.rows[zero]].tolist(), component[kernel.cols[zero]].tolist()
+        condensed.add_edges_from((a, b) for a, b in zip(tails, heads, strict=True) if a != b)
+        position = dict(zip(nx.topological_sort(condensed), itertools.count()))
+        rank = np.array([position.get(c, -1) for c in component.tolist()], dtype=np.int64) * size + component
+        out_entries: list[list[int]] = [[] for _ in range(size)]
+        in_entries: list[list[int]] = [[] for _ in range(size)]
+        for entry, (u, v) in enumerate(zip(kernel.rows.tolist(), kernel.cols.tolist(), strict=True)):
+            out_entries[u].append(entry)
+            in_entries[v].append(entry)
+        loops = _zero_time_loops(graph, kernel, zero, component)
+        return _ZeroTime(_exact_matrix(graph, weight), zero, rank, component.tolist(), loops, out_entries, in_entries)
+
+    return cached_per_graph(graph, ("zero-time", weight), build)
+
+
+def _zero_time_loops(graph: nx.MultiDiGraph, kernel: _Kernel, zero: np.ndarray, component: np.ndarray) -> dict[int, _Loop]:
+    """Every component of more than one node, with all loop-free routes along its zero-time edges."""
+    inner = np.flatnonzero(zero & (component[kernel.rows] == component[kernel.cols]))
+    steps: dict[int, list[tuple[int, int]]] = {}
+    for entry in inner.tolist():
+        steps.setdefault(int(kernel.rows[entry]), []).append((entry, int(kernel.cols[entry])))
+    members: dict[int, list[int]] = {}
+    for node in steps:
+        members.setdefault(int(component[node]), []).append(node)
+    nodes = list(kernel.index)
+    loops = {}
+    for label, group in members.items():
+        routes = list(itertools.islice(_loop_free_routes(steps, group), MAX_ZERO_TIME_ROUTES + 1))
+        if len(routes) > MAX_ZERO_TIME_ROUTES:
+            name = graph.nodes[nodes[group[0]]].get("name", nodes[group[0]])
+            msg = (
+                f"betweenness cannot be exact: {len(group)} nodes around {name!r} are joined both ways by zero-time edges "
+                f"with over {MAX_ZERO_TIME_ROUTES:,} loop-free routes among them, too many to count; "
+                "give some of these edges a positive travel time"
+            )
+            raise CorridorError(msg)
+        loops[label] = _Loop(tuple(group), routes)
+    return loops
+
+
+def _loop_free_routes(steps: dict[int, list[tuple[int, int]]], group: list[int]) -> Iterator[_Route]:
+    """Each route from a node of ``group`` along ``steps`` that visits no node twice (the node alone included)."""
+    for start in group:
+        pending: list[tuple[int, tuple[int, ...], tuple[int, ...]]] = [(start, (start,), ())]
+        while pending:
+            node, visited, entries = pending.pop()
+            yield start, node, visited, entries
+            pending.extend((step, (*visited, step), (*entries, entry)) for entry, step in steps[node] if step not in visited)
+
+
+class _Betweenness(NamedTuple):
+    nodes: np.ndarray  # per node: shortest paths through it (endpoints excluded), each pair summing to 1
+    edges: np.ndarray  # per matrix entry: the same for the edge
+
+
+def _exact_betweenness(kernel: _Kernel, zero_time: _ZeroTime, sources: list[int], targets: list[int]) -> _Betweenness:
+    """Node and edge betweenness over pairs ``sources x targets``, exact with zero-time edges.
+
+    Brandes' accumulation in two passes per source, in order of time (and
+    along zero-time edges among nodes at one time), with the nodes of each
+    zero-time loop taken together: a path reaches the loop at one member,
+    follows one of its loop-free routes (each counts) and ends or leaves
+    from the route's end.
+    """
+    tally = _Tally(kernel, zero_time, targets)
+    for source in sources:
+        tally.add_source(source)
+    return _Betweenness(np.array(tally.nodes), np.array(tally.edges))
+
+
+class _Tally:
+    """Betweenness summed over sources, one source at a time (plain lists: the passes loop in Python)."""
+
+    def __init__(self, kernel: _Kernel, zero_time: _ZeroTime, targets: list[int]) -> None:
+        self.kernel, self.zt = kernel, zero_time
+        self.rows, self.cols = kernel.rows.tolist(), kernel.cols.tolist()
+        self.targets = set(targets)
+        self.nodes = [0.0] * len(kernel.index)
+        self.edges = [0.0] * len(self.rows)
+        # the current source's state: fastest entries, paths to each node (sigma), paths reaching each loop's
+        # members from outside it, and per path reaching a node from outside its loop, the targets' shares ahead
+        self.source = -1
+        self.fastest: list[bool] = []
+        self.sigma: list[float] = []
+        self.arriving: dict[int, dict[int, float]] = {}
+        self.share: list[float] = []
+
+    def add_source(self, source: int) -> None:
+        """Add the dependencies of the fastest paths from ``source`` to every target but itself."""
+        distances = dijkstra(self.zt.matrix, directed=True, indices=source)
+        reached = np.flatnonzero(np.isfinite(distances))
+        order = reached[np.lexsort((self.zt.rank[reached], distances[reached]))].tolist()
+        self.source, self.fastest = source, _fastest_entries(self.kernel, self.zt.zero, distances).tolist()
+        self.sigma, self.arriving = [0.0] * len(self.nodes), {}
+        for node in order:
+            self._count_paths(node)
+        self.share = [0.0] * len(self.nodes)
+        finished: set[int] = set()
+        for node in reversed(order):
+            self._accumulate(node, finished)
+
+    def _end(self, node: int) -> float:
+        """Share of the pair (source, node) each path to ``node`` carries."""
+        return 1.0 / self.sigma[node] if node in self.targets and node != self.source else 0.0
+
+    def _from_outside(self, node: int) -> float:
+        """Fastest paths reaching ``node`` from outside its zero-time component (1 at the source)."""
+        if node == self.source:
+            return 1.0
+        own = self.zt.component[node]
+        entries = self.zt.in_entries[node]
+        return sum(self.sigma[self.rows[e]] for e in entries if self.fastest[e] and self.zt.component[self.rows[e]] != own)
+
+    def _count_paths(self, node: int) -> None:
+        label = self.zt.component[node]
+        loop = self.zt.loops.get(label)
+        if loop is None:
+            self.sigma[node] = self._from_outside(node)
+        elif label not in self.arriving:
+            arriving = self.arriving[label] = {member: self._from_outside(member) for member in loop.members}
+            for start, end, _, _ in loop.routes:
+                self.sigma[end] += arriving[start]
+
+    def _onward(self, node: int) -> float:
+        """Sum of the shares ahead over the fastest entries leaving ``node``'s component; credits those entries."""
+        own = self.zt.component[node]
+        total = 0.0
+        for e in self.zt.out_entries[node]:
+            head = self.cols[e]
+            if self.fastest[e] and self.zt.component[head] != own:
+                self.edges[e] += self.sigma[node] * self.share[head]
+                total += self.share[head]
+        return total
+
+    def _accumulate(self, node: int, finished: set[int]) -> None:
+        label = self.zt.component[node]
+        loop = self.zt.loops.get(label)
+        if loop is None:
+            onward = self._onward(node)
+            if node != self.source:
+                self.nodes[node] += self.sigma[node] * onward
+            self.share[node] = onward + self._end(node)
+        elif label not in finished:
+            finished.add(label)
+            self._accumulate_loop(loop, self.arriving[label])
+
+    def _accumulate_loop(self, loop: _Loop, arriving: dict[int, float]) -> None:
+        """Credit a loop's members and inner edges with every route through it, ending or leaving at its end."""
+        leaving = {member: self._onward(member) + self._end(member) for member in loop.members}
+        entering = dict.fromkeys(loop.members, 0.0)
+        for start, end, visited, entries in loop.routes:
+            if not arriving[start]:
+                continue
+            entering[start] += leaving[end]
+            carried = arriving[start] * leaving[end]
+            for member in visited:
+                if member != self.source:
+                    self.nodes[member] += carried
+            for e in entries:
+                self.edges[e] += carried
+        for member in loop.members:
+            self.nodes[member] -= self.sigma[member] * self._end(member)  # paths that end there do not pass it
+            self.share[member] = entering[member]
+
+
+def _fastest_entries(kernel: _Kernel, zero: np.ndarray, distances: np.ndarray) -> np.ndarray:
+    """Which matrix entries lie on a fastest path from the source whose ``distances`` are given.
+
+    A zero-time entry does when its ends are at the same time (exactly); an
+    entry that takes time when it leads later and its tail's time plus its
+    own is the head's time within the tolerance :data:`_TIE`.
+    """
+    tail, head = distances[kernel.rows], distances[kernel.cols]
+    via = tail + kernel.times
+    with np.errstate(invalid="ignore"):
+        timed = (tail < head) & (via - head < _TIE * (via + head))
+        return np.isfinite(tail) & np.where(zero, tail == head, timed)
 
 
 # -- hubs, groups and endpoints --------------------------------------------------------------------
@@ -333,9 +613,13 @@ def _hub_betweenness(graph: nx.MultiDiGraph, hubs: _Hubs, *, k: int | None, seed
         raise CorridorError(msg)
     sources = ends if k is None or k == n else random.Random(seed).sample(ends, k)
     kernel = _igraph(graph, WEIGHT)
-    edge_values = np.asarray(
-        kernel.graph.edge_betweenness(directed=True, weights=kernel.weights, sources=sources, targets=ends), dtype=float
-    )
+    zero_time = _zero_time(graph, WEIGHT)
+    if zero_time is None:
+        edge_values = np.asarray(
+            kernel.graph.edge_betweenness(directed=True, weights=kernel.weights, sources=sources, targets=ends), dtype=float
+        )
+    else:
+        edge_values = _exact_betweenness(kernel, zero_time, sources, ends).edges
     entering = _entries(hubs, kernel.rows, kernel.cols)
     size = len(hubs.labels)
     visits = np.bincount(hubs.group[kernel.cols[entering]], weights=edge_values[entering], minlength=size)

@@ -33,8 +33,11 @@ from typing import Any
 
 import geopandas as gpd
 import networkx as nx
+import numpy as np
 import pandas as pd
+from shapely.geometry import shape
 
+from corridor import _validate
 from corridor._errors import NetworkFileError
 from corridor._io import atomic_path
 from corridor.network import Network, network_from_features
@@ -277,6 +280,7 @@ def network_graph_from_gpkg(path: str | Path) -> nx.MultiDiGraph:
     if not graph.graph["hub_nodes"]:
         msg = f"{path}: no hub nodes (node_type='hub'); import the network with `corridor import-osm ... --hubs HUBS`"
         raise NetworkFileError(msg)
+    edges["geometry"] = _single_part_lines(path, edges)
     edge_columns = [c for c in edges.columns if c not in ("u", "v", "key", *_REBUILT)]
     for row in zip(edges["u"].tolist(), edges["v"].tolist(), edges["key"].tolist(), *(_native_column(edges[c]) for c in edge_columns), strict=True):
         u, v, key = int(row[0]), int(row[1]), int(row[2])
@@ -294,6 +298,17 @@ def network_graph_from_gpkg(path: str | Path) -> nx.MultiDiGraph:
     if not graph.graph["modes"]:
         graph.graph["modes"] = sorted({d["mode"] for _, _, d in graph.edges(data=True)})
     return graph
+
+
+def _single_part_lines(path: Path, edges: gpd.GeoDataFrame) -> list[Any]:
+    """The edges' geometries, each one-part ``MultiLineString`` (as GIS tools save edits) as its line."""
+    lines = edges.geometry.tolist()
+    for row in np.flatnonzero((edges.geom_type == "MultiLineString").to_numpy()).tolist():
+        link = _native(edges["link_id"].iloc[row]) if "link_id" in edges.columns else None
+        edge = f"edge ({edges['u'].iloc[row]}, {edges['v'].iloc[row]}, {edges['key'].iloc[row]})"
+        where = f"{path}:edges: {edge}{f' of link {link!r}' if link else ''} field 'geometry'"
+        lines[row] = shape(_validate.single_part(where, lines[row].__geo_interface__, "LineString"))
+    return lines
 
 
 def _native_column(column: pd.Series) -> list[Any]:
@@ -427,11 +442,15 @@ def _whole_numbers(column: pd.Series) -> bool:
 def network_from_gpkg(path: str | Path) -> Network:
     """Read and validate a network GeoPackage (layers ``hubs`` and ``links``).
 
+    A one-part ``MultiLineString`` or ``MultiPoint`` (as geopandas/pyogrio
+    and QGIS write edited layers) is read as its line or point.
+
     Raises
     ------
     NetworkFileError
         As :func:`corridor.network.load_network`, naming ``FILE:hubs`` or
-        ``FILE:links``, the feature and the field.
+        ``FILE:links``, the feature and the field; also for a multi-geometry
+        of several parts.
     """
     path = Path(path)
     _require_layers(path, ("hubs", "links"), "network")
@@ -445,7 +464,7 @@ def network_from_gpkg(path: str | Path) -> Network:
             raise NetworkFileError(msg)
         columns = [c for c in frame.columns if c != "geometry"]
         rows = []
-        for index, row in enumerate(zip(*(frame[c].to_numpy() for c in columns), frame.geometry, strict=True)):
+        for row in zip(*(frame[c].to_numpy() for c in columns), frame.geometry, strict=True):
             properties = {name: _native(value) for name, value in zip(columns, row[:-1], strict=True)}
             for name in json_fields.get(layer, []):
                 if isinstance(properties.get(name), str):
@@ -453,12 +472,9 @@ def network_from_gpkg(path: str | Path) -> Network:
             for name in int_fields.get(layer, []):
                 if isinstance(properties.get(name), float) and properties[name].is_integer():
                     properties[name] = int(properties[name])
-            geometry = row[-1]
-            if geometry is None or geometry.geom_type != geometry_type:
-                got = "no geometry" if geometry is None else geometry.geom_type
-                msg = f"{path}:{layer}: feature #{index + 1} has {got}; every feature must be a {geometry_type}"
-                raise NetworkFileError(msg)
-            rows.append({"type": "Feature", "properties": properties, "geometry": geometry.__geo_interface__})
+            geometry = None if row[-1] is None else row[-1].__geo_interface__
+            rows.append({"type": "Feature", "properties": properties, "geometry": geometry})
+        _validate.check_features(f"{path}:{layer}", rows, geometry_type)
         features[layer] = rows
     return network_from_features(
         features["hubs"], features["links"], source=str(path), hubs_name=f"{path}:hubs", links_name=f"{path}:links"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import random
 import subprocess
@@ -32,7 +33,8 @@ from corridor.cli import app
 from corridor.demand import demand_matrix
 from corridor.graph import graph_from_network
 from corridor.network import load_network
-from corridor.routing import od_matrix
+from corridor.params import ModelParams
+from corridor.routing import od_matrix, simple_digraph
 from corridor.settings import GEODATA_DIR
 
 MINI = Path(__file__).parent / "data" / "mini"
@@ -128,6 +130,117 @@ def test_unit_demand_flows_are_betweenness_without_ties(seed):
     for (u, v), value in edge_expected.items():
         fastest = min(multi[u][v].values(), key=lambda d: d["travel_time"])["link_id"]
         assert links.get(fastest, 0.0) == pytest.approx(value)
+
+
+# -- zero-time edges (issue 13, item 2) ------------------------------------------------------------
+
+
+def fastest_path_betweenness(simple: nx.DiGraph) -> dict:
+    """Betweenness by its definition: every loop-free path of least time, enumerated (small graphs only).
+
+    networkx is no reference with zero weights: its ties through a zero-time edge depend on the order
+    edges were added, and zero-time loops inflate its counts.
+    """
+    values = dict.fromkeys(simple, 0.0)
+    for source, target in itertools.permutations(simple, 2):
+        paths = list(nx.all_simple_paths(simple, source, target))
+        if not paths:
+            continue
+        times = [sum(simple[u][v]["travel_time"] for u, v in itertools.pairwise(path)) for path in paths]
+        fastest = [path for path, time in zip(paths, times, strict=True) if time == min(times)]
+        for path in fastest:
+            for node in path[1:-1]:
+                values[node] += 1 / len(fastest)
+    return values
+
+
+def zero_time_graph(n: int, p: float, seed: int, zero_share: float) -> tuple[nx.MultiDiGraph, nx.DiGraph]:
+    """A random graph of whole-second times (ties exact) where a share of the edges take no time.
+
+    Two of its edges take no time both ways (a terminal of time 0 and its hub, to and fro).
+    """
+    multi, _ = random_graph(n, p, seed, hubs=True)
+    rng = random.Random(seed)
+    for _, _, data in multi.edges(data=True):
+        data["travel_time"] = 0.0 if rng.random() < zero_share else float(rng.randint(1, 4))
+    for u, v in rng.sample(sorted(set(multi.edges())), 2):
+        multi.add_edge(u, v, travel_time=0.0)
+        multi.add_edge(v, u, travel_time=0.0)
+    simple = nx.DiGraph()
+    simple.add_nodes_from(multi)
+    for u, v, time in multi.edges(data="travel_time"):
+        if not simple.has_edge(u, v) or time < simple[u][v]["travel_time"]:
+            simple.add_edge(u, v, travel_time=time)
+    return multi, simple
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_betweenness_with_zero_time_edges_counts_every_fastest_path(seed):
+    multi, simple = zero_time_graph(9, 0.35, seed, zero_share=0.4)
+    expected = fastest_path_betweenness(simple)
+    assert_same(betweenness(multi, normalized=False), expected)
+    n = len(simple)
+    ranking = hub_ranking(multi, measure="betweenness").set_index("id")["score"]
+    assert_same({node: ranking[f"h{node}"] * n * (n - 1) for node in simple}, expected)
+
+
+def test_exact_kernel_equals_networkx_where_every_edge_takes_time():
+    multi, simple = random_graph(30, 0.12, 8)
+    multi.add_edge("a", "b", travel_time=0.0)  # an aside of zero time puts the whole graph on the exact kernel
+    multi.add_edge("b", "a", travel_time=0.0)
+    ours = betweenness(multi, normalized=False)
+    assert ours.pop("a") == ours.pop("b") == 0.0
+    assert_same(ours, nx.betweenness_centrality(simple, weight="travel_time", normalized=False))
+
+
+def test_harmonic_closeness_with_zero_time_edges_equals_networkx():
+    multi, simple = zero_time_graph(20, 0.15, 3, zero_share=0.3)
+    assert_same(harmonic_closeness(multi), nx.harmonic_centrality(simple, distance="travel_time"))
+
+
+def test_a_tangle_of_zero_time_edges_is_refused_in_one_line():
+    multi = nx.MultiDiGraph(version="tangle", hub_nodes={}, terminal_nodes={})
+    for u, v in itertools.permutations(range(10), 2):
+        multi.add_edge(u, v, travel_time=0.0)
+    multi.add_node(3, name="Knot")
+    with pytest.raises(CorridorError, match=r"^betweenness cannot be exact: 10 nodes around .* zero-time edges") as error:
+        betweenness(multi)
+    assert "\n" not in str(error.value)
+
+
+def test_mini_betweenness_with_a_terminal_time_of_zero(mini_network, tmp_path):
+    # A params file may set a terminal time of 0: board and alight edges of zero time both ways.
+    text = (MINI / "round.toml").read_text(encoding="utf-8")
+    params = tmp_path / "zero.toml"
+    params.write_text(text.replace("terminal_h = { rail = 5.0", "terminal_h = { rail = 0.0"), encoding="utf-8")
+    graph = graph_from_network(mini_network, profile="freight", params=ModelParams.from_file(params))
+    assert sum(time == 0 for _, _, time in graph.edges(data="travel_time")) >= 8
+    assert_same(betweenness(graph, normalized=False), fastest_path_betweenness(simple_digraph(graph)))
+
+
+@pytest.mark.parametrize("profile", ["freight", "passenger"])
+def test_builtin_rankings_do_not_jump_when_a_terminal_time_leaves_zero(builtin_network, profile):
+    # A terminal time of 0 once moved scores by 40% against 0.36 ms (1e-7 h).
+    scores = [
+        hub_ranking(graph_from_network(builtin_network, profile=profile, params=ModelParams({profile: {"terminal_h": {"rail": hours}}})))
+        .set_index("id")["score"]
+        .sort_index()
+        for hours in (0.0, 1e-7, 1e-4)
+    ]
+    assert scores[0].gt(0).sum() > 10
+    pd.testing.assert_series_equal(scores[0], scores[1], rtol=1e-9)
+    pd.testing.assert_series_equal(scores[0], scores[2], rtol=1e-9)
+
+
+def test_builtin_passenger_through_edges_of_zero_time_rank_as_a_tiny_time(builtin_network):
+    graph = graph_from_network(builtin_network, profile="passenger")
+    through = [data for _, _, data in graph.edges(data=True) if data["edge_type"] == "through"]
+    assert through and all(data["travel_time"] == 0 for data in through)
+    exact = hub_ranking(graph).set_index("id")["score"]
+    for data in through:
+        data["travel_time"] = 0.01
+    graph.graph["version"] = "through edges of 10 ms"
+    pd.testing.assert_series_equal(hub_ranking(graph).set_index("id")["score"], exact, rtol=1e-9)
 
 
 # -- the mini corridor by hand ---------------------------------------------------------------------

@@ -161,6 +161,73 @@ def test_invalid_hubs_layer_names_layer_and_field(mini_network, tmp_path):
         network_from_gpkg(path)
 
 
+# -- layers edited in a GIS: one-part multi-geometries (issue 13, item 6) ------------------
+
+
+def _as_multi(frame, part: int | None = None):
+    """The layer as geopandas writes it after an edit: each geometry a one-part Multi-geometry.
+
+    With ``part``, that row gets a second part (the next row's geometry): a real multi-part geometry.
+    """
+    from shapely.geometry import MultiLineString, MultiPoint
+
+    multi = MultiPoint if frame.geom_type.iloc[0] == "Point" else MultiLineString
+    geometries = [multi([geometry]) for geometry in frame.geometry]
+    if part is not None:
+        geometries[part] = multi([frame.geometry.iloc[part], frame.geometry.iloc[part + 1]])
+    return frame.set_geometry(geometries, crs=frame.crs)
+
+
+def _rewrite(path: Path, layer: str, part: int | None = None) -> None:
+    import geopandas as gpd
+    import pyogrio
+
+    _as_multi(gpd.read_file(path, layer=layer), part).to_file(path, layer=layer, driver="GPKG")
+    assert pyogrio.read_info(path, layer=layer)["geometry_type"].startswith("Multi")
+
+
+def test_network_gpkg_with_one_part_multi_geometries_reads_as_lines_and_points(mini_network, round_params, tmp_path):
+    path = tmp_path / "edited.gpkg"
+    save_network_gpkg(mini_network, path)
+    _rewrite(path, "hubs")
+    _rewrite(path, "links")
+    back = network_from_gpkg(path)
+    assert set(back.hubs.geom_type) == {"Point"} and set(back.links.geom_type) == {"LineString"}
+    assert all(a.equals(b) for a, b in zip(back.links.geometry, mini_network.links.geometry, strict=True))
+    assert all(a.equals(b) for a, b in zip(back.hubs.geometry, mini_network.hubs.geometry, strict=True))
+    expected = od_matrix(graph_from_network(mini_network, params=round_params))
+    assert od_matrix(graph_from_gpkg(path, params=round_params)).equals(expected)
+
+
+@pytest.mark.parametrize(("layer", "kind", "words"), [("links", "MultiLineString", "a link is one line"), ("hubs", "MultiPoint", "a hub is one point")])
+def test_network_gpkg_with_a_multi_part_geometry_names_file_feature_and_field(mini_network, tmp_path, layer, kind, words):
+    path = tmp_path / "edited.gpkg"
+    save_network_gpkg(mini_network, path)
+    _rewrite(path, layer, part=1)
+    frame = mini_network.links if layer == "links" else mini_network.hubs
+    with pytest.raises(NetworkFileError) as error:
+        network_from_gpkg(path)
+    message = str(error.value)
+    assert message.startswith(f"{path}:{layer}: feature '{frame.index[1]}' field 'geometry': a {kind} of 2 parts; {words}")
+    assert "\n" not in message
+
+
+def test_graph_gpkg_with_one_part_multilinestrings_routes_alike(saved, tmp_path):
+    import shutil
+
+    path = tmp_path / "edited.gpkg"
+    shutil.copy(saved, path)
+    _rewrite(path, "nodes")
+    _rewrite(path, "edges")
+    assert od_matrix(graph_from_gpkg(path)).equals(od_matrix(graph_from_gpkg(saved)))
+    loaded = network_graph_from_gpkg(path)
+    assert {data["geometry"].geom_type for _, _, data in loaded.edges(data=True)} == {"LineString"}
+    shutil.copy(saved, path)
+    _rewrite(path, "edges", part=0)
+    with pytest.raises(NetworkFileError, match=r"edited\.gpkg:edges: edge \(\d+, \d+, \d+\).* field 'geometry': a MultiLineString of 2 parts"):
+        graph_from_gpkg(path)
+
+
 # -- an imported graph GeoPackage as a network -------------------------------------------
 
 

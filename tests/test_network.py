@@ -69,6 +69,9 @@ CASES = {
     "missing id": (lambda h, l: _hub(h, "hanoi")["properties"].pop("id"), "hubs.geojson", ["'id'", "missing"]),
     "freight_terminal not a flag": (lambda h, l: _hub(h, "cq_port")["properties"].update(freight_terminal="no"), "hubs.geojson", ["'cq_port'", "'freight_terminal'", "true or false"]),
     "bad year": (lambda h, l: _link(l, "g75")["properties"].update(opened="2010s"), "links.geojson", ["'g75'", "'opened'", "year"]),
+    "two-part link": (lambda h, l: _link(l, "g75").update(geometry={"type": "MultiLineString", "coordinates": [[[106.5, 29.5], [107, 28]], [[107, 28], [108, 22]]]}), "links.geojson", ["'g75'", "'geometry'", "2 parts", "split it into 2 links"]),
+    "two-part hub": (lambda h, l: _hub(h, "hanoi").update(geometry={"type": "MultiPoint", "coordinates": [[105.8, 21.0], [105.9, 21.1]]}), "hubs.geojson", ["'hanoi'", "'geometry'", "2 parts", "a hub is one point"]),
+    "link of no parts": (lambda h, l: _link(l, "g75").update(geometry={"type": "MultiLineString", "coordinates": []}), "links.geojson", ["'g75'", "'geometry'", "empty"]),
 }
 
 
@@ -177,6 +180,16 @@ def test_single_part_multilinestring_is_read_as_its_line_and_multi_part_is_rejec
     (folder / "links.geojson").write_text(json.dumps(links), encoding="utf-8")
     with pytest.raises(NetworkFileError, match=f"'{first['properties']['id']}'.*2 parts"):
         load_network(folder)
+
+
+def test_single_part_multipoint_hub_is_read_as_its_point(tmp_path, mini_json):
+    hubs, links = mini_json
+    hanoi = _hub(hubs, "hanoi")
+    point = hanoi["geometry"]["coordinates"]
+    hanoi["geometry"] = {"type": "MultiPoint", "coordinates": [point]}
+    network = load_network(_write(tmp_path, hubs, links))
+    assert network.hubs.geometry["hanoi"].geom_type == "Point"
+    assert list(network.hubs.geometry["hanoi"].coords) == [tuple(point)]
 
 
 def test_overview_of_a_user_network_pairs_its_own_largest_places():
