@@ -682,7 +682,8 @@ def accessibility(
     if as_json:
         _print_json(rows)
         return
-    _render.table("Accessibility: population within each time door to door, and the gravity index (people; passenger network)", rows)
+    table_rows = [{key: value for key, value in row.items() if key != "hub"} for row in rows]  # the name says it; --json keeps the id
+    _render.table("Accessibility: population within each time door to door, and the gravity index (people; passenger network)", table_rows)
 
 
 @app.command()
