@@ -286,13 +286,14 @@ def overview(report: dict) -> None:
         )
     table("Links by mode and status", rows)
     year = report.get("year")
+    name = _hub_namer(report)
     routes = []
     for row in report["routes"]:
         what = f"{row['profile']}, {'fastest' if row['by'] == 'time' else 'cheapest'}"
         routes.append(
             {
-                "from": row["origin"],
-                "to": row["destination"],
+                "from": name(row["origin"]),
+                "to": name(row["destination"]),
                 "route": what,
                 "door to door h": row.get("time_h"),
                 "moving h": row.get("moving_h"),
@@ -302,8 +303,8 @@ def overview(report: dict) -> None:
         )
     table(f"Key routes ({'network of ' + str(year) if year else 'links open today'})", routes)
     options = [
-        {"from": row["origin"], "to": row["destination"], "chain": o["chain"], "door to door h": o["time_h"], "moving h": o["moving_h"],
-         "km": o["length_km"], "cost": o["cost"], "kg CO2e/TEU": o["co2_kg"], "transfers": o["transfers"]}
+        {"from": name(row["origin"]), "to": name(row["destination"]), "chain": o["chain"], "door to door h": o["time_h"],
+         "moving h": o["moving_h"], "km": o["length_km"], "cost": o["cost"], "kg CO2e/TEU": o["co2_kg"], "transfers": o["transfers"]}
         for row in report.get("options", []) for o in row.get("options", [])
     ]  # fmt: skip
     if options:

@@ -76,7 +76,8 @@ def network_overview(
     Returns
     -------
     dict
-        ``summary`` (see :meth:`Network.summary`) and ``routes``: one entry
+        ``summary`` (see :meth:`Network.summary`), ``hub_names`` (of the
+        pairs' hubs) and ``routes``: one entry
         per pair, profile and criterion (``by``) with ``time_h``,
         ``moving_h``, ``length_km``, ``modes``, ``hubs`` and ``via`` (the
         lines used), or ``error`` when the pair has no route; ``options``:
@@ -105,7 +106,8 @@ def network_overview(
                     "via": [leg.line for leg in route.legs if leg.mode != "urban"],
                 }
             rows.append(row)
-    return {"summary": network.summary(), "year": year, "routes": rows, "options": _freight_options(graphs["freight"], pairs)}
+    names = {hub: network.hubs.at[hub, "name"] or hub for pair in pairs for hub in pair if hub in network.hubs.index}
+    return {"summary": network.summary(), "year": year, "hub_names": names, "routes": rows, "options": _freight_options(graphs["freight"], pairs)}
 
 
 def _freight_options(graph, pairs: Sequence[tuple[str, str]]) -> list[dict]:
