@@ -36,6 +36,7 @@ from corridor.graph import graph_from_network, hub_node
 from corridor.network import Network
 from corridor.params import ModelParams
 from corridor.routing import shortest_path_lengths
+from corridor.scenario import AppliedScenario, scenario_graphs
 
 #: Travel-time thresholds (hours) of the cumulative-opportunity measure by default.
 DEFAULT_HOURS: tuple[float, ...] = (2.0, 4.0, 6.0)
@@ -214,10 +215,22 @@ def accessibility_by_mode(
         One row per mode group and origin: ``mode`` then the columns of :func:`accessibility`.
     """
     params = params or ModelParams()
+    graphs = {group: mode_graph(network, group, year=year, params=params) for group in groups}
+    return _by_mode(graphs, params=params, hours=hours, origins=origins, population=population)
+
+
+def _by_mode(
+    graphs: Mapping[str, nx.MultiDiGraph],
+    *,
+    params: ModelParams,
+    hours: Iterable[float],
+    origins: Sequence[str] | None = None,
+    population: Mapping[str, float] | None = None,
+) -> pd.DataFrame:
+    """:func:`accessibility` on the graph of each mode group (name to graph), in one long table."""
     hours = list(hours)
     frames = []
-    for group in groups:
-        graph = mode_graph(network, group, year=year, params=params)
+    for group, graph in graphs.items():
         known = [hub for hub in origins if hub in graph.graph["hub_nodes"]] if origins is not None else None
         frame = accessibility(graph, hours=hours, origins=known, population=population,
                               half_life_h=params.value("passenger", "gravity_half_life_h"))  # fmt: skip
@@ -268,7 +281,7 @@ def accessibility_change(before: pd.DataFrame, after: pd.DataFrame, *, hours: fl
 
 def scenario_accessibility(
     network: Network,
-    applied: Any,
+    applied: AppliedScenario,
     *,
     params: ModelParams | None = None,
     hours: float = HEADLINE_HOURS,
@@ -301,8 +314,12 @@ def scenario_accessibility(
         largest change, or ``None`` when nothing changes).
     """
     base = params or ModelParams()
-    before = accessibility_by_mode(network, year=applied.baseline_year, params=base, hours=[hours])
-    after = accessibility_by_mode(applied.network, year=applied.year, params=applied.params, hours=[hours])
+    sides = {
+        group: scenario_graphs(network, applied, profile="passenger", modes=modes, params=base)
+        for group, modes in MODE_GROUPS.items()
+    }
+    before = _by_mode({group: pair[0] for group, pair in sides.items()}, params=base, hours=[hours])
+    after = _by_mode({group: pair[1] for group, pair in sides.items()}, params=applied.params, hours=[hours])
     change = accessibility_change(before, after, hours=hours)
     wanted = set(_cities_of(network, focus))
     moved = change[(change["change"] != 0) | (change["gravity_change"].abs() > 1e-6)]

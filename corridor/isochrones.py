@@ -33,11 +33,12 @@ from shapely.geometry.base import BaseGeometry
 
 from corridor._errors import CorridorError
 from corridor.accessibility import check_hours
-from corridor.graph import graph_from_network, hub_node
+from corridor.graph import hub_node
 from corridor.hubs import resolve_hub
 from corridor.network import Network
 from corridor.params import ModelParams
 from corridor.routing import shortest_path_lengths
+from corridor.scenario import AppliedScenario, scenario_graphs
 from corridor.settings import CRS
 
 #: Bands (hours) by default.
@@ -182,7 +183,7 @@ def gained_bands(before: gpd.GeoDataFrame, after: gpd.GeoDataFrame) -> gpd.GeoDa
 
 def scenario_isochrones(
     network: Network,
-    applied: Any,
+    applied: AppliedScenario,
     origin: str,
     *,
     hours: Iterable[float] = DEFAULT_HOURS,
@@ -211,8 +212,7 @@ def scenario_isochrones(
         :data:`COLUMNS`; rows with ``side`` ``"before"``, ``"after"`` and ``"gained"``.
     """
     base = params or ModelParams()
-    before_graph = graph_from_network(network, profile=profile, year=applied.baseline_year, modes=modes, params=base)
-    after_graph = graph_from_network(applied.network, profile=profile, year=applied.year, modes=modes, params=applied.params)
+    before_graph, after_graph = scenario_graphs(network, applied, profile=profile, modes=modes, params=base)
     before = isochrones(before_graph, origin, hours=hours, params=base, side="before")
     after = isochrones(after_graph, origin, hours=hours, params=applied.params, side="after")
     frame = pd.concat([before, after, gained_bands(before, after)], ignore_index=True)

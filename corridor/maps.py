@@ -36,7 +36,6 @@ from typing import Any
 
 import folium
 import geopandas as gpd
-import networkx as nx
 import numpy as np
 import pandas as pd
 import shapely
@@ -50,12 +49,12 @@ from corridor._errors import CorridorError
 from corridor._io import check_output_path, write_text_atomic
 from corridor._longitudes import unwrap_all, window_start
 from corridor.basemap import ATTRIBUTION, BASEMAP_LAYERS, COUNTRY_NAMES, SEA_COLOUR, basemap_geojson
+from corridor.mapdata import MapData, MapRoute, map_data
 from corridor.network import Network
+from corridor.overview import KEY_PAIRS
 from corridor.routing import Route
+from corridor.scenario import AppliedScenario
 from corridor.settings import JUNCTION, MAPS_DIR, MODE_LABELS, MODES
-
-#: Profile of a map when neither the caller nor its scenario names one.
-DEFAULT_PROFILE = "freight"
 
 #: Map layers of links, in legend order: one per mode.
 LAYERS: tuple[str, ...] = MODES
@@ -132,25 +131,6 @@ TILE_LAYERS: dict[str, tuple[str, str]] = {
 
 #: Copies of Leaflet and jQuery (with their licences), the page script and the basemap, inlined in every map.
 STATIC_DIR = Path(__file__).parent / "static"
-
-
-@dataclass
-class MapRoute:
-    """Routes between one origin and destination: the best first, then alternatives.
-
-    Attributes
-    ----------
-    label
-        Shown in the layer control and the popups ("Chongqing → Singapore").
-    routes
-        From :func:`corridor.routing.find_routes`, best first.
-    hub_names
-        Hub id to display name, for the popups.
-    """
-
-    label: str
-    routes: list[Route]
-    hub_names: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -358,46 +338,6 @@ def label_order(hubs: gpd.GeoDataFrame, routes: Sequence[MapRoute] = (), *, top:
     order = pd.Series(float("nan"), index=hubs.index)
     order[chosen] = np.arange(len(chosen), dtype=float)
     return order
-
-
-def map_routes(
-    graph: nx.MultiDiGraph,
-    pairs: Iterable[tuple[str, str]],
-    *,
-    k: int = 3,
-    by: str = "time",
-    skip_missing: bool = False,
-) -> list[MapRoute]:
-    """Find the routes to highlight: for each pair the best route and up to ``k - 1`` alternatives.
-
-    Parameters
-    ----------
-    graph
-        A corridor graph (its profile and year apply).
-    pairs
-        ``(origin, destination)`` hub names as a person types them.
-    k, by
-        As for :func:`corridor.routing.find_routes`.
-    skip_missing
-        Leave out pairs with an unknown hub or no route (for the overview map)
-        instead of raising.
-    """
-    from corridor.graph import hub_node
-    from corridor.routing import find_routes
-
-    found: list[MapRoute] = []
-    for origin, destination in pairs:
-        try:
-            routes = find_routes(graph, origin, destination, by=by, k=k)
-        except CorridorError:
-            if skip_missing:
-                continue
-            raise
-        names = {hub: graph.nodes[hub_node(graph, hub)]["name"] for route in routes for hub in route.hubs}
-        first = routes[0]
-        label = f"{names[first.hubs[0]]} → {names[first.hubs[-1]]}"
-        found.append(MapRoute(label=label, routes=routes, hub_names=names))
-    return found
 
 
 def _default_title(network: Network, *, year: int | None, diff: ScenarioDiff | None) -> str:
@@ -1294,17 +1234,11 @@ def write_overview_map(
     Path
         ``path``. Key routes with an unknown hub or no route are left out.
     """
-    from corridor.graph import graph_from_network
-    from corridor.overview import KEY_PAIRS
-
-    graph = graph_from_network(network, profile=profile, year=year)
-    ranking, measure = hub_ranking_or_none(graph, "betweenness")
-    routes = map_routes(graph, KEY_PAIRS, k=1, skip_missing=True)
-    content = map_content(network, year=year, profile=profile, ranking=ranking, measure=measure, routes=routes)
-    return write_map(content, path, tiles=tiles, offline=offline)
+    data = map_data(network, pairs=KEY_PAIRS, k=1, year=year, profile=profile, skip_missing=True)
+    return write_map(map_content_from(data), path, tiles=tiles, offline=offline)
 
 
-def scenario_diff(applied: Any, base: Network, *, savings: pd.DataFrame | None = None) -> ScenarioDiff:
+def scenario_diff(applied: AppliedScenario, base: Network, *, savings: pd.DataFrame | None = None) -> ScenarioDiff:
     """The map's view of an applied scenario (:func:`corridor.scenario.apply_scenario`).
 
     New links and links entering service (against the baseline year) are
@@ -1319,6 +1253,11 @@ def scenario_diff(applied: Any, base: Network, *, savings: pd.DataFrame | None =
         The network the scenario was applied to (the removed links' geometry).
     savings
         OD time savings (see :class:`ScenarioDiff`), or ``None``.
+
+    Returns
+    -------
+    ScenarioDiff
+        The scenario's name, ``base`` and the link ids by how they are drawn.
     """
     added = frozenset(applied.added_links) | frozenset(applied.entering_service)
     removed = frozenset(applied.removed_links) | frozenset(applied.closed_links) | frozenset(applied.leaving_service)
@@ -1326,92 +1265,34 @@ def scenario_diff(applied: Any, base: Network, *, savings: pd.DataFrame | None =
     return ScenarioDiff(name=applied.scenario.name, base=base, added=added, removed=removed, changed=changed, savings=savings)
 
 
-def build_content(
-    network: Network,
-    *,
-    pairs: Sequence[tuple[str, str]] = (),
-    k: int = 3,
-    by: str = "time",
-    scenario: str | Path | None = None,
-    measure: str | None = "betweenness",
-    year: int | None = None,
-    profile: str | None = None,
-    params: Any = None,
-) -> MapContent:
-    """Everything ``corridor map`` draws, from its options.
+def map_content_from(data: MapData) -> MapContent:
+    """The content of a map of :func:`corridor.mapdata.map_data`'s results (see :func:`map_content`)."""
+    diff = None if data.applied is None else scenario_diff(data.applied, data.base, savings=data.savings)
+    return map_content(
+        data.network,
+        year=data.year,
+        profile=data.profile,
+        ranking=data.ranking,
+        measure=data.measure,
+        routes=data.routes,
+        diff=diff,
+    )
+
+
+def build_content(network: Network, **options: Any) -> MapContent:
+    """Everything ``corridor map`` draws, from its options: :func:`corridor.mapdata.map_data` drawn by :func:`map_content_from`.
 
     Parameters
     ----------
     network
-        The network (with ``scenario``: the baseline it changes).
-    pairs
-        ``(origin, destination)`` hub names whose routes are highlighted.
-    k, by
-        Routes per pair (the best and ``k - 1`` alternatives) and their criterion.
-    scenario
-        A scenario file (or built-in scenario name) whose changes are drawn.
-    measure
-        Centrality measure of the hub markers (``None`` or ``"none"``: by kind).
-    year
-        The network as of this year (default: the scenario's year, else open today).
-    profile
-        ``"freight"`` or ``"passenger"``: routes, ranking and the scenario's
-        savings (default: the scenario's ``profile``, else ``"freight"``).
-    params
-        A :class:`corridor.params.ModelParams` (a scenario's overrides apply on top).
+        The network (with a scenario: the baseline it changes).
+    **options
+        ``pairs``, ``k``, ``by``, ``scenario``, ``measure``, ``year``,
+        ``profile`` and ``params`` of :func:`corridor.mapdata.map_data`.
+
+    Returns
+    -------
+    MapContent
+        What the map and its static figure draw.
     """
-    from corridor.graph import graph_from_network
-
-    diff = None
-    drawn = network
-    if scenario is not None:
-        from corridor.scenario import apply_scenario, load_scenario
-
-        spec = load_scenario(scenario)
-        profile = profile or spec.profile or DEFAULT_PROFILE
-        applied = apply_scenario(network, spec, params=params)
-        savings = scenario_savings(network, applied, profile=profile, params=params)
-        diff = scenario_diff(applied, network, savings=savings)
-        drawn, params = applied.network, applied.params
-        year = year if year is not None else applied.year
-    profile = profile or DEFAULT_PROFILE
-    graph = graph_from_network(drawn, profile=profile, year=year, params=params)
-    ranking, measure = hub_ranking_or_none(graph, measure)
-    routes = map_routes(graph, pairs, k=k, by=by)
-    return map_content(drawn, year=year, profile=profile, ranking=ranking, measure=measure, routes=routes, diff=diff)
-
-
-def scenario_savings(base: Network, applied: Any, *, profile: str = "freight", params: Any = None) -> pd.DataFrame | None:
-    """OD time savings of an applied scenario, largest first, from :func:`corridor.whatif.compare_scenario`.
-
-    The key pairs and the pairs of city hubs that gain most (by demand-weighted
-    saving) together, one row per pair: ``origin``, ``destination``,
-    ``base_h``, ``scenario_h``, ``saved_h``. ``None`` when ``corridor.whatif``
-    is not installed.
-    """
-    try:
-        from corridor.whatif import compare_scenario
-    except ImportError:
-        return None
-    report = compare_scenario(base, applied, profile=profile, params=params)
-    rows: dict[tuple[str, str], dict[str, Any]] = {}
-    for row in [*report.get("pairs", []), *report.get("top_gains", [])]:
-        saved = row.get("saving_h")
-        if saved is None:
-            continue
-        key = (row["origin"], row["destination"])
-        rows.setdefault(key, {"origin": key[0], "destination": key[1], "base_h": row.get("before_h"),
-                              "scenario_h": row.get("after_h"), "saved_h": float(saved)})  # fmt: skip
-    table = pd.DataFrame(list(rows.values()), columns=["origin", "destination", "base_h", "scenario_h", "saved_h"])
-    return table.sort_values("saved_h", ascending=False, kind="stable").reset_index(drop=True)
-
-
-def hub_ranking_or_none(graph: nx.MultiDiGraph, measure: str | None) -> tuple[pd.DataFrame | None, str | None]:
-    """Hub ranking by ``measure`` from ``corridor.centrality``, or ``(None, None)`` when it is not available."""
-    if not measure or measure == "none":
-        return None, None
-    try:
-        from corridor.centrality import hub_ranking
-    except ImportError:
-        return None, None
-    return hub_ranking(graph, measure=measure), measure
+    return map_content_from(map_data(network, **options))

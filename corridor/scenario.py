@@ -9,6 +9,8 @@ reads and checks the file (and the files it extends) against the schema;
 new :class:`~corridor.network.Network` with the changes, the scenario's
 :class:`~corridor.params.ModelParams` and year, and the ids of what was
 added, removed and changed (for maps that draw a scenario's difference).
+:func:`scenario_graphs` builds the routing graphs of both sides, for every
+analysis that compares them.
 
 Every problem raises :class:`~corridor._errors.ScenarioError` with one line
 naming the file, the entry (``add_links[2] 'yuwan_hsr'``) and the field.
@@ -19,18 +21,20 @@ from __future__ import annotations
 import difflib
 import math
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
+import networkx as nx
 import pandas as pd
 from pyproj import Geod
 from shapely.geometry import LineString, Point, mapping
 
 from corridor import _validate, schema
 from corridor._errors import NetworkFileError, ParameterError, ScenarioError
+from corridor.graph import graph_from_network
 from corridor.network import Network, _frame
 from corridor.params import ModelParams
 from corridor.settings import HUB_KINDS, MODES, PROFILES, ROUTES_DIR, STATUSES
@@ -521,6 +525,42 @@ def apply_scenario(network: Network, scenario: Scenario, *, params: ModelParams 
     result.entering_service = sorted(after - before)
     result.leaving_service = sorted(before - after)
     return result
+
+
+def scenario_graphs(
+    network: Network,
+    applied: AppliedScenario,
+    *,
+    profile: str,
+    modes: Sequence[str] | None = None,
+    avoid: Sequence[str] | None = None,
+    params: ModelParams | None = None,
+) -> tuple[nx.MultiDiGraph, nx.MultiDiGraph]:
+    """The routing graphs before and after a scenario: the one place both sides are built.
+
+    Parameters
+    ----------
+    network
+        The baseline network ``applied`` was applied to.
+    applied
+        From :func:`apply_scenario`.
+    profile, modes, avoid
+        As for :func:`corridor.graph.graph_from_network`, the same on both sides.
+    params
+        Base model parameters of the baseline side (default:
+        ``corridor/model.toml``); the scenario side uses ``applied.params``
+        (these with the scenario's overrides).
+
+    Returns
+    -------
+    tuple of networkx.MultiDiGraph
+        ``(before, after)``: ``network`` as of ``applied.baseline_year``, and
+        ``applied.network`` as of ``applied.year``.
+    """
+    options = {"profile": profile, "modes": modes, "avoid": avoid}
+    before = graph_from_network(network, year=applied.baseline_year, params=params or ModelParams(), **options)
+    after = graph_from_network(applied.network, year=applied.year, params=applied.params, **options)
+    return before, after
 
 
 def links_in_service(network: Network, year: int | None) -> set[str]:

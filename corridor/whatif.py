@@ -34,15 +34,16 @@ from typing import Any
 
 import networkx as nx
 import numpy as np
+import pandas as pd
 
 from corridor._errors import CorridorError, NoRouteError, UnknownHubError
 from corridor.accessibility import scenario_accessibility
-from corridor.graph import graph_from_network, hub_node
+from corridor.emissions import UNIT, demand_weighted_co2
+from corridor.graph import hub_node
 from corridor.network import Network
 from corridor.params import ModelParams
-from corridor.emissions import UNIT, demand_weighted_co2
 from corridor.routing import WEIGHTS, Route, find_routes, path_attribute_totals, shortest_path_lengths
-from corridor.scenario import AppliedScenario, Scenario, apply_scenario
+from corridor.scenario import PUBLISHED_CASES, AppliedScenario, Scenario, apply_scenario, scenario_graphs
 
 #: Origin-destination pairs every comparison reports (those whose hubs the network has and
 #: that have a route before or after).
@@ -143,17 +144,14 @@ def compare_scenario(
     profile = profile or spec.profile or DEFAULT_PROFILE
     chosen_modes = list(modes) if modes else spec.modes
     base_params = params or ModelParams()
-    graphs: dict[tuple[str, str], nx.MultiDiGraph] = {}
+    graphs: dict[str, dict[str, nx.MultiDiGraph]] = {}
 
     def graph(side: str, of_profile: str) -> nx.MultiDiGraph:
-        if (side, of_profile) not in graphs:
+        if of_profile not in graphs:
             modes = chosen_modes if of_profile == profile else None
-            if side == "before":
-                built = graph_from_network(network, profile=of_profile, year=applied.baseline_year, modes=modes, params=base_params)
-            else:
-                built = graph_from_network(applied.network, profile=of_profile, year=applied.year, modes=modes, params=applied.params)
-            graphs[side, of_profile] = built
-        return graphs[side, of_profile]
+            both = scenario_graphs(network, applied, profile=of_profile, modes=modes, params=base_params)
+            graphs[of_profile] = dict(zip(PUBLISHED_CASES, both, strict=True))
+        return graphs[of_profile][side]
 
     before, after = graph("before", profile), graph("after", profile)
     notes: list[str] = []
@@ -201,6 +199,33 @@ def compare_scenario(
         "mode_share_summary": _mode_share_summary(mode_shares),
         "accessibility": scenario_accessibility(network, applied, params=base_params, focus=[o for o, _ in _key_pairs(spec, applied.network)][:1]),
     }
+
+
+def savings_table(report: dict[str, Any]) -> pd.DataFrame:
+    """The OD time savings of a :func:`compare_scenario` report, largest first.
+
+    Parameters
+    ----------
+    report
+        From :func:`compare_scenario`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The key pairs and the pairs of city hubs that gain most (by
+        demand-weighted saving) together, one row per pair with a saving:
+        ``origin``, ``destination``, ``base_h``, ``scenario_h``, ``saved_h``.
+    """
+    rows: dict[tuple[str, str], dict[str, Any]] = {}
+    for row in [*report["pairs"], *report["top_gains"]]:
+        saved = row["saving_h"]
+        if saved is None:
+            continue
+        key = (row["origin"], row["destination"])
+        rows.setdefault(key, {"origin": key[0], "destination": key[1], "base_h": row["before_h"],
+                              "scenario_h": row["after_h"], "saved_h": float(saved)})  # fmt: skip
+    table = pd.DataFrame(list(rows.values()), columns=["origin", "destination", "base_h", "scenario_h", "saved_h"])
+    return table.sort_values("saved_h", ascending=False, kind="stable").reset_index(drop=True)
 
 
 def _key_pairs(scenario: Scenario, network: Network) -> list[tuple[str, str]]:

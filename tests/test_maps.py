@@ -15,6 +15,7 @@ from corridor import maps
 from corridor._errors import CorridorError
 from corridor.figures import write_figure
 from corridor.graph import graph_from_network
+from corridor.mapdata import map_routes
 from corridor.network import load_network
 from corridor.scenario import apply_scenario, load_scenario
 
@@ -25,7 +26,7 @@ RANKING = pd.DataFrame({"rank": [1, 2, 3], "id": ["qinzhou_port", "guiyang", "ch
 
 @pytest.fixture
 def content(mini_network, mini_freight):
-    routes = maps.map_routes(mini_freight, [("chongqing", "singapore")], k=2)
+    routes = map_routes(mini_freight, [("chongqing", "singapore")], k=2)
     return maps.map_content(mini_network, ranking=RANKING, measure="betweenness", routes=routes)
 
 
@@ -97,13 +98,13 @@ def test_without_ranking_hubs_are_coloured_by_kind(mini_network):
 
 
 def test_routes_and_alternatives(mini_freight):
-    (pair,) = maps.map_routes(mini_freight, [("chongqing", "singapore")], k=3)
+    (pair,) = map_routes(mini_freight, [("chongqing", "singapore")], k=3)
     assert pair.label == "Chongqing → Singapore"
     assert pair.routes[0].time_h == pytest.approx(144.0)  # tests/data/mini/README.md
     assert len(pair.routes) >= 2
-    assert maps.map_routes(mini_freight, [("chongqing", "gotham")], skip_missing=True) == []
+    assert map_routes(mini_freight, [("chongqing", "gotham")], skip_missing=True) == []
     with pytest.raises(CorridorError, match="gotham"):
-        maps.map_routes(mini_freight, [("chongqing", "gotham")])
+        map_routes(mini_freight, [("chongqing", "gotham")])
 
 
 def test_bounds_cover_everything(content):
@@ -131,7 +132,7 @@ def test_escape(text, shown):
 
 def test_user_text_is_escaped_in_the_page(hostile_network, tmp_path):
     graph = graph_from_network(hostile_network)
-    routes = maps.map_routes(graph, [("qinzhou_port", "hanoi")], k=1)
+    routes = map_routes(graph, [("qinzhou_port", "hanoi")], k=1)
     content = maps.map_content(hostile_network, routes=routes, title="<b>title</b>")
     page = maps.write_map(content, tmp_path / "m.html").read_text(encoding="utf-8")
     assert "<script>alert(1)</script>" not in page
@@ -465,7 +466,7 @@ def pacific_copy(folder: Path):
 def test_trans_pacific_link_is_unwrapped_and_the_view_is_the_pacific(tmp_path):
     network = pacific_copy(tmp_path)
     graph = graph_from_network(network)
-    routes = maps.map_routes(graph, [("chongqing", "los_angeles")], k=1)
+    routes = map_routes(graph, [("chongqing", "los_angeles")], k=1)
     content = maps.map_content(network, routes=routes)
     lines = [*content.links.geometry, *content.route_lines(routes[0])]
     for line in lines:
@@ -498,7 +499,7 @@ def test_scenario_map_opens_on_its_changes(mini_network):
 
 
 def test_route_ends_are_labelled_first(mini_network, mini_freight):
-    routes = maps.map_routes(mini_freight, [("hanoi", "cq_west")], k=1)
+    routes = map_routes(mini_freight, [("hanoi", "cq_west")], k=1)
     content = maps.map_content(mini_network, ranking=RANKING, measure="betweenness", routes=routes)
     assert content.labelled_hubs()[:2] == ["hanoi", "cq_west"]
 

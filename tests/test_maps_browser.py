@@ -23,6 +23,7 @@ from test_maps import hostile_copy
 
 from corridor import maps
 from corridor.graph import graph_from_network
+from corridor.mapdata import map_routes
 
 CHROMIUM = Path("/usr/bin/chromium")
 VENDOR = Path(__file__).parent / "browser" / "node_modules"
@@ -101,7 +102,7 @@ def content(hostile_network):
     ranking = pd.DataFrame(
         {"rank": [1, 2, 3, 4], "id": ["qinzhou_port", "guiyang", "hanoi", "singapore"], "score": [0.6, 0.4, 0.2, 0.1]}
     )
-    routes = maps.map_routes(graph, [("chongqing", "singapore"), ("Huaihua", "hanoi")], k=2)
+    routes = map_routes(graph, [("chongqing", "singapore"), ("Huaihua", "hanoi")], k=2)
     return maps.map_content(hostile_network, ranking=ranking, measure="betweenness", routes=routes)
 
 
