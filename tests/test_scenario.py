@@ -9,7 +9,7 @@ import pytest
 from corridor import ScenarioError
 from corridor.graph import graph_from_network
 from corridor.routing import find_routes
-from corridor.scenario import apply_scenario, builtin_scenarios, geodesic_km, load_scenario
+from corridor.scenario import apply_scenario, builtin_scenarios, geodesic_km, load_scenario, scenario_graphs
 
 
 def write(tmp_path, name, text):
@@ -91,6 +91,23 @@ def test_apply_full_scenario(mini_network, tmp_path):
     route = find_routes(graph, "cq_west", "huaihua_south")[0]
     assert route.modes == ["hsr"]
 
+
+
+def test_scenario_graphs_are_the_baseline_and_the_changed_network(mini_network, round_params, tmp_path):
+    applied = apply_scenario(mini_network, load_scenario(write(tmp_path, "full.toml", FULL)), params=round_params)
+    before, after = scenario_graphs(mini_network, applied, profile="passenger", modes=["hsr", "rail"], params=round_params)
+    assert (before.graph["year"], after.graph["year"]) == (2024, 2031)
+    assert before.graph["profile"] == after.graph["profile"] == "passenger"
+    assert set(before.graph["modes"]) == set(after.graph["modes"]) == {"hsr", "rail"}
+    assert "huaihua_south" in after.graph["hub_nodes"] and "huaihua_south" not in before.graph["hub_nodes"]
+    assert "cq_port" in before.graph["hub_nodes"] and "cq_port" not in after.graph["hub_nodes"]
+    # the scenario's terminal time applies after only: boarding HSR takes 0.25 h, not round.toml's 0.5 h
+    boarding = {
+        side: next(d["travel_time"] for _, _, d in graph.edges(data=True) if d["edge_type"] == "board" and d["mode"] == "hsr")
+        for side, graph in (("before", before), ("after", after))
+    }
+    assert boarding["after"] == pytest.approx(0.25 * 3600)
+    assert boarding["before"] == pytest.approx(0.5 * 3600)
 
 def test_unknown_ids_in_network_leave_and_by_city(mini_network, tmp_path):
     path = write(tmp_path, "s.toml", """
