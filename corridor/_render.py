@@ -441,8 +441,9 @@ def whatif(report: dict) -> None:
     if report["description"]:
         console.print(report["description"])
     table("What the scenario changes", change_rows(report["changes"], report.get("link_names", {}), year=report["year"]))
-    moving = "on trains" if report["profile"] == "passenger" and set(report.get("modes") or ("hsr", "rail")) <= {"hsr", "rail"} else "moving"
-    table(f"Key pairs by {chosen}: door to door and {'on trains' if moving == 'on trains' else 'on the move'}", _pair_rows(report, moving))
+    moving = "on trains" if report["profile"] == "passenger" and report.get("modes") and set(report["modes"]) <= {"hsr", "rail"} else "moving"
+    pairs_by = "single services (one train or vehicle where one runs, else the fastest trip)" if report.get("direct") else chosen
+    table(f"Key pairs by {pairs_by}: door to door and {'on trains' if moving == 'on trains' else 'on the move'}", _pair_rows(report, moving))
     name = _hub_namer(report)
     for r in report["pairs"]:
         if r["route_changed"] and r["before_via"] and r["after_via"]:

@@ -180,6 +180,7 @@ def compare_scenario(
         "sources": spec.sources,
         "profile": profile,
         "by": by,
+        "direct": bool(spec.direct),
         "modes": chosen_modes,
         "baseline_year": applied.baseline_year,
         "year": applied.year,
@@ -196,7 +197,7 @@ def compare_scenario(
         "notes": notes,
         "co2": co2,
         "mode_shares": mode_shares,
-        "mode_share_summary": _mode_share_summary(mode_shares),
+        "mode_share_summary": _mode_share_summary(mode_shares, profile),
         "accessibility": scenario_accessibility(network, applied, params=base_params, focus=[o for o, _ in _key_pairs(spec, applied.network)][:1]),
     }
 
@@ -512,7 +513,7 @@ def _options(graph: nx.MultiDiGraph, origin: str, destination: str) -> list:
         return []
 
 
-def _mode_share_summary(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
+def _mode_share_summary(rows: Sequence[dict[str, Any]], profile: str = "freight") -> dict[str, Any]:
     """The largest share shift over the key pairs, explained in one line."""
     largest = None
     for row in rows:
@@ -532,6 +533,6 @@ def _mode_share_summary(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
             f"Mode shares ({row['label']}: a logit over the generalised cost of the options by mode chain, model.toml): "
             f"{row['origin']}-{row['destination']} {chain} {100 * row['before'].get(chain, 0.0):.0f}% -> "
             f"{100 * row['after'].get(chain, 0.0):.0f}% ({points:+.1f} points), the largest shift of a key pair; "
-            "shares of the pair's containers, not tonnes"
+            + ("shares of the pair's containers, not tonnes" if profile == "freight" else "shares of the pair's travellers")
         ),
     }
