@@ -248,8 +248,8 @@ def _junctions(hubs: Mapping[str, Mapping[str, Any]]) -> dict[str, tuple[float, 
 
 
 def _allowed_modes(modes: Iterable[str] | None, avoid: Iterable[str] | None) -> set[str]:
-    chosen = set(modes) if modes else set(MODES)
-    excluded = set(avoid or ())
+    chosen = {mode.lower() for mode in modes} if modes else set(MODES)
+    excluded = {mode.lower() for mode in avoid or ()}
     for mode in chosen | excluded:
         if mode not in MODES:
             msg = f"unknown mode {mode!r}; use one of {', '.join(MODES)}"

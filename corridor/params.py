@@ -58,6 +58,9 @@ class ModelParams:
         try:
             with Path(path).open("rb") as f:
                 return cls(tomllib.load(f), source=str(path))
+        except FileNotFoundError:
+            msg = f"{path}: no such parameters file"
+            raise ParameterError(msg) from None
         except (OSError, tomllib.TOMLDecodeError) as exc:
             msg = f"{path}: cannot read model parameters: {exc}"
             raise ParameterError(msg) from None
