@@ -461,15 +461,24 @@ def rank_candidates(
                 "newly_connected_flow": connected,
             }
         )
-    columns = ["rank", "id", "from_hub", "to_hub", "mode", "length_km", "speed_kmh", "time_h", "cost", "by", "saving", "saving_h",
-               "saving_per_km", "pairs_improved", "newly_connected_flow"]
-    if not rows:
-        return pd.DataFrame(columns=columns)
-    frame = pd.DataFrame(rows).sort_values(
-        ["saving", "newly_connected_flow", "id"], ascending=[False, False, True], kind="stable"
-    )
+    return rank_savings(pd.DataFrame(rows))
+
+
+#: Columns of :func:`rank_candidates`.
+CANDIDATE_COLUMNS: tuple[str, ...] = (
+    "rank", "id", "from_hub", "to_hub", "mode", "length_km", "speed_kmh", "time_h", "cost", "by", "saving", "saving_h",
+    "saving_per_km", "pairs_improved", "newly_connected_flow",
+)  # fmt: skip
+
+
+def rank_savings(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows of :func:`rank_candidates` (any order, with or without ``rank``) ranked by saving, then newly connected flow, then id."""
+    if frame.empty:
+        return pd.DataFrame(columns=list(CANDIDATE_COLUMNS))
+    frame = frame.drop(columns="rank", errors="ignore")
+    frame = frame.sort_values(["saving", "newly_connected_flow", "id"], ascending=[False, False, True], kind="stable")
     frame.insert(0, "rank", range(1, len(frame) + 1))
-    return frame.reset_index(drop=True)[columns]
+    return frame.reset_index(drop=True)[list(CANDIDATE_COLUMNS)]
 
 
 def candidate_hours(graph: nx.MultiDiGraph, candidate: Candidate, params: ModelParams) -> float:

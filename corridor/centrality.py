@@ -88,7 +88,7 @@ from __future__ import annotations
 
 import itertools
 import random
-from collections.abc import Callable, Hashable, Iterator
+from collections.abc import Callable, Collection, Hashable, Iterator
 from typing import NamedTuple
 
 import igraph as ig
@@ -815,6 +815,7 @@ def criticality(
     top: int | None = None,
     by_station: bool = False,
     progress: Progress | None = None,
+    only: Collection[str] | None = None,
 ) -> pd.DataFrame:
     """Remove each hub (or link) in turn: the rise in demand-weighted hours and the pairs cut off.
 
@@ -832,6 +833,9 @@ def criticality(
         Remove single hubs instead of whole cities with their stations.
     progress
         Called as ``progress(done, total)`` after each removal.
+    only
+        Remove only these hubs (or links), by id; the table has their rows
+        only (a block of a sweep split over workers, see :mod:`corridor.sweeps`).
 
     Returns
     -------
@@ -866,6 +870,9 @@ def criticality(
             label: (label, np.flatnonzero(hubs.own == code), None) for code, label in enumerate(hubs.labels)
         }
         names = dict(zip(hubs.labels, _names(graph, hubs.labels), strict=True))
+    if only is not None:
+        wanted = set(only)
+        candidates = {key: value for key, value in candidates.items() if key in wanted}
     records = []
     for done, (key, (_, removed, replacement)) in enumerate(candidates.items(), start=1):
         counted = base_ok.copy()
@@ -896,7 +903,20 @@ def criticality(
         )  # fmt: skip
         if progress is not None:
             progress(done, len(candidates))
-    frame = pd.DataFrame(records, columns=CRITICALITY_COLUMNS[1:])
+    return rank_removals(pd.DataFrame(records, columns=CRITICALITY_COLUMNS[1:]), top=top)
+
+
+def removal_ids(graph: nx.MultiDiGraph, *, links: bool = False, by_station: bool = False) -> list[str]:
+    """Ids of the hubs (cities, or stations with ``by_station``) or links :func:`criticality` removes, in its order."""
+    if not links:
+        return list(_hubs(graph, by_station).labels)
+    coo = sparse_matrix(graph, WEIGHT)[0].tocoo()
+    return list(_link_removals(graph, coo.row.astype(np.int64), coo.col.astype(np.int64)))
+
+
+def rank_removals(frame: pd.DataFrame, *, top: int | None = None) -> pd.DataFrame:
+    """Rows of :func:`criticality` (any order, with or without ``rank``) ranked by loss, then pairs cut, then id."""
+    frame = frame.drop(columns="rank", errors="ignore")
     frame = frame.sort_values(["loss_hours", "pairs_cut", "id"], ascending=[False, False, True], kind="stable")
     frame = frame.reset_index(drop=True)
     frame.insert(0, "rank", np.arange(1, len(frame) + 1))

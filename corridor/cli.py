@@ -7,8 +7,10 @@ and exit with status 2; no traceback.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -42,6 +44,14 @@ ModesOption = Annotated[str | None, typer.Option("--modes", help="Only these mod
 AvoidOption = Annotated[str | None, typer.Option("--avoid", help="Never these modes, comma-separated.")]
 ParamsOption = Annotated[Path | None, typer.Option("--params", help="TOML file overriding model parameters (layout of corridor/model.toml).")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+SchedulerOption = Annotated[
+    str | None,
+    typer.Option(
+        "--scheduler",
+        help="Split the sweep into tasks on a Dask distributed scheduler: tcp://HOST:PORT, or local for a cluster on this machine "
+        "(needs pip install 'corridor[scale]'). Same results as without it.",
+    ),
+]
 
 
 def _split(value: str | None) -> list[str] | None:
@@ -64,6 +74,20 @@ def _load_graph(network: Path | None, profile: str, year: int | None, modes: str
     return graph_from_network(
         load_network(network), profile=profile, year=year, modes=_split(modes), avoid=_split(avoid), params=model
     )
+
+
+@contextlib.contextmanager
+def _progress_bar(description: str) -> Iterator[Callable[[int, int], None] | None]:
+    """A ``progress(done, total)`` drawing a bar on stderr when it is a terminal, else ``None``."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import Progress
+
+    with Progress(console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task(description, total=None)
+        yield lambda done, total: bar.update(task, completed=done, total=total)
 
 
 def _print_json(data: Any) -> None:
@@ -203,6 +227,7 @@ def od(
     avoid: AvoidOption = None,
     network: NetworkOption = None,
     params: ParamsOption = None,
+    scheduler: SchedulerOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Origin-destination skim (travel time or length matrix) between hubs."""
@@ -213,7 +238,13 @@ def od(
     if hubs_ is not None and not _split(hubs_):
         msg = f"--hubs {hubs_!r} names no hub; give comma-separated hub names, or leave it out for all hubs"
         raise CorridorError(msg)
-    matrix = od_matrix(graph, _split(hubs_), by=by)
+    if scheduler:
+        from corridor import sweeps
+
+        with sweeps.connect(scheduler) as client, _progress_bar("origin blocks (tasks)") as progress:
+            matrix = sweeps.od_matrix(client, graph, _split(hubs_), by=by, progress=progress)
+    else:
+        matrix = od_matrix(graph, _split(hubs_), by=by)
     if out:
         write_matrix(matrix, out)
         typer.echo(f"wrote {len(matrix)}x{len(matrix)} {by} skim to {out}", err=True)
@@ -431,12 +462,10 @@ def critical(
     network: NetworkOption = None,
     params: ParamsOption = None,
     csv_out: CsvOption = None,
+    scheduler: SchedulerOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Which hub or link the corridor can least afford to lose: remove each in turn."""
-    from rich.console import Console
-    from rich.progress import Progress
-
     from corridor import _render
     from corridor._io import write_text_atomic
     from corridor.centrality import criticality, criticality_report
@@ -444,15 +473,15 @@ def critical(
 
     graph = _load_graph(network, profile, year, modes, avoid, params)
     flows = demand_matrix(graph, csv=demand)
-    if sys.stderr.isatty():
-        with Progress(console=Console(stderr=True), transient=True) as bar:
-            task = bar.add_task(f"removing {'links' if links else 'hubs'}", total=None)
-            table = criticality(
-                graph, flows, links=links, top=top, by_station=stations,
-                progress=lambda done, total: bar.update(task, completed=done, total=total),
-            )
+    what = f"removing {'links' if links else 'hubs'}"
+    if scheduler:
+        from corridor import sweeps
+
+        with sweeps.connect(scheduler) as client, _progress_bar(f"{what} (tasks)") as progress:
+            table = sweeps.criticality(client, graph, flows, links=links, top=top, by_station=stations, progress=progress)
     else:
-        table = criticality(graph, flows, links=links, top=top, by_station=stations)
+        with _progress_bar(what) as progress:
+            table = criticality(graph, flows, links=links, top=top, by_station=stations, progress=progress)
     if csv_out:
         write_text_atomic(csv_out, table.to_csv(index=False))
     if as_json:
@@ -464,7 +493,7 @@ def critical(
 
 @app.command("import-osm")
 def import_osm(
-    osm_file: Annotated[Path, typer.Argument(help="OpenStreetMap XML extract: .osm, .osm.bz2 or .osm.gz.")],
+    osm_file: Annotated[Path, typer.Argument(help="OpenStreetMap extract: .osm.pbf, or XML (.osm, .osm.bz2 or .osm.gz).")],
     out: Annotated[Path, typer.Option("--out", "-o", help="GeoPackage to write (use it with --network).")],
     hubs_file: Annotated[
         Path | None,
@@ -481,16 +510,17 @@ def import_osm(
     max_snap_km: Annotated[float, typer.Option("--max-snap-km", help="Farthest a hub may be from a mode's nearest node to get a terminal.")] = 10.0,
     as_json: JsonOption = False,
 ) -> None:
-    """Import railways, expressways, ferries and waterways from OSM XML, snap hubs, write a GeoPackage."""
+    """Import railways, expressways, ferries and waterways from OSM PBF or XML, snap hubs, write a GeoPackage."""
     from corridor import _render
     from corridor._io import check_output_path
     from corridor.io import save_graph_gpkg
-    from corridor.osm import DEFAULT_SPEEDS_KMH, network_graph_from_xml, parse_places, summary
+    from corridor.osm import DEFAULT_SPEEDS_KMH, is_pbf, network_graph_from_pbf, network_graph_from_xml, parse_places, summary
 
     check_output_path(out, (".gpkg",), what="GeoPackage")
     ranks = None if places is None else parse_places(places)
     with _render.status("importing...") as step:
-        graph = network_graph_from_xml(osm_file, hubs_file, places=ranks, max_snap_km=max_snap_km, on_step=step)
+        build = network_graph_from_pbf if is_pbf(osm_file) else network_graph_from_xml
+        graph = build(osm_file, hubs_file, places=ranks, max_snap_km=max_snap_km, on_step=step)
         step("writing the GeoPackage")
         save_graph_gpkg(graph, out)
     report = {**summary(graph), "out": str(out)}
@@ -761,6 +791,7 @@ def candidates(
     network: NetworkOption = None,
     params: ParamsOption = None,
     by: Annotated[str, typer.Option("--by", help="Routes and savings by time (hours) or cost (generalised cost).")] = "time",
+    scheduler: SchedulerOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Rank candidate new links by demand-weighted time (or cost) saving, each evaluated exactly."""
@@ -782,7 +813,13 @@ def candidates(
     graph = graph_from_network(loaded, profile=profile, year=year, params=model)
     found = read_candidates(from_file, graph, mode=mode) if from_file else generate_candidates(graph, mode=mode, max_km=max_km, network=loaded)
     flows = demand_matrix(graph, csv=demand)
-    ranked = rank_candidates(graph, found, params=model, demand=flows, by=by)
+    if scheduler:
+        from corridor import sweeps
+
+        with sweeps.connect(scheduler) as client, _progress_bar("candidate blocks (tasks)") as progress:
+            ranked = sweeps.rank_candidates(client, graph, found, params=model, demand=flows, by=by, progress=progress)
+    else:
+        ranked = rank_candidates(graph, found, params=model, demand=flows, by=by)
     report = candidates_report(
         ranked, top=top, total=len(found), mode=mode, max_km=None if from_file else max_km, profile=profile, by=by
     )

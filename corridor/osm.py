@@ -1,7 +1,9 @@
 """Import OpenStreetMap railways, motorways, ferries and waterways as a corridor graph.
 
 An OSM XML extract (``.osm``, ``.osm.bz2`` or ``.osm.gz``) is read offline with
-:func:`osmnx.graph_from_xml`; every way is classified into a corridor mode by
+:func:`osmnx.graph_from_xml`; a PBF extract (``.osm.pbf``) is read with pyosmium
+in passes that keep only corridor ways, hub features and their nodes (see
+:func:`read_osm_pbf`), then goes through the same osmnx steps. Every way is classified into a corridor mode by
 its tags (see :func:`classify_way`), ways no mode uses are dropped, missing
 speeds are filled from :data:`DEFAULT_SPEEDS_KMH`, each mode becomes its own
 network (a level crossing joins no rail line to a road), the topology is
@@ -11,7 +13,8 @@ are snapped to the nearest node of each mode that serves their kind. Without a
 hubs file, the hubs are the extract's own named railway stations, ports,
 freight yards and places (see :func:`hubs_from_xml`).
 
-The import (:func:`network_graph_from_xml`, stored by ``corridor import-osm``)
+The import (:func:`network_graph_from_xml`, or :func:`network_graph_from_pbf`;
+stored by ``corridor import-osm``)
 is a graph: hub nodes joined by ``board``/``alight`` edges to their snapped
 node per mode (``node_type="terminal"``, ``hub`` set), other network nodes
 with ``node_type="network"`` and ``hub=None``, and network edges with their
@@ -49,7 +52,7 @@ from xml.sax import SAXException
 import networkx as nx
 import numpy as np
 from pyproj import Geod
-from shapely.geometry import LineString
+from shapely.geometry import LineString, Polygon
 
 from corridor import _validate
 from corridor._errors import CorridorError, NetworkFileError
@@ -321,6 +324,138 @@ def read_osm_xml(path: str | Path) -> nx.MultiDiGraph:
     return raw
 
 
+#: ``(key, value)`` pairs of the ways :func:`classify_way` may give a mode: the
+#: PBF reader lets pyosmium drop every other way before Python sees it.
+CORRIDOR_WAY_TAGS: tuple[tuple[str, str], ...] = (
+    ("railway", "rail"),
+    *(("highway", value) for value in EXPRESSWAY_CLASSES),
+    ("route", "ferry"),
+    *(("waterway", value) for value in (*WATERWAY_ALWAYS, *WATERWAY_IF_NAVIGABLE)),
+)
+
+
+def is_pbf(path: str | Path) -> bool:
+    """Whether ``path`` names an OSM PBF file (``.pbf``, as in ``.osm.pbf``)."""
+    return Path(path).name.lower().endswith(".pbf")
+
+
+def read_osm_pbf(path: str | Path, *, hub_features: bool = False) -> dict[str, Any]:
+    """The corridor ways of an OSM PBF file and their nodes, as an Overpass-like response.
+
+    Read with pyosmium in passes, so that memory grows with what is kept,
+    not with the file: first the ways, filtered by :data:`CORRIDOR_WAY_TAGS`
+    inside pyosmium (and :func:`classify_way` in Python); then only the nodes
+    those ways use. With ``hub_features``, the relations and ways tagged as
+    hubs of an extract (see :func:`extract_category`), the ways of those
+    relations, and the nodes tagged as hubs are read too. Elements keep the
+    file's order within each pass, so the response makes the same osmnx
+    graph and features as the XML of the same data.
+
+    Parameters
+    ----------
+    path
+        OSM PBF extract (``.osm.pbf``).
+    hub_features
+        Also read what :func:`hubs_from_pbf` needs.
+
+    Returns
+    -------
+    dict
+        ``{"elements": [...]}``: nodes (``id``, ``lat``, ``lon``, ``tags``),
+        ways (``id``, ``nodes``, ``tags``), relations (``id``, ``members``,
+        ``tags``); under ``"hub_elements"`` (with ``hub_features``) the
+        elements osmnx needs for the hub features.
+
+    Raises
+    ------
+    NetworkFileError
+        When the file is missing or not a readable PBF file.
+    """
+    osmium = _osmium()
+    path = Path(path)
+    if not path.is_file():
+        msg = f"{path}: no such file; give an OSM PBF extract (.osm.pbf) or XML (.osm, .osm.bz2, .osm.gz)"
+        raise NetworkFileError(msg)
+    keys = list(_HUB_TAGS)
+    try:
+        ways = [_way_element(way) for way in _pbf_objects(path, osmium.osm.WAY, osmium.filter.TagFilter(*CORRIDOR_WAY_TAGS))]
+        ways = [way for way in ways if classify_way(way["tags"]) is not None]
+        nodes = _pbf_nodes(path, {ref for way in ways for ref in way["nodes"]})
+        response: dict[str, Any] = {"elements": [*nodes.values(), *ways]}
+        if hub_features:
+            response["hub_elements"] = _pbf_hub_elements(path, keys, nodes)
+    except RuntimeError as exc:
+        msg = f"{path}: cannot read OSM PBF ({' '.join(str(exc).split())})"
+        raise NetworkFileError(msg) from None
+    return response
+
+
+def _pbf_hub_elements(path: Path, keys: list[str], way_nodes: dict[int, dict[str, Any]]) -> list[dict[str, Any]]:
+    """Elements of the hub features of a PBF file: tagged nodes, ways and relations, and what they are made of."""
+    osmium = _osmium()
+
+    relations = [_relation_element(rel) for rel in _pbf_objects(path, osmium.osm.RELATION, osmium.filter.KeyFilter(*keys))]
+    members = {m["ref"] for rel in relations for m in rel["members"] if m["type"] == "way"}
+    ways = {way["id"]: way for way in map(_way_element, _pbf_objects(path, osmium.osm.WAY, osmium.filter.KeyFilter(*keys)))}
+    if members - set(ways):
+        extra = _pbf_objects(path, osmium.osm.WAY, osmium.filter.IdFilter(members - set(ways)))
+        ways.update((way["id"], way) for way in map(_way_element, extra))
+    tagged = {node.id: _node_element(node) for node in _pbf_objects(path, osmium.osm.NODE, osmium.filter.KeyFilter(*keys))}
+    refs = {ref for way in ways.values() for ref in way["nodes"]} - set(tagged)
+    known = {ref: way_nodes[ref] for ref in refs & set(way_nodes)}
+    untagged = {**known, **_pbf_nodes(path, refs - set(known))}
+    return [*tagged.values(), *untagged.values(), *ways.values(), *relations]
+
+
+def _pbf_nodes(path: Path, ids: set[int]) -> dict[int, dict[str, Any]]:
+    """Node elements of the given ids, in file order (one pass, filtered by id inside pyosmium)."""
+    osmium = _osmium()
+
+    if not ids:
+        return {}
+    return {node.id: _node_element(node) for node in _pbf_objects(path, osmium.osm.NODE, osmium.filter.IdFilter(ids))}
+
+
+def _pbf_objects(path: Path, entity: Any, keep: Any) -> Iterator[Any]:
+    """The objects of one kind that pass a pyosmium filter, read in one pass over the file."""
+    yield from _osmium().FileProcessor(str(path), entity).with_filter(keep)
+
+
+def _osmium() -> Any:
+    """The pyosmium module, or an error that says how to install it."""
+    try:
+        import osmium
+    except ImportError:
+        msg = "reading .osm.pbf needs pyosmium: pip install 'corridor[scale]' (or give an OSM XML extract)"
+        raise CorridorError(msg) from None
+    return osmium
+
+
+def _node_element(node: Any) -> dict[str, Any]:
+    return {"type": "node", "id": node.id, "lat": node.location.lat, "lon": node.location.lon, "tags": {t.k: t.v for t in node.tags}}
+
+
+def _way_element(way: Any) -> dict[str, Any]:
+    return {"type": "way", "id": way.id, "nodes": [ref.ref for ref in way.nodes], "tags": {t.k: t.v for t in way.tags}}
+
+
+def _relation_element(relation: Any) -> dict[str, Any]:
+    kinds = {"n": "node", "w": "way", "r": "relation"}
+    members = [{"type": kinds[m.type], "ref": m.ref, "role": m.role} for m in relation.members]
+    return {"type": "relation", "id": relation.id, "members": members, "tags": {t.k: t.v for t in relation.tags}}
+
+
+def _graph_from_response(response: dict[str, Any]) -> nx.MultiDiGraph:
+    """The unsimplified osmnx graph of an Overpass-like response, as :func:`read_osm_xml` makes it of XML."""
+    from osmnx import graph as ox_graph
+
+    if not response["elements"]:
+        return nx.MultiDiGraph(crs=CRS)  # no corridor way: the import says so, as for XML
+    with _osmnx_tags(), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return ox_graph._create_graph([{"elements": response["elements"]}], bidirectional=False)
+
+
 def read_hubs(path: str | Path) -> list[dict[str, Any]]:
     """Hub records from a GeoJSON file of points or a CSV file.
 
@@ -488,8 +623,6 @@ def hubs_from_xml(path: str | Path, *, places: Iterable[str] = DEFAULT_PLACES) -
     import osmnx as ox
     from osmnx._errors import InsufficientResponseError
 
-    from corridor.hubs import normalise_name
-
     ranks = _place_ranks(places)
     path = Path(path)
     try:
@@ -501,6 +634,33 @@ def hubs_from_xml(path: str | Path, *, places: Iterable[str] = DEFAULT_PLACES) -
     except (ParseError, SAXException, OSError, EOFError, UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
         msg = f"{path}: cannot read OSM XML ({type(exc).__name__}: {' '.join(str(exc).split())})"
         raise NetworkFileError(msg) from None
+    return _hubs_from_features(features, ranks)
+
+
+def hubs_from_pbf(path: str | Path, *, places: Iterable[str] = DEFAULT_PLACES) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """Hub records of an OSM PBF extract: :func:`hubs_from_xml` for ``.osm.pbf`` (read by :func:`read_osm_pbf`)."""
+    ranks = _place_ranks(places)
+    return _hubs_from_elements(read_osm_pbf(path, hub_features=True)["hub_elements"], ranks)
+
+
+def _hubs_from_elements(elements: list[dict[str, Any]], ranks: list[str]) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """Hubs of Overpass-like elements, through osmnx's features as :func:`osmnx.features_from_xml` makes them."""
+    from osmnx import features as ox_features
+    from osmnx._errors import InsufficientResponseError
+
+    try:
+        with _osmnx_tags(), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            features = ox_features._create_gdf([{"elements": elements}], Polygon(), _HUB_TAGS)
+    except InsufficientResponseError:
+        features = None
+    return _hubs_from_features(features, ranks)
+
+
+def _hubs_from_features(features: Any, ranks: list[str]) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """Hub records and counts of :func:`hubs_from_xml` from its GeoDataFrame of OSM features (``None``: none)."""
+    from corridor.hubs import normalise_name
+
     found = dict.fromkeys(EXTRACT_CATEGORY_KINDS, 0)
     counts: dict[str, Any] = {"found": found, "unnamed": 0, "places": ranks}
     if features is None or features.empty:
@@ -671,20 +831,70 @@ def network_graph_from_xml(
     CorridorError
         For ``places`` given with ``hubs``, or a rank not in :data:`PLACE_RANKS`.
     """
+    path = Path(path)
+    return _network_graph(
+        path, hubs, lambda: read_osm_xml(path), lambda ranks: hubs_from_xml(path, places=ranks),
+        reading="reading OSM XML", places=places, max_snap_km=max_snap_km, on_step=on_step,
+    )  # fmt: skip
+
+
+def network_graph_from_pbf(
+    path: str | Path,
+    hubs: str | Path | list[dict[str, Any]] | None = None,
+    *,
+    places: Iterable[str] | None = None,
+    max_snap_km: float = MAX_SNAP_KM,
+    on_step: Callable[[str], None] | None = None,
+) -> nx.MultiDiGraph:
+    """The network of an OSM PBF file: :func:`network_graph_from_xml` for ``.osm.pbf``.
+
+    The file is read once by :func:`read_osm_pbf` (corridor ways, their
+    nodes and, without ``hubs``, the hub features), so peak memory follows
+    the corridor network, not the size of the extract. The same data as
+    XML gives the same graph; parameters, returns and errors are those of
+    :func:`network_graph_from_xml`.
+    """
+    path = Path(path)
+    kept: dict[str, Any] = {}
+
+    def read() -> nx.MultiDiGraph:
+        kept.update(read_osm_pbf(path, hub_features=hubs is None))
+        return _graph_from_response({"elements": kept.pop("elements")})
+
+    def extract_hubs(ranks: list[str]) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+        return _hubs_from_elements(kept.pop("hub_elements"), ranks)
+
+    return _network_graph(
+        path, hubs, read, extract_hubs, reading="reading OSM PBF (corridor ways, then their nodes)",
+        places=places, max_snap_km=max_snap_km, on_step=on_step,
+    )  # fmt: skip
+
+
+def _network_graph(
+    path: Path,
+    hubs: str | Path | list[dict[str, Any]] | None,
+    read: Callable[[], nx.MultiDiGraph],
+    extract_hubs: Callable[[list[str]], tuple[list[dict[str, Any]], dict[str, Any]]],
+    *,
+    reading: str,
+    places: Iterable[str] | None,
+    max_snap_km: float,
+    on_step: Callable[[str], None] | None,
+) -> nx.MultiDiGraph:
+    """The steps of :func:`network_graph_from_xml` around ``read``, which gives the raw osmnx graph (step ``reading``)."""
     import osmnx as ox
 
     if not (isinstance(max_snap_km, int | float) and math.isfinite(max_snap_km) and max_snap_km > 0):
         msg = f"--max-snap-km {max_snap_km!r}: give a positive distance in km (a hub farther than this from a mode gets no terminal)"
         raise NetworkFileError(msg)
     step = on_step or (lambda _name: None)
-    path = Path(path)
     if hubs is not None and places is not None:
         msg = "--places picks the places of the extract as hubs; with --hubs the hubs file gives every hub (drop one of the two)"
         raise CorridorError(msg)
     ranks = _place_ranks(DEFAULT_PLACES if places is None else places)
     hub_records = read_hubs(hubs) if isinstance(hubs, str | Path) else None if hubs is None else list(hubs)
-    step("reading OSM XML")
-    raw = read_osm_xml(path)
+    step(reading)
+    raw = read()
     step("classifying ways by mode")
     split = _split_by_mode(raw)
     del raw
@@ -697,7 +907,7 @@ def network_graph_from_xml(
     hubs_found = None
     if hub_records is None:
         step("finding stations, ports, yards and places")
-        hub_records, hubs_found = hubs_from_xml(path, places=ranks)
+        hub_records, hubs_found = extract_hubs(ranks)
         if not hub_records:
             ranks = ", ".join(hubs_found["places"]) or "none"
             msg = (

@@ -348,13 +348,19 @@ def _check_served(graph: nx.MultiDiGraph, hub: str) -> None:
     """Fail when no service of the graph's profile calls at ``hub`` (nor at its city's other hubs for a city)."""
     node = hub_node(graph, hub)
     data = graph.nodes[node]
-    kinds = {d.get("edge_type") for _, _, d in graph.out_edges(node, data=True)}
-    if "board" in kinds or (data.get("kind") == "city" and "urban" in kinds) or graph.nodes[node].get("node_type") != "hub":
+    if data.get("node_type") != "hub" or _boards(graph, node):
+        return
+    if data.get("kind") == "city" and any(_boards(graph, v) for _, v, kind in graph.out_edges(node, data="edge_type") if kind == "urban"):
         return
     profile, year = graph.graph.get("profile"), graph.graph.get("year")
     when = f"in {year}" if year is not None else "on links open today"
     msg = f"no {profile} service calls at '{hub}' ({data.get('name', hub)}) {when}; try its city or another {profile} terminal"
     raise NoRouteError(msg)
+
+
+def _boards(graph: nx.MultiDiGraph, node: int) -> bool:
+    """Whether a service can be boarded at ``node`` (it has a board edge)."""
+    return any(kind == "board" for _, _, kind in graph.out_edges(node, data="edge_type"))
 
 
 def route_from_nodes(
@@ -479,6 +485,7 @@ def od_matrix(
     hubs: Iterable[str] | None = None,
     *,
     by: str = "time",
+    origins: Iterable[str] | None = None,
 ) -> pd.DataFrame:
     """Origin-destination skim between hubs, with scipy's compiled Dijkstra.
 
@@ -491,6 +498,9 @@ def od_matrix(
     by
         ``"time"`` (hours), ``"length"`` (km), ``"cost"`` or ``"co2"``
         (kg CO2e of the least-emitting routes, per TEU or passenger).
+    origins
+        Only the rows of these hubs (a block of a skim split over workers,
+        see :mod:`corridor.sweeps`; default: every hub of ``hubs``).
 
     Returns
     -------
@@ -503,10 +513,11 @@ def od_matrix(
     weight = _weight_attribute(by)
     ids = list(graph.graph["hub_nodes"]) if hubs is None else [resolve_hub(graph, h) for h in hubs]
     ids = list(dict.fromkeys(ids))
+    rows = ids if origins is None else list(dict.fromkeys(resolve_hub(graph, h) for h in origins))
     nodes = [hub_node(graph, h) for h in ids]
-    values = shortest_path_lengths(graph, nodes, nodes, weight=weight)
+    values = shortest_path_lengths(graph, [hub_node(graph, h) for h in rows], nodes, weight=weight)
     scale = {"travel_time": 3600.0, "length": 1000.0, "cost": 1.0, "co2": 1.0}[weight]
-    return pd.DataFrame(values / scale, index=ids, columns=ids)
+    return pd.DataFrame(values / scale, index=rows, columns=ids)
 
 
 def shortest_path_lengths(

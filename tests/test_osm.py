@@ -15,6 +15,7 @@ from corridor import CorridorError, NetworkFileError
 from corridor.osm import (
     DEFAULT_SPEEDS_KMH,
     KIND_MODES,
+    PLACE_RANKS,
     classify_way,
     extract_category,
     graph_for_profile,
@@ -624,3 +625,83 @@ def test_cli_import_osm_places_with_hubs_is_one_line(tmp_path):
     done = _corridor("import-osm", str(EXTRACT), "--hubs", str(HUBS_CSV), "--places", "city", "--out", str(tmp_path / "x.gpkg"), cwd=tmp_path)
     assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1 and "--places" in done.stderr
     assert not (tmp_path / "x.gpkg").exists()
+
+
+# -- PBF: the same network as the XML of the same data -----------------------------------------------
+
+
+def _pbf_of(xml: Path, out: Path) -> Path:
+    """The PBF of an XML fixture, written by pyosmium (the library that reads it back)."""
+    import osmium
+
+    with osmium.SimpleWriter(str(out)) as writer:
+        for obj in osmium.FileProcessor(str(xml)):
+            (writer.add_node if obj.is_node() else writer.add_way if obj.is_way() else writer.add_relation)(obj)
+    return out
+
+
+def _same_graph(a: nx.MultiDiGraph, b: nx.MultiDiGraph) -> None:
+    assert list(a.nodes(data=True)) == list(b.nodes(data=True))
+    assert list(a.edges(keys=True, data=True)) == list(b.edges(keys=True, data=True))
+    assert {k: v for k, v in a.graph.items() if k not in ("name", "source")} == {k: v for k, v in b.graph.items() if k not in ("name", "source")}
+
+
+@pytest.mark.parametrize(
+    ("fixture", "hubs", "snap_km"),
+    [("province.osm", HUBS_CSV, 10.0), ("rail.osm", HUBS_CSV, 10.0), ("road.osm", HUBS_CSV, 10.0), ("water.osm", HUBS_CSV, 1.0), ("extract.osm", None, 50.0)],
+)
+def test_pbf_imports_as_its_xml(tmp_path, fixture, hubs, snap_km):
+    """Nodes, edges with every attribute, hubs, terminals and notes: all equal, in the same order."""
+    from corridor.osm import is_pbf, network_graph_from_pbf
+
+    pbf = _pbf_of(OSM / fixture, tmp_path / fixture.replace(".osm", ".osm.pbf"))
+    xml = network_graph_from_xml(OSM / fixture, hubs, max_snap_km=snap_km)
+    _same_graph(xml, network_graph_from_pbf(pbf, hubs, max_snap_km=snap_km))
+    assert is_pbf(pbf) and not is_pbf(OSM / fixture)
+    assert network_from_graph(xml).links.drop(columns="geometry").equals(network_from_graph(network_graph_from_pbf(pbf, hubs, max_snap_km=snap_km)).links.drop(columns="geometry"))
+
+
+def test_pbf_hubs_of_the_extract_as_its_xml(tmp_path):
+    from corridor.osm import hubs_from_pbf
+
+    pbf = _pbf_of(EXTRACT, tmp_path / "extract.osm.pbf")
+    for ranks in (("city", "town"), ("city", "town", "village"), ()):
+        assert hubs_from_pbf(pbf, places=ranks) == hubs_from_xml(EXTRACT, places=ranks)
+    sample = _pbf_of(OSM / "osmnx_sample.osm", tmp_path / "sample.osm.pbf")  # relations, no corridor mode
+    assert hubs_from_pbf(sample, places=PLACE_RANKS) == hubs_from_xml(OSM / "osmnx_sample.osm", places=PLACE_RANKS)
+
+
+def test_pbf_keeps_corridor_ways_and_their_nodes_only(tmp_path):
+    """The reader's filter: residential streets, buildings and their nodes never reach Python's memory."""
+    from corridor.osm import network_graph_from_pbf, read_osm_pbf
+
+    road = read_osm_pbf(_pbf_of(OSM / "road.osm", tmp_path / "road.osm.pbf"))["elements"]
+    ways = [e for e in road if e["type"] == "way"]
+    assert ways and all(classify_way(way["tags"]) for way in ways)
+    assert {e["id"] for e in road if e["type"] == "node"} == {ref for way in ways for ref in way["nodes"]}
+    sample = _pbf_of(OSM / "osmnx_sample.osm", tmp_path / "sample.osm.pbf")
+    assert read_osm_pbf(sample)["elements"] == []
+    with pytest.raises(NetworkFileError, match="nothing to import"):
+        network_graph_from_pbf(sample, HUBS_CSV)
+
+
+def test_pbf_unreadable_or_missing(tmp_path):
+    from corridor.osm import network_graph_from_pbf
+
+    fake = tmp_path / "fake.osm.pbf"
+    fake.write_bytes(b"<osm>not a pbf</osm>")
+    with pytest.raises(NetworkFileError) as info:
+        network_graph_from_pbf(fake, HUBS_CSV)
+    assert "fake.osm.pbf" in str(info.value) and "cannot read OSM PBF" in str(info.value) and "\n" not in str(info.value)
+    with pytest.raises(NetworkFileError, match="no such file"):
+        network_graph_from_pbf(tmp_path / "missing.osm.pbf", HUBS_CSV)
+
+
+def test_cli_import_osm_reads_pbf(tmp_path):
+    pbf = _pbf_of(EXTRACT, tmp_path / "extract.osm.pbf")
+    reports = []
+    for source in (EXTRACT, pbf):
+        done = _corridor("import-osm", str(source), "--out", str(tmp_path / f"{source.name}.gpkg"), "--json", cwd=tmp_path)
+        assert done.returncode == 0, done.stderr
+        reports.append({k: v for k, v in json.loads(done.stdout).items() if k not in ("source", "out")})
+    assert reports[0] == reports[1] and reports[0]["hubs"] == 6

@@ -1,0 +1,116 @@
+"""Sweeps on Dask distributed: the same tables as the single-process run (corridor.sweeps)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from corridor.candidates import generate_candidates, rank_candidates
+from corridor.centrality import criticality
+from corridor.demand import demand_matrix
+from corridor.routing import od_matrix
+
+ROOT = Path(__file__).resolve().parents[1]
+MINI = Path(__file__).parent / "data" / "mini"
+
+
+@pytest.fixture(scope="module")
+def client():
+    """A real distributed scheduler with 2 workers, in this process (threads) for speed."""
+    from dask.distributed import Client, LocalCluster
+
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None) as cluster, Client(cluster) as client:
+        yield client
+
+
+@pytest.fixture(scope="module")
+def synthetic():
+    sys.path.insert(0, str(ROOT))
+    from benchmarks.synthetic import synthetic_graph
+
+    return synthetic_graph(120, seed=3, hub_share=0.1)
+
+
+def _graphs(mini_network, round_params, synthetic):
+    from corridor.graph import graph_from_network
+
+    return {"mini": graph_from_network(mini_network, profile="freight", params=round_params), "synthetic": synthetic}
+
+
+@pytest.mark.parametrize("block", [None, 9])
+def test_criticality_equals_single_process(client, mini_network, round_params, synthetic, block):
+    from corridor import sweeps
+
+    for name, graph in _graphs(mini_network, round_params, synthetic).items():
+        flows = demand_matrix(graph)
+        for links in (False, True):
+            seen = []
+            single = criticality(graph, flows, links=links)
+            spread = sweeps.criticality(client, graph, flows, links=links, block=block, progress=lambda done, total, seen=seen: seen.append((done, total)))
+            pd.testing.assert_frame_equal(spread, single, check_exact=True, obj=f"{name} links={links}")
+            assert seen[0][0] == 0 and seen[-1][0] == seen[-1][1] == len(seen) - 1  # one report per completed task
+        top = sweeps.criticality(client, graph, flows, links=True, top=3, block=block)
+        pd.testing.assert_frame_equal(top, criticality(graph, flows, links=True, top=3), check_exact=True)
+
+
+@pytest.mark.parametrize("by", ["time", "cost"])
+def test_candidates_equal_single_process(client, mini_network, round_params, synthetic, by):
+    from corridor import sweeps
+    from corridor.graph import graph_from_network
+
+    graph = graph_from_network(mini_network, profile="freight", params=round_params)
+    for g, params, network in ((graph, round_params, mini_network), (synthetic, None, None)):
+        found = generate_candidates(g, mode="rail", max_km=2000.0, network=network)
+        assert len(found) >= 3
+        flows = demand_matrix(g)
+        single = rank_candidates(g, found, params=params, demand=flows, by=by, progress=False)
+        spread = sweeps.rank_candidates(client, g, found, params=params, demand=flows, by=by, block=2)
+        pd.testing.assert_frame_equal(spread, single, check_exact=True)
+
+
+@pytest.mark.parametrize("by", ["time", "length", "cost"])
+def test_od_matrix_equals_single_process(client, mini_network, round_params, synthetic, by):
+    from corridor import sweeps
+
+    for graph in _graphs(mini_network, round_params, synthetic).values():
+        pd.testing.assert_frame_equal(sweeps.od_matrix(client, graph, by=by, block=3), od_matrix(graph, by=by), check_exact=True)
+    graph = _graphs(mini_network, round_params, synthetic)["mini"]
+    hubs = ["Chongqing", "Hanoi", "Singapore"]
+    pd.testing.assert_frame_equal(sweeps.od_matrix(client, graph, hubs, by=by), od_matrix(graph, hubs, by=by), check_exact=True)
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "corridor", *args], check=False, capture_output=True, text=True, cwd=ROOT, timeout=300)
+
+
+def test_cli_scheduler_local_equals_single_process():
+    """`--scheduler local` starts a LocalCluster of worker processes; the JSON is the single run's."""
+    for command in (["critical", "--links", "--top", "50"], ["od"], ["candidates", "--mode", "rail", "--top", "50"]):
+        args = [*command, "--network", str(MINI), "--json"]
+        single, spread = _cli(*args), _cli(*args, "--scheduler", "local")
+        assert single.returncode == 0 and spread.returncode == 0, spread.stderr
+        assert json.loads(spread.stdout) == json.loads(single.stdout)
+
+
+def test_no_dask_without_scheduler():
+    code = (
+        "import sys; from typer.testing import CliRunner; from corridor.cli import app; "
+        "r = CliRunner().invoke(app, ['critical', '--network', sys.argv[1], '--json']); "
+        "r2 = CliRunner().invoke(app, ['od', '--network', sys.argv[1], '--json']); "
+        "r3 = CliRunner().invoke(app, ['candidates', '--network', sys.argv[1], '--mode', 'rail', '--json']); "
+        "assert r.exit_code == r2.exit_code == r3.exit_code == 0, (r.output, r2.output, r3.output); "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('dask', 'distributed')))"
+    )
+    done = subprocess.run([sys.executable, "-c", code, str(MINI)], check=False, capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_unreachable_scheduler_is_one_line():
+    done = _cli("od", "--network", str(MINI), "--scheduler", "tcp://127.0.0.1:9")
+    assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1 and "--scheduler" in done.stderr
