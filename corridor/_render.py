@@ -298,7 +298,7 @@ def overview(report: dict) -> None:
                 "door to door h": row.get("time_h"),
                 "moving h": row.get("moving_h"),
                 "km": row.get("length_km"),
-                "via": " > ".join(row.get("via", [])) if "via" in row else "no route",
+                "via": " > ".join(row.get("via", [])) if "via" in row else row.get("error", "no route"),
             }
         )
     table(f"Key routes ({'network of ' + str(year) if year else 'links open today'})", routes)

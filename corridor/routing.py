@@ -354,7 +354,10 @@ def _check_served(graph: nx.MultiDiGraph, hub: str) -> None:
         return
     profile, year = graph.graph.get("profile"), graph.graph.get("year")
     when = f"in {year}" if year is not None else "on links open today"
-    msg = f"no {profile} service calls at '{hub}' ({data.get('name', hub)}) {when}; try its city or another {profile} terminal"
+    if data.get("kind") == "city":
+        msg = f"no {profile} service calls at '{hub}' ({data.get('name', hub)}) or any hub of the city {when}"
+    else:
+        msg = f"no {profile} service calls at '{hub}' ({data.get('name', hub)}) {when}; try its city or another {profile} terminal"
     raise NoRouteError(msg)
 
 
