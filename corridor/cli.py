@@ -418,16 +418,14 @@ def rank(
         return hub_ranking(graph, measure=by, demand=flows, by_station=stations, k=sample, seed=seed)
 
     if scenario is not None:
-        from corridor.graph import graph_from_network
         from corridor.network import load_network
         from corridor.params import ModelParams
-        from corridor.scenario import apply_scenario, load_scenario
+        from corridor.scenario import apply_scenario, load_scenario, scenario_graphs
 
         base = load_network(network)
         model = ModelParams.from_file(params) if params else None
         applied = apply_scenario(base, load_scenario(scenario), params=model)
-        graph = graph_from_network(applied.network, profile=profile, year=applied.year, modes=_split(modes), avoid=_split(avoid), params=applied.params)
-        before = graph_from_network(base, profile=profile, year=applied.baseline_year, modes=_split(modes), avoid=_split(avoid), params=model)
+        before, graph = scenario_graphs(base, applied, profile=profile, modes=_split(modes), avoid=_split(avoid), params=model)
         ranking = compare_rankings(ranking_of(graph), ranking_of(before))
     else:
         graph = _load_graph(network, profile, year, modes, avoid, params)
@@ -441,12 +439,12 @@ def rank(
     if as_json:
         _print_json(report)
         return
-    since = f", rank change since {compare_year}" if compare_year is not None else ""
+    since = f", rank change since {compare_year} (+ rises)" if compare_year is not None else ""
     if scenario is not None:
-        since = f", rank change with scenario {scenario}"
+        since = f", rank change with scenario {scenario} (+ rises)"
     _render.table(f"Hubs by {by} ({profile}, {graph.graph.get('year') or 'open now'}{since})", ranking.to_dict(orient="records"))
     if "change" in ranking and len(ranking) and not ranking["change"].fillna(0).any():
-        typer.echo(f"note: no hub in this table changed rank{since.replace(', rank change', '')}: nothing opened in between moves these hubs for {profile}", err=True)
+        typer.echo(f"note: no hub in this table changed rank{since.replace(', rank change', '').replace(' (+ rises)', '')}: nothing opened in between moves these hubs for {profile}", err=True)
 
 
 @app.command()
