@@ -1,6 +1,6 @@
 """Benchmark: a 50-hub OD skim on a synthetic 20,000-node transport graph.
 
-corridor (``od_matrix``: scipy's compiled Dijkstra on a CSR matrix cached per
+corridor (``skim_matrix``: scipy's compiled Dijkstra on a CSR matrix cached per
 graph version) against plain networkx (one ``single_source_dijkstra_path_length``
 per hub) and raw scipy (``dijkstra`` with ``indices=`` on a matrix built by
 hand), measured in one run. Targets (issue 3): at least 15x networkx, within
@@ -21,7 +21,7 @@ from scipy.sparse.csgraph import dijkstra
 
 from benchmarks.synthetic import synthetic_graph
 from corridor.graph import hub_node
-from corridor.routing import od_matrix
+from corridor.routing import skim_matrix
 
 
 def best_of(repeats: int, function) -> tuple[float, object]:
@@ -47,9 +47,9 @@ def main() -> None:
     print(f"graph: {graph.number_of_nodes():,} nodes, {graph.number_of_edges():,} edges; skim of {len(hubs)} hubs")
 
     start = time.perf_counter()
-    cold = od_matrix(graph, hubs)
+    cold = skim_matrix(graph, hubs)
     corridor_cold = time.perf_counter() - start
-    corridor_warm, warm = best_of(args.repeats, lambda: od_matrix(graph, hubs))
+    corridor_warm, warm = best_of(args.repeats, lambda: skim_matrix(graph, hubs))
 
     def networkx_skim() -> np.ndarray:
         out = np.full((len(nodes), len(nodes)), np.inf)
@@ -70,8 +70,8 @@ def main() -> None:
     assert np.allclose(warm.to_numpy(), reference) and np.allclose(cold.to_numpy(), raw)
     print(f"{'method':34s} {'seconds':>9s} {'vs corridor':>12s}")
     for label, seconds in [
-        ("corridor od_matrix (cached CSR)", corridor_warm),
-        ("corridor od_matrix (first call)", corridor_cold),
+        ("corridor skim_matrix (cached CSR)", corridor_warm),
+        ("corridor skim_matrix (first call)", corridor_cold),
         ("raw scipy dijkstra(indices=)", scipy_time),
         ("networkx single-source x hubs", networkx_time),
     ]:

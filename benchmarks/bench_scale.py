@@ -16,7 +16,7 @@ Each step is timed against its plain peer in the same run:
   mode, snap, simplify) vs plain ``osmnx.graph_from_xml`` (read, simplify);
 - GeoPackage: ``save_graph_gpkg`` and ``graph_from_gpkg`` (load, rebuild
   travel times for the freight profile);
-- 50-hub skim: ``corridor.routing.od_matrix`` vs networkx
+- 50-hub skim: ``corridor.routing.skim_matrix`` vs networkx
   ``single_source_dijkstra_path_length`` from each hub (values checked equal);
 - sampled betweenness: ``corridor.centrality.betweenness(k, seed)`` vs
   ``networkx.betweenness_centrality(k, seed)`` (values checked equal on a
@@ -45,7 +45,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from corridor.centrality import betweenness, hub_ranking  # noqa: E402
 from corridor.io import graph_from_gpkg, save_graph_gpkg  # noqa: E402
 from corridor.osm import network_graph_from_xml  # noqa: E402
-from corridor.routing import od_matrix  # noqa: E402
+from corridor.routing import skim_matrix  # noqa: E402
 
 WEST, EAST, SOUTH, NORTH = 103.0, 109.0, 25.0, 30.0
 
@@ -180,8 +180,8 @@ def main() -> None:
         print(f"GeoPackage: {gpkg.stat().st_size / 2**20:.1f} MiB; routing graph {len(graph):,} nodes, {graph.number_of_edges():,} edges")
 
         ids = list(graph.graph["hub_nodes"])
-        skim, first_s = timed(lambda: od_matrix(graph, ids))
-        _, cached_s = timed(lambda: od_matrix(graph, ids))
+        skim, first_s = timed(lambda: skim_matrix(graph, ids))
+        _, cached_s = timed(lambda: skim_matrix(graph, ids))
 
         def networkx_skim() -> np.ndarray:
             targets = [graph.graph["hub_nodes"][h] for h in ids]

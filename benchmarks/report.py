@@ -34,7 +34,7 @@ ROOT = Path(__file__).resolve().parents[1]
 #: Figure name -> (what is measured, baseline named exactly, goal ratio of networkx / corridor cold CPU).
 TASKS: dict[str, tuple[str, str, float | None]] = {
     "route": ("best_path + route_from_nodes (find_routes k=1), {n:,} nodes", "nx.dijkstra_path on the reduced DiGraph", None),
-    "skim": ("od_matrix of 50 hubs, {n:,} nodes", "nx.single_source_dijkstra_path_length per hub, reduced DiGraph", 20.0),
+    "skim": ("skim_matrix of 50 hubs, {n:,} nodes", "nx.single_source_dijkstra_path_length per hub, reduced DiGraph", 20.0),
     "betweenness": ("exact betweenness, {n:,} nodes", "nx.betweenness_centrality(weight=) on the reduced DiGraph", 45.0),
     "candidates": ("rank_candidates, 1,000 on {n:,} nodes", "add link + nx skim of every city, reduced DiGraph (est. from 3)", 1000.0),
 }
@@ -92,7 +92,7 @@ def child_skim(nodes: int) -> dict:
 
     from benchmarks.synthetic import synthetic_graph
     from corridor.graph import hub_node
-    from corridor.routing import od_matrix, simple_digraph
+    from corridor.routing import skim_matrix, simple_digraph
 
     graph = synthetic_graph(nodes, seed=1)
     hubs = list(graph.graph["hub_nodes"])[:50]
@@ -107,7 +107,7 @@ def child_skim(nodes: int) -> dict:
             out[i] = [lengths.get(t, np.inf) for t in targets]
         return out / 3600.0
 
-    return measure(lambda: od_matrix(graph, hubs).to_numpy(), theirs, lambda a, b: np.allclose(a, b, rtol=1e-9, atol=1e-9))
+    return measure(lambda: skim_matrix(graph, hubs).to_numpy(), theirs, lambda a, b: np.allclose(a, b, rtol=1e-9, atol=1e-9))
 
 
 def child_betweenness(nodes: int) -> dict:

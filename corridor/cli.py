@@ -232,7 +232,7 @@ def od(
 ) -> None:
     """Origin-destination skim (travel time or length matrix) between hubs."""
     from corridor import _render
-    from corridor.routing import od_matrix, write_matrix
+    from corridor.routing import skim_matrix, write_matrix
 
     graph = _load_graph(network, profile, year, modes, avoid, params)
     if hubs_ is not None and not _split(hubs_):
@@ -242,9 +242,9 @@ def od(
         from corridor import sweeps
 
         with sweeps.connect(scheduler) as client, _progress_bar("origin blocks (tasks)") as progress:
-            matrix = sweeps.od_matrix(client, graph, _split(hubs_), by=by, progress=progress)
+            matrix = sweeps.skim_matrix(client, graph, _split(hubs_), by=by, progress=progress)
     else:
-        matrix = od_matrix(graph, _split(hubs_), by=by)
+        matrix = skim_matrix(graph, _split(hubs_), by=by)
     if out:
         write_matrix(matrix, out)
         typer.echo(f"wrote {len(matrix)}x{len(matrix)} {by} skim to {out}", err=True)

@@ -483,7 +483,7 @@ def _place(graph: nx.MultiDiGraph, node: int) -> str:
     return data.get("hub") or data.get("junction") or f"node {node}"
 
 
-def od_matrix(
+def skim_matrix(
     graph: nx.MultiDiGraph,
     hubs: Iterable[str] | None = None,
     *,
@@ -521,6 +521,14 @@ def od_matrix(
     values = shortest_path_lengths(graph, [hub_node(graph, h) for h in rows], nodes, weight=weight)
     scale = {"travel_time": 3600.0, "length": 1000.0, "cost": 1.0, "co2": 1.0}[weight]
     return pd.DataFrame(values / scale, index=rows, columns=ids)
+
+
+def od_matrix(*args: Any, **kwargs: Any) -> pd.DataFrame:
+    """Deprecated name of :func:`skim_matrix` (an OD matrix is the demand table; this is a skim), kept for one release."""
+    import warnings
+
+    warnings.warn("corridor.routing.od_matrix is renamed skim_matrix", DeprecationWarning, stacklevel=2)
+    return skim_matrix(*args, **kwargs)
 
 
 def shortest_path_lengths(
@@ -828,7 +836,7 @@ def write_routes_geojson(routes: Sequence[Route], path: str | Path, report: dict
 def write_matrix(matrix: pd.DataFrame, path: str | Path) -> None:
     """Write an OD matrix to ``.csv`` or ``.parquet`` (by the file's suffix), atomically.
 
-    Pairs with no route (``inf`` in :func:`od_matrix`) are written as missing values: empty
+    Pairs with no route (``inf`` in :func:`skim_matrix`) are written as missing values: empty
     cells in CSV, nulls in Parquet (``NaN`` when read back with pandas).
     """
     target = check_output_path(path, (".csv", ".parquet"), what="output")

@@ -3,7 +3,7 @@
 A sweep evaluates many independent items on one graph: candidate links
 (:func:`corridor.candidates.rank_candidates`), removed hubs or links
 (:func:`corridor.centrality.criticality`), origins of a skim
-(:func:`corridor.routing.od_matrix`). Here the items are cut into blocks, each
+(:func:`corridor.routing.skim_matrix`). Here the items are cut into blocks, each
 block is one task on a Dask distributed cluster (the graph and demand are sent
 to every worker once), and the blocks' rows are joined and ranked as the
 single-process functions rank them. Every item is computed by the same code
@@ -131,7 +131,7 @@ def criticality(
     return rank_removals(pd.concat(parts, ignore_index=True), top=top)
 
 
-def od_matrix(
+def skim_matrix(
     client: Client,
     graph: nx.MultiDiGraph,
     hubs: Iterable[str] | None = None,
@@ -140,8 +140,8 @@ def od_matrix(
     block: int | None = None,
     progress: Progress | None = None,
 ) -> pd.DataFrame:
-    """:func:`corridor.routing.od_matrix` with blocks of origins split over the cluster's workers."""
-    from corridor.routing import od_matrix as skim
+    """:func:`corridor.routing.skim_matrix` with blocks of origins split over the cluster's workers."""
+    from corridor.routing import skim_matrix as skim
 
     ids = list(skim(graph, hubs, by=by, origins=[]).columns)  # resolves names and checks `by` here
     shared = _scatter(client, graph=graph)
@@ -177,6 +177,6 @@ def _removal_block(part: list[str], *, graph: nx.MultiDiGraph, demand: pd.DataFr
 
 
 def _origin_block(part: list[str], *, graph: nx.MultiDiGraph, hubs: list[str], by: str) -> pd.DataFrame:
-    from corridor.routing import od_matrix as skim
+    from corridor.routing import skim_matrix as skim
 
     return skim(graph, hubs, by=by, origins=part)

@@ -34,7 +34,7 @@ from corridor.demand import demand_matrix
 from corridor.graph import graph_from_network
 from corridor.network import load_network
 from corridor.params import ModelParams
-from corridor.routing import od_matrix, simple_digraph
+from corridor.routing import skim_matrix, simple_digraph
 from corridor.settings import GEODATA_DIR
 
 MINI = Path(__file__).parent / "data" / "mini"
@@ -275,7 +275,7 @@ def test_mini_sampled_hub_betweenness(mini_freight):
 
 
 def test_mini_closeness_is_harmonic_mean_of_incoming_hours(mini_freight):
-    hours = od_matrix(mini_freight, CITIES)
+    hours = skim_matrix(mini_freight, CITIES)
     scores = hub_ranking(mini_freight, measure="closeness").set_index("id")["score"]
     for city in CITIES:
         expected = sum(1 / hours.loc[other, city] for other in CITIES if other != city) / (len(CITIES) - 1)

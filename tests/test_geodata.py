@@ -226,10 +226,10 @@ def test_freight_reaches_central_and_south_china():
     """Regression for freight gaps: Changsha, Xi'an, Zhanjiang and Guangzhou were unreachable or only by absurd detours."""
     from corridor.graph import graph_from_network
     from corridor.network import load_network
-    from corridor.routing import od_matrix
+    from corridor.routing import skim_matrix
 
     graph = graph_from_network(load_network(), profile="freight")
-    od = od_matrix(graph)
+    od = skim_matrix(graph)
     for dest in ("changsha", "xian", "zhanjiang", "guangzhou"):
         assert od.loc["chongqing", dest] < 30, dest
     assert od.loc["nanning", "zhanjiang"] < 12

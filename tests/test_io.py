@@ -20,7 +20,7 @@ from corridor.io import (
 )
 from corridor.osm import graph_for_profile, network_graph_from_xml
 from corridor.params import ModelParams
-from corridor.routing import od_matrix
+from corridor.routing import skim_matrix
 
 OSM = Path(__file__).parent / "data" / "osm"
 
@@ -66,15 +66,15 @@ def test_layers_follow_osmnx(saved):
 
 @pytest.mark.parametrize("profile", ["freight", "passenger"])
 def test_loaded_graph_routes_like_the_imported_one(imported, saved, profile):
-    direct = od_matrix(graph_for_profile(imported, profile=profile))
-    loaded = od_matrix(graph_from_gpkg(saved, profile=profile))
+    direct = skim_matrix(graph_for_profile(imported, profile=profile))
+    loaded = skim_matrix(graph_from_gpkg(saved, profile=profile))
     assert loaded.equals(direct)
 
 
 def test_params_apply_on_load(saved):
-    base = od_matrix(graph_from_gpkg(saved), ["a_city", "b_city"])
+    base = skim_matrix(graph_from_gpkg(saved), ["a_city", "b_city"])
     slower = ModelParams({"freight": {"terminal_h": {"expressway": 2.0, "rail": 7.0}}})
-    changed = od_matrix(graph_from_gpkg(saved, params=slower), ["a_city", "b_city"])
+    changed = skim_matrix(graph_from_gpkg(saved, params=slower), ["a_city", "b_city"])
     assert changed.loc["a_city", "b_city"] == pytest.approx(base.loc["a_city", "b_city"] + 2.0)
 
 
@@ -113,8 +113,8 @@ def _plain(value):
 def test_exported_network_routes_like_geojson(mini_network, round_params, tmp_path, profile, year):
     path = tmp_path / "mini.gpkg"
     save_network_gpkg(mini_network, path)
-    expected = od_matrix(graph_from_network(mini_network, profile=profile, year=year, params=round_params))
-    got = od_matrix(graph_from_gpkg(path, profile=profile, year=year, params=round_params))
+    expected = skim_matrix(graph_from_network(mini_network, profile=profile, year=year, params=round_params))
+    got = skim_matrix(graph_from_gpkg(path, profile=profile, year=year, params=round_params))
     assert got.equals(expected)
 
 
@@ -195,8 +195,8 @@ def test_network_gpkg_with_one_part_multi_geometries_reads_as_lines_and_points(m
     assert set(back.hubs.geom_type) == {"Point"} and set(back.links.geom_type) == {"LineString"}
     assert all(a.equals(b) for a, b in zip(back.links.geometry, mini_network.links.geometry, strict=True))
     assert all(a.equals(b) for a, b in zip(back.hubs.geometry, mini_network.hubs.geometry, strict=True))
-    expected = od_matrix(graph_from_network(mini_network, params=round_params))
-    assert od_matrix(graph_from_gpkg(path, params=round_params)).equals(expected)
+    expected = skim_matrix(graph_from_network(mini_network, params=round_params))
+    assert skim_matrix(graph_from_gpkg(path, params=round_params)).equals(expected)
 
 
 @pytest.mark.parametrize(("layer", "kind", "words"), [("links", "MultiLineString", "a link is one line"), ("hubs", "MultiPoint", "a hub is one point")])
@@ -219,7 +219,7 @@ def test_graph_gpkg_with_one_part_multilinestrings_routes_alike(saved, tmp_path)
     shutil.copy(saved, path)
     _rewrite(path, "nodes")
     _rewrite(path, "edges")
-    assert od_matrix(graph_from_gpkg(path)).equals(od_matrix(graph_from_gpkg(saved)))
+    assert skim_matrix(graph_from_gpkg(path)).equals(skim_matrix(graph_from_gpkg(saved)))
     loaded = network_graph_from_gpkg(path)
     assert {data["geometry"].geom_type for _, _, data in loaded.edges(data=True)} == {"LineString"}
     shutil.copy(saved, path)
@@ -261,9 +261,9 @@ def test_imported_gpkg_loads_as_a_network(imported, saved):
 def test_imported_network_routes_like_graph_from_gpkg(imported, saved, profile):
     from corridor.network import load_network
 
-    expected = od_matrix(graph_from_gpkg(saved, profile=profile))
-    assert od_matrix(graph_from_network(load_network(saved), profile=profile)).equals(expected)
-    assert od_matrix(graph_for_profile(imported, profile=profile)).equals(expected)  # the in-memory import too
+    expected = skim_matrix(graph_from_gpkg(saved, profile=profile))
+    assert skim_matrix(graph_from_network(load_network(saved), profile=profile)).equals(expected)
+    assert skim_matrix(graph_for_profile(imported, profile=profile)).equals(expected)  # the in-memory import too
     assert (expected.to_numpy() > 0).sum() > 0
 
 
@@ -285,4 +285,4 @@ def test_junctions_are_no_hubs(saved):
 
 
 def test_year_on_an_imported_network_is_everything_open(saved):
-    assert od_matrix(graph_from_gpkg(saved, year=2030)).equals(od_matrix(graph_from_gpkg(saved)))
+    assert skim_matrix(graph_from_gpkg(saved, year=2030)).equals(skim_matrix(graph_from_gpkg(saved)))

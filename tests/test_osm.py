@@ -30,7 +30,7 @@ from corridor.osm import (
     summary,
 )
 from corridor.params import ModelParams
-from corridor.routing import find_routes, od_matrix
+from corridor.routing import find_routes, skim_matrix
 from corridor.settings import HUB_KINDS, MODES
 
 OSM = Path(__file__).parent / "data" / "osm"
@@ -243,7 +243,7 @@ def test_routes_on_the_imported_network(freight, passenger):
     assert route.terminal_h == pytest.approx(1.0 + 24.0 + 24.0 + 1.0)  # on/off the truck, on/off the ship
     fast = find_routes(passenger, "甲市", "乙市")[0]
     assert fast.modes == ["hsr"]
-    skim = od_matrix(passenger, ["a_city", "b_city", "port_two"])
+    skim = skim_matrix(passenger, ["a_city", "b_city", "port_two"])
     assert skim.loc["a_city", "b_city"] == pytest.approx(fast.time_h)
     assert skim.loc["a_city", "port_two"] == float("inf")  # ships carry no passengers in the model
 
@@ -267,7 +267,7 @@ def test_mode_filters_and_year(province):
     assert find_routes(by_rail, "a_station", "b_city")[0].modes == ["rail"]
     assert ("a_city", "expressway") not in by_rail.graph["terminal_nodes"]
     # no opening years in OSM: every year sees the whole network open
-    assert od_matrix(graph_for_profile(province, year=2030)).equals(od_matrix(graph_for_profile(province)))
+    assert skim_matrix(graph_for_profile(province, year=2030)).equals(skim_matrix(graph_for_profile(province)))
     with pytest.raises(CorridorError, match="unknown mode"):
         graph_for_profile(province, modes=["tram"])
 

@@ -9,7 +9,7 @@ import pytest
 
 from corridor import NoRouteError, UnknownHubError
 from corridor.graph import graph_from_network, hub_node
-from corridor.routing import find_routes, od_matrix
+from corridor.routing import find_routes, skim_matrix
 
 
 def test_freight_chongqing_singapore_by_hand(mini_freight):
@@ -97,7 +97,7 @@ def test_hub_lookup_by_any_name(mini_freight, name):
 
 
 def test_skim_matches_routes(mini_freight):
-    matrix = od_matrix(mini_freight)
+    matrix = skim_matrix(mini_freight)
     for origin in ["chongqing", "cq_west", "huaihua"]:
         for destination in ["singapore", "hanoi", "guiyang"]:
             assert matrix.loc[origin, destination] == pytest.approx(find_routes(mini_freight, origin, destination)[0].time_h)
@@ -137,6 +137,21 @@ def test_path_attribute_totals_follow_the_routes_found(mini_freight, by):
             checked += 1
     assert checked > 20
     # by cost, some trip is slower than the fastest: the totals are not the time skim
-    fastest = od_matrix(mini_freight, hubs).to_numpy()
+    fastest = skim_matrix(mini_freight, hubs).to_numpy()
     if by == "cost":
         assert (hours > fastest + 1e-9).any()
+
+
+def test_od_matrix_is_a_deprecated_name_of_skim_matrix(mini_freight):
+    from corridor.routing import od_matrix
+
+    with pytest.warns(DeprecationWarning, match="skim_matrix"):
+        old = od_matrix(mini_freight)
+    assert old.equals(skim_matrix(mini_freight))
+
+
+def test_every_analysis_is_importable_from_the_package():
+    import corridor
+
+    for name in ("skim_matrix", "hub_ranking", "criticality", "compare_scenario", "rank_candidates", "accessibility_by_mode", "scenario_isochrones", "calibrate"):
+        assert callable(getattr(corridor, name)), name

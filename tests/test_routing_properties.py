@@ -12,7 +12,7 @@ from corridor import NoRouteError
 from corridor.graph import graph_from_network
 from corridor.network import network_from_features
 from corridor.params import ModelParams
-from corridor.routing import find_routes, od_matrix
+from corridor.routing import find_routes, skim_matrix
 
 GEOD = Geod(ellps="WGS84")
 MODES = ["hsr", "rail", "expressway", "waterway", "sea"]
@@ -58,7 +58,7 @@ def test_route_never_beats_straight_line_at_top_speed(network, profile):
         return
     graph = graph_from_network(network, profile=profile, params=params)
     top = _top_speed(network, params, profile)
-    skim = od_matrix(graph)
+    skim = skim_matrix(graph)
     for a, b in itertools.permutations(network.hubs.index, 2):
         if skim.loc[a, b] == float("inf"):
             continue
@@ -74,7 +74,7 @@ def test_k_routes_sorted_distinct_and_first_is_optimal(network, k, by):
     try:
         routes = find_routes(graph, "h0", "h1", by=by, k=k)
     except NoRouteError:
-        assert od_matrix(graph, ["h0", "h1"]).loc["h0", "h1"] == float("inf")
+        assert skim_matrix(graph, ["h0", "h1"]).loc["h0", "h1"] == float("inf")
         return
     attribute = {"time": "time_h", "length": "length_km", "cost": "cost"}[by]
     values = [getattr(r, attribute) for r in routes]
@@ -82,5 +82,5 @@ def test_k_routes_sorted_distinct_and_first_is_optimal(network, k, by):
     assert len(routes) <= k
     link_sets = [frozenset(link for leg in r.legs for link in leg.links) for r in routes]
     assert len(set(link_sets)) == len(routes)
-    skim = od_matrix(graph, ["h0", "h1"], by=by)
+    skim = skim_matrix(graph, ["h0", "h1"], by=by)
     assert values[0] == __import__("pytest").approx(skim.loc["h0", "h1"], rel=1e-6, abs=1e-6)

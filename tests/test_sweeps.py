@@ -13,7 +13,7 @@ import pytest
 from corridor.candidates import generate_candidates, rank_candidates
 from corridor.centrality import criticality
 from corridor.demand import demand_matrix
-from corridor.routing import od_matrix
+from corridor.routing import skim_matrix
 
 ROOT = Path(__file__).resolve().parents[1]
 MINI = Path(__file__).parent / "data" / "mini"
@@ -78,10 +78,10 @@ def test_od_matrix_equals_single_process(client, mini_network, round_params, syn
     from corridor import sweeps
 
     for graph in _graphs(mini_network, round_params, synthetic).values():
-        pd.testing.assert_frame_equal(sweeps.od_matrix(client, graph, by=by, block=3), od_matrix(graph, by=by), check_exact=True)
+        pd.testing.assert_frame_equal(sweeps.skim_matrix(client, graph, by=by, block=3), skim_matrix(graph, by=by), check_exact=True)
     graph = _graphs(mini_network, round_params, synthetic)["mini"]
     hubs = ["Chongqing", "Hanoi", "Singapore"]
-    pd.testing.assert_frame_equal(sweeps.od_matrix(client, graph, hubs, by=by), od_matrix(graph, hubs, by=by), check_exact=True)
+    pd.testing.assert_frame_equal(sweeps.skim_matrix(client, graph, hubs, by=by), skim_matrix(graph, hubs, by=by), check_exact=True)
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess:

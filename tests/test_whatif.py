@@ -189,7 +189,7 @@ DIRECT_RAIL = """
 def test_by_cost_follows_the_cheapest_routes(mini_network, round_params, tmp_path):
     from corridor.demand import demand_matrix
     from corridor.graph import graph_from_network
-    from corridor.routing import find_routes, od_matrix
+    from corridor.routing import find_routes, skim_matrix
 
     path = tmp_path / "direct.toml"
     path.write_text(textwrap.dedent(DIRECT_RAIL), encoding="utf-8")
@@ -206,7 +206,7 @@ def test_by_cost_follows_the_cheapest_routes(mini_network, round_params, tmp_pat
     # demand-weighted totals: flow x (cost, hours) of the cheapest routes, by brute force
     demand = demand_matrix(before)
     cities = list(demand.index)
-    cost_before, cost_after = (od_matrix(g, cities, by="cost").to_numpy() for g in (before, after))
+    cost_before, cost_after = (skim_matrix(g, cities, by="cost").to_numpy() for g in (before, after))
     hours = {}
     for name, g in (("before", before), ("after", after)):
         hours[name] = np.array([[0.0 if a == b else find_routes(g, a, b, by="cost")[0].time_h for b in cities] for a in cities])
