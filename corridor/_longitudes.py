@@ -10,6 +10,7 @@ longitudes beyond 180.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import overload
 
 import numpy as np
 import shapely
@@ -36,6 +37,10 @@ def window_start(longitudes: Iterable[float]) -> float:
     return float(values[widest + 1]) - _EPSILON
 
 
+@overload
+def wrap(longitude: float, start: float) -> float: ...
+@overload
+def wrap(longitude: np.ndarray, start: float) -> np.ndarray: ...
 def wrap(longitude: float | np.ndarray, start: float) -> float | np.ndarray:
     """``longitude`` moved by whole turns into ``[start, start + 360)``."""
     return start + (longitude - start) % 360.0

@@ -7,7 +7,7 @@ import json
 import math
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from corridor import schema
 from corridor._errors import NetworkFileError
@@ -104,7 +104,7 @@ def _check_feature(source: Path | str, index: int, feature: Any, geometry_type: 
         raise NetworkFileError(msg)
     fid = feature["properties"].get("id", f"#{index + 1}")
     where = f"{source}: feature '{fid}' field 'geometry'"
-    geometry = feature["geometry"] = single_part(where, feature.get("geometry"), geometry_type)
+    geometry = cast("dict[str, Any]", feature)["geometry"] = single_part(where, feature.get("geometry"), geometry_type)
     if not isinstance(geometry, Mapping) or geometry.get("type") != geometry_type:
         got = geometry.get("type") if isinstance(geometry, Mapping) else geometry
         msg = f"{where}: expected a {geometry_type}, got {got!r}"

@@ -23,7 +23,7 @@ each on a graph restricted to the group's modes.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from typing import Any
 
 import networkx as nx
@@ -339,7 +339,7 @@ def _cities_of(network: Network, hubs: Sequence[str]) -> list[str]:
     return list(dict.fromkeys(records.get(hub, {}).get("city") or hub for hub in hubs))
 
 
-def _row(record: Mapping[str, Any]) -> dict[str, Any]:
+def _row(record: Mapping[Hashable, Any]) -> dict[Hashable, Any]:
     return {key: (float(value) if isinstance(value, np.floating | float) else value) for key, value in record.items()}
 
 

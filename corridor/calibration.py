@@ -249,12 +249,12 @@ def _least_squares(
         targets.append((row.published_h - k) / row.published_h)
     matrix, target = np.array(columns), np.array(targets)
     if not fit_dwell:
-        x = matrix[:, 0]
-        return float(x @ target / (x @ x)), d0
+        column = matrix[:, 0]
+        return float(column @ target / (column @ column)), d0
     (a, d), *_ = np.linalg.lstsq(matrix, target, rcond=None)
     if d < 0:  # a stop cannot save time: fit the factor alone
-        x = matrix[:, 0]
-        return float(x @ target / (x @ x)), 0.0
+        column = matrix[:, 0]
+        return float(column @ target / (column @ column)), 0.0
     return float(a), float(d)
 
 

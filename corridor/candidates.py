@@ -179,7 +179,7 @@ EXISTING_ROUTE_FACTOR = 1.2
 
 def _city_km_by_mode(graph: nx.MultiDiGraph, mode: str) -> dict[str, dict[str, float]]:
     """Shortest km between cities over the graph's links of ``mode`` (a city's stations count as one place)."""
-    cities = nx.Graph()
+    cities: nx.Graph = nx.Graph()
     for u, v, data in graph.edges(data=True):
         if data.get("edge_type", LINK) != LINK or data.get("mode") != mode:
             continue
@@ -259,12 +259,13 @@ def read_candidates(path: str | Path, graph: nx.MultiDiGraph, *, mode: str = "hs
             msg = f"{where} field 'mode': unknown mode {link_mode!r}; use one of {', '.join(MODES)}"
             raise ScenarioError(msg)
         numbers = {name: _positive(where, name, row.get(name)) for name in ("length_km", "speed_kmh")}
-        if numbers["length_km"] is None:
+        length_km = numbers["length_km"]
+        if length_km is None:
             ends = [graph.nodes[hubs[row[n]]] for n in ("from_hub", "to_hub")]
-            numbers["length_km"] = round(geodesic_km([(e["x"], e["y"]) for e in ends]) * DETOUR_FACTOR[link_mode], 1)
+            length_km = round(geodesic_km([(e["x"], e["y"]) for e in ends]) * DETOUR_FACTOR[link_mode], 1)
         candidate_id = row.get("id") or f"{row['from_hub']}-{row['to_hub']}-{link_mode}"
         speed = numbers["speed_kmh"] or DEFAULT_SPEED_KMH[link_mode]
-        found.append(Candidate(candidate_id, row["from_hub"], row["to_hub"], link_mode, numbers["length_km"], speed, row.get("name", "")))
+        found.append(Candidate(candidate_id, row["from_hub"], row["to_hub"], link_mode, length_km, speed, row.get("name", "")))
     return found
 
 

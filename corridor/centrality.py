@@ -88,12 +88,13 @@ from __future__ import annotations
 
 import itertools
 import random
-from collections.abc import Callable, Collection, Hashable, Iterator
+from collections.abc import Callable, Collection, Hashable, Iterator, Mapping
 from typing import NamedTuple
 
 import igraph as ig
 import networkx as nx
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 from scipy.sparse import csr_array
 from scipy.sparse.csgraph import connected_components, dijkstra
@@ -179,7 +180,7 @@ def betweenness(
         raise CorridorError(msg)
     sampled = None if k is None or k == n else random.Random(seed).sample(nodes, k)
     kernel = _igraph(graph, weight)
-    sources = None if sampled is None else [kernel.index[node] for node in sampled]
+    sources = None if sampled is None else [kernel.node_rows[node] for node in sampled]
     zero_time = _zero_time(graph, weight)
     if zero_time is None:
         values = np.asarray(kernel.graph.betweenness(directed=True, weights=kernel.weights, sources=sources), dtype=float)
@@ -231,7 +232,7 @@ class _Kernel(NamedTuple):
     weights: list[float]  # igraph's: positive, zero times as 1e-9
     rows: np.ndarray
     cols: np.ndarray
-    index: dict[Hashable, int]
+    node_rows: dict[int, int]  # row of each node (not ``index``: that would hide tuple.index)
     times: np.ndarray  # least weight of each entry, zero times kept
 
 
@@ -269,7 +270,7 @@ def _exact_matrix(graph: nx.MultiDiGraph, weight: str) -> csr_array:
 
     def build() -> csr_array:
         kernel = _igraph(graph, weight)
-        size = len(kernel.index)
+        size = len(kernel.node_rows)
         return csr_array((kernel.times, (kernel.rows, kernel.cols)), shape=(size, size))
 
     return cached_per_graph(graph, ("exact-csr", weight), build)
@@ -309,10 +310,10 @@ def _zero_time(graph: nx.MultiDiGraph, weight: str) -> _ZeroTime | None:
         zero = (kernel.times == 0) & (kernel.rows != kernel.cols)
         if not zero.any():
             return None
-        size = len(kernel.index)
+        size = len(kernel.node_rows)
         linked = csr_array((np.ones(int(zero.sum())), (kernel.rows[zero], kernel.cols[zero])), shape=(size, size))
         _, component = connected_components(linked, directed=True, connection="strong")
-        condensed = nx.DiGraph()
+        condensed: nx.DiGraph = nx.DiGraph()
         tails, heads = component[kernel.rows[zero]].tolist(), component[kernel.cols[zero]].tolist()
         condensed.add_edges_from((a, b) for a, b in zip(tails, heads, strict=True) if a != b)
         position = dict(zip(nx.topological_sort(condensed), itertools.count()))
@@ -337,7 +338,7 @@ def _zero_time_loops(graph: nx.MultiDiGraph, kernel: _Kernel, zero: np.ndarray, 
     members: dict[int, list[int]] = {}
     for node in steps:
         members.setdefault(int(component[node]), []).append(node)
-    nodes = list(kernel.index)
+    nodes = list(kernel.node_rows)
     loops = {}
     for label, group in members.items():
         routes = list(itertools.islice(_loop_free_routes(steps, group), MAX_ZERO_TIME_ROUTES + 1))
@@ -390,7 +391,7 @@ class _Tally:
         self.kernel, self.zt = kernel, zero_time
         self.rows, self.cols = kernel.rows.tolist(), kernel.cols.tolist()
         self.targets = set(targets)
-        self.nodes = [0.0] * len(kernel.index)
+        self.nodes = [0.0] * len(kernel.node_rows)
         self.edges = [0.0] * len(self.rows)
         # the current source's state: fastest entries, paths to each node (sigma), paths reaching each loop's
         # members from outside it, and per path reaching a node from outside its loop, the targets' shares ahead
@@ -758,7 +759,7 @@ def demand_flows(
     used = carried > 0
     keys = parent[used] * len(hubs.group) + node[used]
     links = _link_of_pair(graph)
-    where = links.index.get_indexer(keys)
+    where = links.index.get_indexer(keys)  # type: ignore[arg-type]  # pandas-stubs ask for an Index; any array-like works
     on_link = where >= 0
     link_flows = (
         pd.Series(carried[used][on_link], index=links.to_numpy()[where[on_link]], name="flow")
@@ -861,7 +862,8 @@ def criticality(
     coo = matrix.tocoo()
     rows, cols, weights = coo.row.astype(np.int64), coo.col.astype(np.int64), coo.data
     used = trees.flow > 0
-    base_ok = (trees.demand > 0) & np.isfinite(trees.hours)
+    base_ok: npt.NDArray[np.bool_] = (trees.demand > 0) & np.isfinite(trees.hours)
+    candidates: Mapping[str, tuple[str, np.ndarray, np.ndarray | None]]
     if links:
         candidates = _link_removals(graph, rows, cols)
         names = {link: name for link, (name, _, _) in candidates.items()}
@@ -882,7 +884,7 @@ def criticality(
             kept[removed] = replacement
         else:
             counted &= ~np.isin(trees.origins, removed)[:, None] & ~np.isin(trees.targets, removed)[None, :]
-            touched = used[:, removed].any(axis=1)
+            touched = used[:, removed].any(axis=1)  # type: ignore[assignment]  # numpy's stubs allow a scalar; with axis=1 it is an array
             kept = np.where(np.isin(rows, removed) | np.isin(cols, removed), np.inf, weights)
         affected = np.flatnonzero(touched & counted.any(axis=1))
         extra, cut, cut_flow = 0.0, 0, 0.0

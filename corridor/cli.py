@@ -12,11 +12,14 @@ import json
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, cast
 
 import typer
 
 from corridor._errors import CorridorError
+
+if TYPE_CHECKING:
+    from typer._click.exceptions import UsageError
 
 app = typer.Typer(
     name="corridor",
@@ -137,8 +140,9 @@ def validate(
     from corridor.network import load_network
     from corridor.sourcing import sourcing_report
 
-    checked = []
-    for path in paths or [None]:
+    checked: list[dict[str, Any]] = []
+    targets: list[Path | None] = [*paths] if paths else [None]
+    for path in targets:
         name = str(path) if path is not None else "built-in"
         try:
             network = load_network(path)
@@ -146,7 +150,7 @@ def validate(
             checked.append({"path": name, "valid": False, "error": str(exc)})
         else:
             hubs = int((network.hubs["kind"] != "junction").sum())
-            row = {"path": name, "valid": True, "hubs": hubs, "junctions": len(network.hubs) - hubs, "links": len(network.links)}
+            row: dict[str, Any] = {"path": name, "valid": True, "hubs": hubs, "junctions": len(network.hubs) - hubs, "links": len(network.links)}
             if report:
                 row["sourcing"] = sourcing_report(network)
             checked.append(row)
@@ -277,13 +281,13 @@ def calibrate(
 
     from corridor.calibration import mape
 
-    params, rows = fit(load_network(network), read_calibration_rows())
+    fitted_params, rows = fit(load_network(network), read_calibration_rows())
     fitted = {
-        "passenger.speed_factor.hsr": params.value("passenger", "speed_factor", "hsr"),
-        "passenger.dwell_h.hsr": params.value("passenger", "dwell_h", "hsr"),
-        "passenger.speed_factor.rail": params.value("passenger", "speed_factor", "rail"),
-        "freight.speed_factor.rail": params.value("freight", "speed_factor", "rail"),
-        "freight.speed_kmh.expressway": params.value("freight", "speed_kmh", "expressway"),
+        "passenger.speed_factor.hsr": fitted_params.value("passenger", "speed_factor", "hsr"),
+        "passenger.dwell_h.hsr": fitted_params.value("passenger", "dwell_h", "hsr"),
+        "passenger.speed_factor.rail": fitted_params.value("passenger", "speed_factor", "rail"),
+        "freight.speed_factor.rail": fitted_params.value("freight", "speed_factor", "rail"),
+        "freight.speed_kmh.expressway": fitted_params.value("freight", "speed_kmh", "expressway"),
     }
     table = [
         {"id": r.id, "from": r.origin, "to": r.destination, "modes": ",".join(r.modes), "year": r.year, "fitted": r.fitted,
@@ -847,7 +851,7 @@ def main() -> None:
     option and the value, with exit status 2; control and bidi characters in
     echoed names are escaped.
     """
-    usage_error = typer.BadParameter.__base__  # click's UsageError (typer vendors click)
+    usage_error = cast("type[UsageError]", typer.BadParameter.__base__)  # click's UsageError (typer vendors click)
     try:
         code = app(standalone_mode=False)
     except usage_error as exc:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import functools
 import math
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import geopandas as gpd
 import numpy as np
@@ -28,6 +28,7 @@ from matplotlib.colors import LinearSegmentedColormap, Normalize
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
+from matplotlib.transforms import Bbox
 from pyproj import Transformer
 from shapely.geometry import LineString
 
@@ -294,7 +295,7 @@ def _labels(ax, hubs: gpd.GeoDataFrame, content: MapContent) -> None:
     """Labels in the map's label order (route ends first), each at the first place round its hub that overlaps no label already placed."""
     renderer = ax.figure.canvas.get_renderer()
     frame = ax.get_window_extent(renderer)
-    placed = []
+    placed: list[Bbox] = []
     for hub in content.labelled_hubs():
         if len(placed) >= MAX_LABELS:
             break
@@ -359,7 +360,7 @@ def _side_panel(figure: Figure, side, content: MapContent) -> None:
     legend = side.legend(handles=handles, loc="upper left", frameon=False, fontsize=9, title="Legend", title_fontsize=10,
                          alignment="left", prop={"family": _font_family(), "size": 9})  # fmt: skip
     side.add_artist(legend)
-    renderer = figure.canvas.get_renderer()
+    renderer = cast(FigureCanvasAgg, figure.canvas).get_renderer()  # draw_figure gives every figure an Agg canvas
     box = legend.get_window_extent(renderer).transformed(figure.transFigure.inverted())
     top = box.y0 - 0.03
     if content.measure is not None:

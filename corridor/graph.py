@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, TypeGuard, cast
 
 import networkx as nx
 from pyproj import Geod
@@ -110,7 +110,7 @@ def graph_from_network(
         msg = "no mode left to travel by: --modes and --avoid exclude every mode"
         raise CorridorError(msg)
     params = params or ModelParams()
-    graph = nx.MultiDiGraph(
+    graph: nx.MultiDiGraph = nx.MultiDiGraph(
         crs=CRS,
         name=f"corridor ({network.source})",
         profile=profile,
@@ -170,7 +170,7 @@ def _add_through_edges(graph: nx.MultiDiGraph) -> None:
         point = (graph.nodes[node]["x"], graph.nodes[node]["y"])
         for u, v in ((node, other), (other, node)):
             graph.add_edge(u, v, edge_type="through", mode="through", length=0.0, travel_time=0.0, cost=0.0, co2=0.0, geometry=LineString([point, point]))
-    copies = []
+    copies: list[tuple[Any, Any, Any, dict[str, Any]]] = []
     for hub, platforms in _platforms_by_hub(graph).items():
         pairs = {(a, b) for a, b in graph.nodes[hub_nodes[hub]]["through_lines"]}
         pairs |= {(b, a) for a, b in pairs} | {(line, line) for (line, _), _ in platforms}
@@ -235,7 +235,7 @@ def without_changes(graph: nx.MultiDiGraph, origin: str, destination: str) -> nx
     ends = {node for hub, node in hub_nodes.items() if city_of(hub) == city_of(destination)}
     direct = graph.copy()
     direct.graph = {**graph.graph, "version": next(_version_counter)}
-    direct.remove_edges_from([
+    direct.remove_edges_from([  # type: ignore[var-annotated]  # types-networkx leaves the value type of data=<name> unsolved
         (u, v, key) for u, v, key, kind in graph.edges(keys=True, data="edge_type")
         if (kind == "board" and u not in starts) or (kind == "alight" and v not in ends)
     ])
@@ -257,7 +257,7 @@ def _allowed_modes(modes: Iterable[str] | None, avoid: Iterable[str] | None) -> 
     return chosen - excluded
 
 
-def _known(value) -> bool:
+def _known(value: object) -> TypeGuard[float]:
     """Whether an optional number is given (not None, not NaN as pandas fills gaps)."""
     return value is not None and value == value
 
@@ -458,9 +458,11 @@ def section_time_h(link: Mapping[str, Any], year: int | None = None, speed_facto
     minutes = schema.value_in(times, "minutes", year)
     if minutes is None:
         return None
-    published = max(schema.parse_date(t["from"]) or 0.0 for t in times if year is None or schema.date_year(t["from"]) <= year)
+    # value_in found a time, so ``times`` is a list of entries whose dates parse (checked by the schema)
+    assert times is not None
+    published = max(schema.parse_date(t["from"]) or 0.0 for t in times if year is None or cast(int, schema.date_year(t["from"])) <= year)
     changed = any(
-        (schema.parse_date(change["from"]) or 0.0) > published and (year is None or schema.date_year(change["from"]) <= year)
+        (schema.parse_date(change["from"]) or 0.0) > published and (year is None or cast(int, schema.date_year(change["from"])) <= year)
         for change in link.get("speed_history") or ()
     )
     if not changed:

@@ -242,7 +242,7 @@ def network_graph_from_gpkg(path: str | Path) -> nx.MultiDiGraph:
         if absent:
             msg = f"{path}: layer '{layer}' has no column(s) {', '.join(absent)}; write it with `corridor import-osm`"
             raise NetworkFileError(msg)
-    graph = nx.MultiDiGraph(
+    graph: nx.MultiDiGraph = nx.MultiDiGraph(
         crs=CRS,
         name=f"corridor ({path})",
         source=str(path),

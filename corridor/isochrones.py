@@ -101,9 +101,9 @@ def band_polygon(reached: pd.DataFrame, hours: float, access_kmh: float) -> Base
     """
     inside = reached[reached["hours"] <= hours]
     discs = [
-        geodesic_disc(row.lon, row.lat, access_kmh * (hours - row.hours))
-        for row in inside.itertuples()
-        if access_kmh * (hours - row.hours) > 0
+        geodesic_disc(lon, lat, access_kmh * (hours - hub_hours))
+        for lon, lat, hub_hours in zip(inside["lon"], inside["lat"], inside["hours"], strict=True)
+        if access_kmh * (hours - hub_hours) > 0
     ]
     return shapely.union_all(discs) if discs else MultiPolygon()
 

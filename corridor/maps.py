@@ -32,14 +32,14 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from branca.element import Element, MacroElement
+from branca.element import Element, Figure, MacroElement
 from folium.map import Layer
 from folium.template import Template
 from shapely.geometry import LineString
@@ -758,7 +758,7 @@ def folium_map(
         control_scale=True,
         zoom_snap=0.25,
     )
-    header = fmap.get_root().header
+    header = cast(Figure, fmap.get_root()).header  # a Map's root is a branca Figure
     header.add_child(Element(_STYLE.format(sea=SEA_COLOUR)), name="corridor_style")
     if offline:
         header.add_child(_Raw(inline_dependencies()), name="corridor_inline_dependencies")
@@ -957,7 +957,7 @@ def _rank_texts(hub: dict[str, Any], content: MapContent) -> tuple[str, str]:
     of = int(content.hubs["rank"].notna().sum())
     if not _missing(hub["rank"]):
         return f"{int(hub['rank'])} of {of}", f"{hub['score']:.4g}"
-    city_rank = hub.get("city_rank")
+    city_rank: Any = hub.get("city_rank")  # a cell of the hubs frame: None, NaN or a rank
     if not _missing(city_rank):
         return f"part of {content.hubs.at[hub['city'], 'name']} (rank {int(city_rank)} of {of})", ""
     return "not ranked", ""

@@ -71,6 +71,7 @@ class Network:
     def hubs(self) -> gpd.GeoDataFrame:
         """Hubs as a GeoDataFrame indexed by id (built on first use)."""
         if self._hubs is None:
+            assert self._features is not None  # __init__ requires features when a frame is missing
             self._hubs = _frame(self._features[0], schema.HUB_DEFAULTS)
             self._hubs["city"] = self._hubs["city"].fillna(self._hubs.index.to_series())
         return self._hubs
@@ -79,6 +80,7 @@ class Network:
     def links(self) -> gpd.GeoDataFrame:
         """Links as a GeoDataFrame indexed by id (built on first use)."""
         if self._links is None:
+            assert self._features is not None  # __init__ requires features when a frame is missing
             self._links = _frame(self._features[1], schema.LINK_DEFAULTS)
         return self._links
 
@@ -90,6 +92,7 @@ class Network:
         """
         if self._hubs is not None:
             return dict(zip(self._hubs.index, self._hubs.to_dict("records"), strict=True))
+        assert self._features is not None  # __init__ requires features when a frame is missing
         records = _records(self._features[0], schema.HUB_DEFAULTS)
         for hub_id, hub in records.items():
             if hub["city"] is None:
@@ -100,6 +103,7 @@ class Network:
         """Links as plain dicts by id, optional fields filled, ``geometry`` a shapely line (see :meth:`hub_records`)."""
         if self._links is not None:
             return dict(zip(self._links.index, self._links.to_dict("records"), strict=True))
+        assert self._features is not None  # __init__ requires features when a frame is missing
         return _records(self._features[1], schema.LINK_DEFAULTS)
 
     def summary(self) -> dict[str, Any]:

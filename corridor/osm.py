@@ -495,7 +495,7 @@ def read_hubs(path: str | Path) -> list[dict[str, Any]]:
         where = f"{path}: feature '{record['id']}' field"
         for field, low, high in (("lon", -180.0, 180.0), ("lat", -90.0, 90.0)):
             try:
-                value = float(record.get(field))
+                value = float(record.get(field, math.nan))  # None (an empty cell) raises TypeError
             except (TypeError, ValueError):
                 value = math.nan
             if not low <= value <= high:
@@ -909,9 +909,9 @@ def _network_graph(
         step("finding stations, ports, yards and places")
         hub_records, hubs_found = extract_hubs(ranks)
         if not hub_records:
-            ranks = ", ".join(hubs_found["places"]) or "none"
+            searched = ", ".join(hubs_found["places"]) or "none"
             msg = (
-                f"{path}: no named railway station, port, freight yard or place ({ranks}) to use as a hub; "
+                f"{path}: no named railway station, port, freight yard or place ({searched}) to use as a hub; "
                 "give --hubs, or more place ranks with --places (e.g. city,town,village)"
             )
             raise NetworkFileError(msg)
@@ -952,7 +952,7 @@ def graph_from_xml(
 
 def _split_by_mode(raw: nx.MultiDiGraph) -> nx.MultiDiGraph:
     """Keep the ways a mode uses, one node per (OSM node, mode), with speeds and flags."""
-    graph = nx.MultiDiGraph(crs=CRS)
+    graph: nx.MultiDiGraph = nx.MultiDiGraph(crs=CRS)
     ids: dict[tuple[str, int], int] = {}
     raw_nodes = raw.nodes
     way_km = _timed_way_km(raw)
@@ -1069,7 +1069,7 @@ def _component_sizes(graph: nx.MultiDiGraph) -> dict[int, int]:
 
 def _nearest(ox: Any, projection: str, ids: np.ndarray, xs: np.ndarray, ys: np.ndarray, hx: np.ndarray, hy: np.ndarray) -> list[int]:
     """Nearest of the given nodes to each point (projected metres), through osmnx's k-d tree search."""
-    stub = nx.MultiDiGraph(crs=projection)
+    stub: nx.MultiDiGraph = nx.MultiDiGraph(crs=projection)
     stub.add_nodes_from((int(n), {"x": x, "y": y}) for n, x, y in zip(ids, xs, ys, strict=True))
     nearest = ox.distance.nearest_nodes(stub, hx, hy)
     return [int(n) for n in np.atleast_1d(nearest)]
@@ -1084,7 +1084,7 @@ def _corridor_layout(
     source: str,
 ) -> nx.MultiDiGraph:
     """Relabel to 0..n-1 (hubs first), add hub nodes and board/alight edges, tidy edge attributes."""
-    graph = nx.MultiDiGraph(
+    graph: nx.MultiDiGraph = nx.MultiDiGraph(
         crs=CRS,
         name=f"corridor ({source})",
         source=source,
@@ -1129,13 +1129,13 @@ def _corridor_layout(
             osmid=_text(osmid), oneway=bool(_first(data.get("oneway", False))), reversed=bool(_first(data.get("reversed", False))),
             geometry=geometry,
         )  # fmt: skip
-    for (hub, mode), (old, metres) in snaps.items():
-        hub_at, node = graph.graph["hub_nodes"][hub], relabel[old]
-        graph.graph["terminal_nodes"][hub, mode] = node
-        a = (graph.nodes[hub_at]["x"], graph.nodes[hub_at]["y"])
-        b = (graph.nodes[node]["x"], graph.nodes[node]["y"])
-        for u, v, edge_type, line in ((hub_at, node, "board", LineString([a, b])), (node, hub_at, "alight", LineString([b, a]))):
-            graph.add_edge(u, v, edge_type=edge_type, mode=mode, length=metres, geometry=line, freight=mode != "hsr", passenger=mode in PASSENGER_MODES)
+    for (hub_id, mode), (old, metres) in snaps.items():
+        hub_at, node = graph.graph["hub_nodes"][hub_id], relabel[old]
+        graph.graph["terminal_nodes"][hub_id, mode] = node
+        at_hub = (graph.nodes[hub_at]["x"], graph.nodes[hub_at]["y"])
+        at_node = (graph.nodes[node]["x"], graph.nodes[node]["y"])
+        for u, v, edge_type, segment in ((hub_at, node, "board", LineString([at_hub, at_node])), (node, hub_at, "alight", LineString([at_node, at_hub]))):
+            graph.add_edge(u, v, edge_type=edge_type, mode=mode, length=metres, geometry=segment, freight=mode != "hsr", passenger=mode in PASSENGER_MODES)
     return graph
 
 
@@ -1224,7 +1224,7 @@ def network_from_graph(graph: nx.MultiDiGraph, *, source: str | None = None) -> 
         row["oneway"] = oneway[row["id"]]
     for (hub, mode), node in graph.graph["terminal_nodes"].items():
         hub_at = hub_nodes[hub]
-        board = next((d for d in graph[hub_at][node].values() if d.get("edge_type") == "board"), {})
+        board: dict[str, Any] = next((d for d in graph[hub_at][node].values() if d.get("edge_type") == "board"), {})
         speeds = [d["speed_kmh"] for _, _, d in graph.out_edges(node, data=True) if d.get("edge_type") == "link" and d["mode"] == mode]
         speeds += [d["speed_kmh"] for _, _, d in graph.in_edges(node, data=True) if d.get("edge_type") == "link" and d["mode"] == mode]
         if not speeds:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from corridor._errors import NoRouteError, UnknownHubError
 from corridor.graph import graph_from_network
@@ -90,7 +91,7 @@ def network_overview(
     for origin, destination in pairs:
         for profile, by in CASES:
             graph = graphs[profile]
-            row = {"origin": origin, "destination": destination, "profile": profile, "by": by}
+            row: dict[str, Any] = {"origin": origin, "destination": destination, "profile": profile, "by": by}
             try:
                 route = find_routes(graph, origin, destination, by=by)[0]
             except (NoRouteError, UnknownHubError) as exc:

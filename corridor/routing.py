@@ -350,7 +350,7 @@ def _check_served(graph: nx.MultiDiGraph, hub: str) -> None:
     data = graph.nodes[node]
     if data.get("node_type") != "hub" or _boards(graph, node):
         return
-    if data.get("kind") == "city" and any(_boards(graph, v) for _, v, kind in graph.out_edges(node, data="edge_type") if kind == "urban"):
+    if data.get("kind") == "city" and any(_boards(graph, v) for _, v, kind in graph.out_edges(node, data="edge_type") if kind == "urban"):  # type: ignore[var-annotated]  # types-networkx leaves the value type of data=<name> unsolved
         return
     profile, year = graph.graph.get("profile"), graph.graph.get("year")
     when = f"in {year}" if year is not None else "on links open today"
@@ -363,7 +363,7 @@ def _check_served(graph: nx.MultiDiGraph, hub: str) -> None:
 
 def _boards(graph: nx.MultiDiGraph, node: int) -> bool:
     """Whether a service can be boarded at ``node`` (it has a board edge)."""
-    return any(kind == "board" for _, _, kind in graph.out_edges(node, data="edge_type"))
+    return any(kind == "board" for _, _, kind in graph.out_edges(node, data="edge_type"))  # type: ignore[var-annotated]  # types-networkx leaves the value type of data=<name> unsolved
 
 
 def route_from_nodes(
@@ -668,8 +668,8 @@ def edge_columns(graph: nx.MultiDiGraph, *attributes: str) -> EdgeColumns:
     """
     nodes = list(graph.nodes)
     index = {node: i for i, node in enumerate(nodes)}
-    adjacency = graph._adj  # networkx's own successor dicts: no view object per edge
-    ends = itertools.chain.from_iterable((u, v) for u, neighbours in adjacency.items() for v, parallel in neighbours.items() for _ in parallel)
+    adjacency = graph._adj  # type: ignore[attr-defined]  # networkx's own successor dicts (private): no view object per edge
+    ends: Iterator[Any] = itertools.chain.from_iterable((u, v) for u, neighbours in adjacency.items() for v, parallel in neighbours.items() for _ in parallel)
     if nodes != list(range(len(nodes))):
         ends = map(index.__getitem__, ends)
     pairs = np.fromiter(ends, dtype=np.int64).reshape(-1, 2)
@@ -744,7 +744,7 @@ def simple_digraph(graph: nx.MultiDiGraph, weight: str = "travel_time") -> nx.Di
     """
 
     def build() -> nx.DiGraph:
-        simple = nx.DiGraph()
+        simple: nx.DiGraph = nx.DiGraph()
         simple.add_nodes_from(graph.nodes)
         for u, v, data in graph.edges(data=True):
             w = data.get(weight, 0.0)

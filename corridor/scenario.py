@@ -557,7 +557,7 @@ def scenario_graphs(
         ``(before, after)``: ``network`` as of ``applied.baseline_year``, and
         ``applied.network`` as of ``applied.year``.
     """
-    options = {"profile": profile, "modes": modes, "avoid": avoid}
+    options: dict[str, Any] = {"profile": profile, "modes": modes, "avoid": avoid}
     before = graph_from_network(network, year=applied.baseline_year, params=params or ModelParams(), **options)
     after = graph_from_network(applied.network, year=applied.year, params=applied.params, **options)
     return before, after
