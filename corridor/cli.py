@@ -303,8 +303,11 @@ def calibrate(
     if as_json:
         _print_json({"fitted": fitted, "mape": summary, "rows": table})
         return
-    _render.table("Fitted parameters", [{"parameter": k, "value": v} for k, v in fitted.items()])
-    _render.table("Published vs model (time on trains for passenger rows, door to door for freight)", table)
+    _render.table("Fitted parameters", [{"parameter": k, "value": f"{v:g}"} for k, v in fitted.items()])
+    shown = [{key: value for key, value in row.items() if key not in ("from", "to")} for row in table]  # the id names the pair; --json has the hubs
+    _render.table("Published vs model (time on trains for passenger rows, door to door for freight)", shown)
+    typer.echo("fitted: the row takes part in the fit (the others test the model out of sample); speed model: the time with "
+               "published section times switched off (what lines without a published time rely on)")
     _render.table("Mean absolute percentage error", [{"rows": k, **v} for k, v in summary.items()])
 
 
