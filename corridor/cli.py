@@ -21,6 +21,10 @@ from corridor._errors import CorridorError
 if TYPE_CHECKING:
     from typer._click.exceptions import UsageError
 
+    from corridor.network import Network
+    from corridor.params import ModelParams
+    from corridor.scenario import AppliedScenario
+
 app = typer.Typer(
     name="corridor",
     help="Analyse logistics corridor networks: routes, hubs, what-if scenarios and maps.",
@@ -68,12 +72,25 @@ def _split(value: str | None) -> list[str] | None:
     return names
 
 
+def _model(params: Path | None) -> ModelParams:
+    """The model parameters: ``corridor/model.toml`` with the ``--params`` file's overrides."""
+    from corridor.params import ModelParams
+
+    return ModelParams.from_file(params) if params else ModelParams()
+
+
+def _apply(base: Network, scenario: str | Path, model: ModelParams) -> AppliedScenario:
+    """A scenario (file or built-in name) applied to ``base``."""
+    from corridor.scenario import apply_scenario, load_scenario
+
+    return apply_scenario(base, load_scenario(scenario), params=model)
+
+
 def _load_graph(network: Path | None, profile: str, year: int | None, modes: str | None, avoid: str | None, params: Path | None):
     from corridor.graph import graph_from_network
     from corridor.network import load_network
-    from corridor.params import ModelParams
 
-    model = ModelParams.from_file(params) if params else ModelParams()
+    model = _model(params)
     return graph_from_network(
         load_network(network), profile=profile, year=year, modes=_split(modes), avoid=_split(avoid), params=model
     )
@@ -111,9 +128,8 @@ def overview(
     from corridor import _render
     from corridor.network import load_network
     from corridor.overview import network_overview
-    from corridor.params import ModelParams
 
-    model = ModelParams.from_file(params) if params else ModelParams()
+    model = _model(params)
     loaded = load_network(network)
     report = network_overview(loaded, year=year, params=model)
     if write_map:
@@ -353,10 +369,9 @@ def options(
     """Options by mode chain: the best route of each feasible chain (rail+sea, road+sea, ...), CO2 and indicative shares."""
     from corridor import _render
     from corridor.options import options_by_mode_chain, options_report
-    from corridor.params import ModelParams
     from corridor.shares import option_shares, share_label
 
-    model = ModelParams.from_file(params) if params else ModelParams()
+    model = _model(params)
     graph = _load_graph(network, profile, year, None, None, params)
     found = options_by_mode_chain(graph, origin, destination, by=by)
     report = options_report(graph, found, by=by)
@@ -426,12 +441,11 @@ def rank(
 
     if scenario is not None:
         from corridor.network import load_network
-        from corridor.params import ModelParams
-        from corridor.scenario import apply_scenario, load_scenario, scenario_graphs
+        from corridor.scenario import scenario_graphs
 
         base = load_network(network)
-        model = ModelParams.from_file(params) if params else None
-        applied = apply_scenario(base, load_scenario(scenario), params=model)
+        model = _model(params)
+        applied = _apply(base, scenario, model)
         before, graph = scenario_graphs(base, applied, profile=profile, modes=_split(modes), avoid=_split(avoid), params=model)
         ranking = compare_rankings(ranking_of(graph), ranking_of(before))
     else:
@@ -608,7 +622,6 @@ def map_(
     from corridor.figures import check_figure_path, write_figure
     from corridor.maps import build_content, check_map_options, check_map_path, write_map
     from corridor.network import load_network
-    from corridor.params import ModelParams
 
     # Both outputs are checked before anything is computed or written.
     check_map_path(out)
@@ -631,7 +644,7 @@ def map_(
         measure=rank_by,
         year=year,
         profile=profile,
-        params=ModelParams.from_file(params) if params else None,
+        params=_model(params),
     )
     typer.echo(f"wrote {write_map(content, out, tiles=None if no_tiles else tiles, offline=offline, fit=fit)}", err=True)
     if png:
@@ -657,12 +670,11 @@ def whatif(
     """Compare the network before and after a scenario: times, routes, demand-weighted saving, hub ranks."""
     from corridor import _render
     from corridor.network import load_network
-    from corridor.params import ModelParams
     from corridor.scenario import load_scenario
     from corridor.whatif import compare_scenario
 
     spec = load_scenario(scenario)
-    model = ModelParams.from_file(params) if params else None
+    model = _model(params)
     report = compare_scenario(
         load_network(network), spec, profile=profile, modes=_split(modes), params=model, demand_csv=demand, top=top, by=by
     )
@@ -691,16 +703,14 @@ def accessibility(
     from corridor.accessibility import accessibility_by_mode
     from corridor.hubs import resolve_hub
     from corridor.network import load_network
-    from corridor.params import ModelParams
 
     base = load_network(network)
-    model = ModelParams.from_file(params) if params else ModelParams()
+    model = _model(params)
     limits = _hours(hours)
     sides = [("", base, year, model)]
     if scenario:
-        from corridor.scenario import apply_scenario, load_scenario
 
-        applied = apply_scenario(base, load_scenario(scenario), params=model)
+        applied = _apply(base, scenario, model)
         sides = [("before", base, applied.baseline_year, model), ("after", applied.network, applied.year, applied.params)]
     frames = []
     for side, net, when, model_side in sides:
@@ -740,16 +750,14 @@ def isochrones(
     from corridor import isochrones as iso
     from corridor.graph import graph_from_network
     from corridor.network import load_network
-    from corridor.params import ModelParams
 
     base = load_network(network)
-    model = ModelParams.from_file(params) if params else ModelParams()
+    model = _model(params)
     drawn, diff = base, None
     if scenario:
         from corridor.maps import scenario_diff
-        from corridor.scenario import apply_scenario, load_scenario
 
-        applied = apply_scenario(base, load_scenario(scenario), params=model)
+        applied = _apply(base, scenario, model)
         frame = iso.scenario_isochrones(base, applied, hub, hours=_hours(hours), profile=profile, modes=_split(modes), params=model)
         drawn, diff, year = applied.network, scenario_diff(applied, base), applied.year
     else:
@@ -805,12 +813,11 @@ def candidates(
     from corridor.demand import demand_matrix
     from corridor.graph import graph_from_network
     from corridor.network import load_network
-    from corridor.params import ModelParams
     from corridor.scenario import apply_scenario, load_scenario
 
     spec = load_scenario(scenario) if scenario else None
     loaded = load_network(network)
-    model = ModelParams.from_file(params) if params else ModelParams()
+    model = _model(params)
     if spec is not None:
         loaded, model, scenario_year = apply_scenario(loaded, spec, params=model)
         year = year if year is not None else scenario_year
