@@ -32,6 +32,7 @@ are not fitted; they are reported.
 from __future__ import annotations
 
 import csv
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,7 +40,7 @@ from pathlib import Path
 import numpy as np
 
 from corridor._errors import CorridorError
-from corridor.graph import graph_from_network
+from corridor.graph import graph_from_network, with_link_modes
 from corridor.network import Network
 from corridor.params import ModelParams
 from corridor.routing import Route, find_routes, route_from_nodes
@@ -64,6 +65,8 @@ class CalibrationRow:
         The row's id, hubs and profile.
     modes
         The modes the published service uses.
+    part_modes
+        With ``via``: the modes of each part of the trip (empty: ``modes`` throughout).
     year
         The network year the figure belongs to.
     published_h
@@ -90,9 +93,19 @@ class CalibrationRow:
     published_h: float
     source: str
     measure: str = ""
+    via: tuple[str, ...] = ()
+    part_modes: tuple[tuple[str, ...], ...] = ()
     model_h: float = float("nan")
     speed_model_h: float = float("nan")
     links: tuple[str, ...] = ()
+
+    @property
+    def modes_label(self) -> str:
+        """The modes as a reader says them: ``rail`` or ``rail to qinzhou_port, then sea``."""
+        if not self.via:
+            return ",".join(self.modes)
+        parts = [",".join(modes) for modes in self.part_modes] or [",".join(self.modes)] * (len(self.via) + 1)
+        return parts[0] + "".join(f" to {hub}, then {modes}" for hub, modes in zip(self.via, parts[1:], strict=True))
 
     @property
     def residual_h(self) -> float:
@@ -120,7 +133,10 @@ def read_calibration_rows(path: str | Path = CALIBRATION_FILE) -> list[Calibrati
     path
         A CSV with columns ``id``, ``origin_hub``, ``destination_hub``,
         ``profile``, ``modes`` (comma-separated), ``year``, ``published_h``,
-        ``source`` and optionally ``measure``.
+        ``source`` and optionally ``measure`` and ``via`` (hubs the
+        published service passes, separated by ``;``). With ``via``,
+        ``modes`` may give each part's modes, separated by ``;``
+        (``rail;sea``: by rail to the via hub, then by sea).
 
     Returns
     -------
@@ -133,16 +149,24 @@ def read_calibration_rows(path: str | Path = CALIBRATION_FILE) -> list[Calibrati
     """
     try:
         with Path(path).open(encoding="utf-8", newline="") as f:
-            return [
-                CalibrationRow(
-                    r["id"], r["origin_hub"], r["destination_hub"], r["profile"], tuple(r["modes"].split(",")),
-                    int(r["year"]) if r.get("year") else None, float(r["published_h"]), r["source"], r.get("measure") or "",
-                )
-                for r in csv.DictReader(f)
-            ]
+            return [_row(record, path) for record in csv.DictReader(f)]
     except (OSError, KeyError, ValueError) as exc:
         msg = f"{path}: cannot read calibration rows: {exc}"
         raise CorridorError(msg) from None
+
+
+def _row(record: dict[str, str], path: str | Path) -> CalibrationRow:
+    via = tuple(hub for hub in (record.get("via") or "").split(";") if hub)
+    parts = [tuple(part.split(",")) for part in record["modes"].split(";")]
+    if len(parts) > 1 and len(parts) != len(via) + 1:
+        msg = f"{path}: row '{record['id']}', field 'modes': {len(parts)} parts for {len(via)} via hubs (want one more part than via hubs)"
+        raise CorridorError(msg)
+    return CalibrationRow(
+        record["id"], record["origin_hub"], record["destination_hub"], record["profile"],
+        tuple(dict.fromkeys(mode for part in parts for mode in part)),
+        int(record["year"]) if record.get("year") else None, float(record["published_h"]), record["source"],
+        record.get("measure") or "", via, tuple(parts) if len(parts) > 1 else (),
+    )
 
 
 def calibrate(network: Network, rows: list[CalibrationRow], *, iterations: int = 6) -> tuple[ModelParams, list[CalibrationRow]]:
@@ -194,7 +218,16 @@ def _speed_only(params: ModelParams) -> ModelParams:
 def _route(network: Network, row: CalibrationRow, params: ModelParams) -> Route:
     graph = graph_from_network(network, profile=row.profile, modes=row.modes, year=row.year, params=params)
     # A published passenger time is one train's: route on a single service, no change of train.
-    return find_routes(graph, row.origin, row.destination, by="time", direct=row.profile == "passenger")[0]
+    stops = [row.origin, *row.via, row.destination]
+    part_graphs = [with_link_modes(graph, modes) for modes in row.part_modes] or [graph] * (len(stops) - 1)
+    parts = [
+        find_routes(part_graph, a, b, by="time", direct=row.profile == "passenger")[0]
+        for part_graph, (a, b) in zip(part_graphs, itertools.pairwise(stops), strict=True)
+    ]
+    if len(parts) == 1:
+        return parts[0]
+    # Each part ends at the hub node where the next starts, so the joined path changes there as one route would.
+    return route_from_nodes(graph, [node for part in parts[:-1] for node in part.nodes[:-1]] + parts[-1].nodes)
 
 
 def _measure(row: CalibrationRow, route: Route) -> float:

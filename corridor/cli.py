@@ -306,7 +306,7 @@ def calibrate(
         "freight.speed_kmh.expressway": fitted_params.value("freight", "speed_kmh", "expressway"),
     }
     table = [
-        {"id": r.id, "from": r.origin, "to": r.destination, "modes": ",".join(r.modes), "year": r.year, "fitted": r.fitted,
+        {"id": r.id, "from": r.origin, "to": r.destination, "modes": r.modes_label, "year": r.year, "fitted": r.fitted,
          "published h": r.published_h, "model h": round(r.model_h, 3), "residual h": round(r.residual_h, 3),
          "speed model h": round(r.speed_model_h, 3)}
         for r in rows

@@ -242,6 +242,32 @@ def without_changes(graph: nx.MultiDiGraph, origin: str, destination: str) -> nx
     return direct
 
 
+def with_link_modes(graph: nx.MultiDiGraph, modes: Iterable[str]) -> nx.MultiDiGraph:
+    """A copy of ``graph`` whose links are only those of ``modes``; nodes keep their numbers.
+
+    Parameters
+    ----------
+    graph
+        A corridor graph.
+    modes
+        Modes whose links stay; terminal and urban edges all stay.
+
+    Returns
+    -------
+    networkx.MultiDiGraph
+        The copy, with a new ``version``. A path on it is a path on ``graph``,
+        so paths for consecutive parts of a trip on different modes join.
+    """
+    kept = {mode.lower() for mode in modes}
+    restricted = graph.copy()
+    restricted.graph = {**graph.graph, "version": next(_version_counter)}
+    restricted.remove_edges_from([
+        (u, v, key) for u, v, key, data in graph.edges(keys=True, data=True)
+        if data.get("edge_type", LINK) in (LINK, "through") and data["mode"] not in kept
+    ])
+    return restricted
+
+
 def _junctions(hubs: Mapping[str, Mapping[str, Any]]) -> dict[str, tuple[float, float, str]]:
     """``(x, y, name)`` of each ``junction`` hub, by id."""
     return {hub_id: (hub["geometry"].x, hub["geometry"].y, hub["name"]) for hub_id, hub in hubs.items() if hub.get("kind") == JUNCTION}

@@ -38,7 +38,7 @@ def tables() -> str:
     out += ["", "| row | from | to | modes | year | fitted | published h | model h | residual h | speed model h |", "|---|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
         out.append(
-            f"| {r.id} | {r.origin} | {r.destination} | {','.join(r.modes)} | {r.year} | {'yes' if r.fitted else 'no'} | "
+            f"| {r.id} | {r.origin} | {r.destination} | {r.modes_label} | {r.year} | {'yes' if r.fitted else 'no'} | "
             f"{r.published_h:.2f} | {r.model_h:.2f} | {r.residual_h:+.2f} | {r.speed_model_h:.2f} |"
         )
     return "\n".join(out)

@@ -63,3 +63,36 @@ def test_freight_chongqing_qinzhou_runs_by_rail_in_about_two_days(builtin_networ
     assert 36 <= route.time_h <= 60
     cheapest = find_routes(graph_from_network(builtin_network, profile="freight"), "Chongqing", "Qinzhou Port", by="cost")[0]
     assert "rail" in cheapest.modes
+
+
+def test_a_service_stated_to_pass_a_hub_is_routed_through_it_on_each_parts_modes(fit):
+    """Huaihua-Haiphong rail-sea: by rail to Qinzhou Port, then by ship (the all-rail way through Dong Dang is not it)."""
+    _, rows = fit
+    row = next(row for row in rows if row.id == "fr_hh_hp_2022")
+    assert row.via == ("qinzhou_port",) and row.part_modes == (("rail",), ("sea",))
+    assert "sea_qz_hp" in row.links
+    assert not {"hanoi_dongdang", "youyiguan_dongdang"} & set(row.links)
+
+
+def test_part_modes_must_match_the_via_hubs(tmp_path):
+    from corridor._errors import CorridorError
+
+    table = tmp_path / "times.csv"
+    table.write_text(
+        "id,origin_hub,destination_hub,profile,modes,year,published_h,source,via\n"
+        "bad,huaihua_landport,haiphong_port,freight,rail;sea;rail,2022,120,x,qinzhou_port\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(CorridorError, match=r"times.csv: row 'bad', field 'modes': 3 parts for 1 via hubs"):
+        read_calibration_rows(table)
+
+
+def test_with_link_modes_keeps_node_numbers_and_drops_other_modes(builtin_network):
+    from corridor.graph import graph_from_network, with_link_modes
+
+    graph = graph_from_network(builtin_network, profile="freight", modes=["rail", "sea"], year=2022)
+    sea_only = with_link_modes(graph, ["sea"])
+    assert set(sea_only.nodes) == set(graph.nodes)
+    link_modes = {data["mode"] for _, _, data in sea_only.edges(data=True) if data.get("edge_type", "link") == "link"}
+    assert link_modes == {"sea"}
+    assert sea_only.graph["version"] != graph.graph["version"]
