@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import heapq
 import itertools
+import operator
 import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -660,24 +661,60 @@ class EdgeColumns:
 
 
 def edge_columns(graph: nx.MultiDiGraph, *attributes: str) -> EdgeColumns:
-    """Read the edges' ends and ``attributes`` into numpy columns, one flat pass over the adjacency each.
+    """Read the edges' ends and ``attributes`` into numpy columns, column by column.
 
-    Nodes numbered ``0 .. n-1`` in order (every graph of
+    Parameters
+    ----------
+    graph
+        Any networkx multigraph.
+    *attributes
+        Edge attributes to read (missing as 0).
+
+    Returns
+    -------
+    EdgeColumns
+        The columns, edges in ``graph.edges`` order.
+
+    Notes
+    -----
+    No Python loop runs per edge: the adjacency's successor dicts, their
+    parallel-edge dicts and the attribute dicts are flattened with
+    ``itertools.chain`` and read with ``operator`` callables, and the tails
+    and heads are the node numbers repeated by out-degree and by the count
+    of parallel edges. Nodes numbered ``0 .. n-1`` in order (every graph of
     :func:`corridor.graph.graph_from_network`) are their own row numbers;
     other nodes are numbered through a dict.
     """
     nodes = list(graph.nodes)
     index = {node: i for i, node in enumerate(nodes)}
-    adjacency = graph._adj  # type: ignore[attr-defined]  # networkx's own successor dicts (private): no view object per edge
-    ends: Iterator[Any] = itertools.chain.from_iterable((u, v) for u, neighbours in adjacency.items() for v, parallel in neighbours.items() for _ in parallel)
+    successors = list(graph._adj.values())  # type: ignore[attr-defined]  # networkx's own successor dicts (private): no view object per edge
+    parallel = list(itertools.chain.from_iterable(map(operator.methodcaller("values"), successors)))  # one dict per (u, v)
+    edges = list(itertools.chain.from_iterable(map(operator.methodcaller("values"), parallel)))  # one attribute dict per edge
+    heads: Iterator[Any] = itertools.chain.from_iterable(successors)
     if nodes != list(range(len(nodes))):
-        ends = map(index.__getitem__, ends)
-    pairs = np.fromiter(ends, dtype=np.int64).reshape(-1, 2)
-    values = np.empty((len(attributes), len(pairs)))
+        heads = map(index.__getitem__, heads)
+    per_pair = np.fromiter(map(len, parallel), dtype=np.int64, count=len(parallel))
+    degrees = np.fromiter(map(len, successors), dtype=np.int64, count=len(successors))
+    rows = np.repeat(np.repeat(np.arange(len(nodes), dtype=np.int64), degrees), per_pair)
+    cols = np.repeat(np.fromiter(heads, dtype=np.int64, count=len(parallel)), per_pair)
+    values = np.empty((len(attributes), len(edges)))
     for row, name in zip(values, attributes, strict=True):
-        cells = (data.get(name, 0.0) for neighbours in adjacency.values() for parallel in neighbours.values() for data in parallel.values())
-        row[:] = np.fromiter(cells, dtype=float, count=len(pairs))
-    return EdgeColumns(index, pairs[:, 0].copy(), pairs[:, 1].copy(), values)
+        row[:] = _attribute_column(edges, name)
+    return EdgeColumns(index, rows, cols, values)
+
+
+def _attribute_column(edges: list[dict[str, Any]], name: str) -> np.ndarray:
+    """``name`` of every attribute dict as floats, missing as 0 (read by ``itemgetter`` while none is missing)."""
+    try:
+        return np.fromiter(map(operator.itemgetter(name), edges), dtype=float, count=len(edges))
+    except KeyError:
+        return np.fromiter(map(operator.methodcaller("get", name, 0.0), edges), dtype=float, count=len(edges))
+
+
+def _pair_starts(columns: EdgeColumns) -> np.ndarray:
+    """Position of the first edge of each ``(row, column)`` pair (:func:`edge_columns` lists parallel edges together)."""
+    rows, cols = columns.rows, columns.cols
+    return np.flatnonzero(np.r_[True, (rows[1:] != rows[:-1]) | (cols[1:] != cols[:-1])]) if rows.size else np.array([], dtype=np.int64)
 
 
 def _group_starts(sorted_keys: np.ndarray) -> np.ndarray:
@@ -711,10 +748,11 @@ def sparse_matrix(graph: nx.MultiDiGraph, weight: str = "travel_time") -> tuple[
 
     Notes
     -----
-    Built from numpy columns (:func:`edge_columns`): the least weight of
-    each ``(row, column)`` pair comes from one ``lexsort``, and the entries
-    keep the order of their pair's first edge, so the matrix is the same,
-    entry for entry, whatever way parallel edges were added.
+    Built from numpy columns (:func:`edge_columns`), where the parallel
+    edges of a pair are consecutive: the least weight of each ``(row,
+    column)`` pair is one ``minimum.reduceat``, and the entries keep the
+    order of their pair's first edge, so the matrix is the same, entry for
+    entry, whatever way parallel edges were added.
     """
 
     def build() -> tuple[csr_array, dict[int, int]]:
@@ -722,16 +760,11 @@ def sparse_matrix(graph: nx.MultiDiGraph, weight: str = "travel_time") -> tuple[
 
         columns = edge_columns(graph, weight)
         n = len(columns.index)
-        keys = columns.rows * n + columns.cols
-        order = np.lexsort((columns.values[0], keys))
-        starts = _group_starts(keys[order])
-        least = columns.values[0][order][starts]
-        first_edge = np.minimum.reduceat(order, starts) if starts.size else starts
-        chosen = np.argsort(first_edge, kind="stable")
-        pairs = keys[order][starts][chosen]
+        starts = _pair_starts(columns)
+        least = np.minimum.reduceat(columns.values[0], starts) if starts.size else columns.values[0]
         # csgraph treats explicit zeros as missing edges: keep zero-cost edges with a tiny weight.
-        values = np.where(least[chosen] > 0, least[chosen], 1e-9)
-        return csr_array((values, (pairs // max(n, 1), pairs % max(n, 1))), shape=(n, n)), columns.index
+        values = np.where(least > 0, least, 1e-9)
+        return csr_array((values, (columns.rows[starts], columns.cols[starts])), shape=(n, n)), columns.index
 
     return cached_per_graph(graph, ("csr", weight), build)
 

@@ -46,6 +46,20 @@ def test_k1_runs_one_dijkstra_and_no_yen(twin_rail, monkeypatch):
     assert route.legs[0].links == ["yuhuai"]
 
 
+def test_alternatives_take_next_best_paths_only_until_k_routes_are_kept(twin_rail, monkeypatch):
+    pulled = []
+    original = nx.shortest_simple_paths
+
+    def counted(*args, **kwargs):
+        for path in original(*args, **kwargs):
+            pulled.append(path)
+            yield path
+
+    monkeypatch.setattr(routing.nx, "shortest_simple_paths", counted)
+    assert len(find_routes(twin_rail, "cq_west", "huaihua", k=2)) == 2
+    assert 0 < len(pulled) < routing.YEN_CANDIDATES
+
+
 def test_parallel_line_is_an_alternative(twin_rail):
     routes = find_routes(twin_rail, "cq_west", "huaihua", k=2)
     assert [r.legs[0].line for r in routes] == ["yuhuai", "yuhuai old line"]
