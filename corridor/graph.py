@@ -32,7 +32,7 @@ along a route like ``cost`` and changes no other attribute.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, TypeGuard, cast
 
 import networkx as nx
@@ -474,30 +474,46 @@ def link_speed_kmh(link: Mapping[str, Any], year: int | None = None) -> float:
 def section_time_h(link: Mapping[str, Any], year: int | None = None, speed_factor: float | None = None) -> float | None:
     """The fastest scheduled time over the whole link in ``year``, hours, where one is published.
 
-    A published time holds until the line's operating speed changes. After a
-    later entry of ``speed_history`` (in or before ``year``) it is taken down
-    by the running time the new speed saves at ``speed_factor`` (the stops
-    stay as they were); without a ``speed_factor`` the time no longer holds
-    and ``None`` is returned.
+    The time taken is the latest published in or before ``year``, else the
+    earliest published after it (a line's first timetables are rarely
+    published; its later ones are). It holds while the line's operating speed
+    stays what it was when the time was published. Where the speed in ``year``
+    differs (a speed-up after the time, or a slower period before it), the
+    time is moved by the running time the speed difference makes at
+    ``speed_factor`` (the stops stay as they were); without a
+    ``speed_factor`` it no longer holds and ``None`` is returned.
+
+    Parameters
+    ----------
+    link
+        A link record with ``section_times`` (and ``speed_history``,
+        ``length_km`` for the speed correction).
+    year
+        The network's year; ``None`` for the latest figures.
+    speed_factor
+        The share of the operating speed the fastest trains average (see
+        ``model.toml``).
+
+    Returns
+    -------
+    float or None
+        Hours, or ``None`` when the link has no published time (or one that
+        needs a speed correction and no ``speed_factor`` was given).
     """
     times = link.get("section_times")
-    minutes = schema.value_in(times, "minutes", year)
-    if minutes is None:
+    if not isinstance(times, Sequence) or isinstance(times, str) or not times:
         return None
-    # value_in found a time, so ``times`` is a list of entries whose dates parse (checked by the schema)
-    assert times is not None
-    published = max(schema.parse_date(t["from"]) or 0.0 for t in times if year is None or cast(int, schema.date_year(t["from"])) <= year)
-    changed = any(
-        (schema.parse_date(change["from"]) or 0.0) > published and (year is None or cast(int, schema.date_year(change["from"])) <= year)
-        for change in link.get("speed_history") or ()
-    )
-    if not changed:
-        return minutes / 60.0
+    dated = sorted(times, key=lambda entry: schema.parse_date(entry["from"]) or 0.0)
+    in_force = [entry for entry in dated if year is None or cast(int, schema.date_year(entry["from"])) <= year]
+    anchor = in_force[-1] if in_force else dated[0]
+    hours = float(anchor["minutes"]) / 60.0
+    speed_then, speed_now = _speed_at(link, schema.parse_date(anchor["from"]) or 0.0), link_speed_kmh(link, year)
+    if speed_then == speed_now:
+        return hours
     if speed_factor is None:
         return None
     km = float(link["length_km"])
-    saved = km / (speed_factor * _speed_at(link, published)) - km / (speed_factor * link_speed_kmh(link, year))
-    return minutes / 60.0 - saved
+    return hours + km / (speed_factor * speed_now) - km / (speed_factor * speed_then)
 
 
 def _speed_at(link: Mapping[str, Any], when: float) -> float:

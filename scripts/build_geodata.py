@@ -500,7 +500,7 @@ def main():
 
     load_network(out)
     import sources_md  # noqa: E402
-    (out / "SOURCES.md").write_text(sources_md.render(hubs, links), encoding="utf-8")
+    (out / "SOURCES.md").write_text(sources_md.render(hubs, links, redrawn=len(read_link_shapes())), encoding="utf-8")
     print(f"{len(hf)} hubs, {len(lf)} links written")
 
 

@@ -51,8 +51,8 @@ URLs, collected Nov 2026) and the public point/line data listed under *Licences*
   (general knowledge, low confidence) or `measured` (geodesic WGS84 length of the geometry).
   {coverage}
 * **Geometry vs length.** Geometry runs through the real stations and towns of each line
-  (densified in Nov 2026 with the intermediate stations of 31 lines; in Dec 2026 the points of 20
-  more lines were redrawn from `scripts/geodata_src/link_shapes.csv`, which gives the page listing
+  (densified in Nov 2026 with the intermediate stations of 31 lines; in Dec 2026 the points of
+  {redrawn} lines were redrawn from `scripts/geodata_src/link_shapes.csv`, which gives the page listing
   each line's stations where one was found and says `knowledge` where the station order is from
   general knowledge — it shapes the drawing only, never a length or time). {within}% of rail, HSR and
   expressway link-km have a geometry within 10% of their length; the others are mountain lines
@@ -198,7 +198,7 @@ def _esc(s):
     return str(s).replace("|", "/").replace("\n", " ")
 
 
-def render(hubs, links):
+def render(hubs, links, redrawn):
     yz = sum(l["length_km"] for l in links if l["id"].startswith("yangtze_"))
     land = [l for l in links if l["mode"] in ("hsr", "rail", "expressway")]
     land_km = sum(l["length_km"] for l in land)
@@ -236,5 +236,5 @@ def render(hubs, links):
         rows.append(
             f"| {l['id']} | {l['mode']} | {l['from_hub']}–{l['to_hub']} | {l['length_km']} ({l['length_basis']}) | "
             f"{_esc(l['length_source'] or 'geometry')} | {l['speed_kmh']} ({_esc(l['speed_source'])}) | {l['status']} {yr or ''}{date_source} | {_esc(l['source'])} |")
-    return HEAD.format(nh=len(hubs), nl=len(links), yz=yz, coverage=coverage, within=f"{within:.0f}", knowledge=knowledge,
+    return HEAD.format(nh=len(hubs), nl=len(links), yz=yz, coverage=coverage, within=f"{within:.0f}", redrawn=redrawn, knowledge=knowledge,
                        dated_rows="\n".join(dated), through_rows=through_rows, refmax=refmax, hub_rows=hub_rows, link_rows="\n".join(rows))
