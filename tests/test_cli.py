@@ -1,4 +1,9 @@
-"""The command line on the mini corridor: tables, the JSON contract, files, one-line errors."""
+"""The command line on the mini corridor: tables, the JSON contract, files, one-line errors.
+
+Commands run in-process through :func:`conftest.run_corridor` (typer's CliRunner
+around the console script's ``main``); only the console script itself is
+started as a subprocess, at the end.
+"""
 
 from __future__ import annotations
 
@@ -9,17 +14,16 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import CliResult
+from conftest import run_corridor as cli
 
 MINI = str(Path(__file__).parent / "data" / "mini")
 ROUND = str(Path(__file__).parent / "data" / "mini" / "round.toml")
 
 
-def cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "corridor", *args], capture_output=True, text=True, timeout=120)
-
-
-def assert_one_line_error(result: subprocess.CompletedProcess, *fragments: str) -> None:
-    assert result.returncode == 2, result.stderr
+def assert_one_line_error(result: CliResult | subprocess.CompletedProcess, *fragments: str) -> None:
+    code = result.exit_code if isinstance(result, CliResult) else result.returncode
+    assert code == 2, result.stderr
     assert "Traceback" not in result.stderr
     assert result.stderr.strip().count("\n") == 0, result.stderr
     for fragment in fragments:
@@ -28,7 +32,7 @@ def assert_one_line_error(result: subprocess.CompletedProcess, *fragments: str) 
 
 def test_route_json_contract():
     result = cli("route", "Chongqing", "Singapore", "--k", "3", "--json", "-n", MINI, "--params", ROUND)
-    assert result.returncode == 0, result.stderr
+    assert result.exit_code == 0, result.stderr
     data = json.loads(result.stdout)
     assert {"origin", "destination", "profile", "by", "routes"} <= set(data)
     assert data["origin"] == "chongqing" and data["profile"] == "freight" and data["by"] == "time"
@@ -43,7 +47,7 @@ def test_route_json_contract():
 def test_route_table_and_geojson(tmp_path):
     out = tmp_path / "routes.geojson"
     result = cli("route", "cq_west", "Qinzhou Port", "--profile", "passenger", "--k", "2", "-n", MINI, "--geojson", str(out))
-    assert result.returncode == 0, result.stderr
+    assert result.exit_code == 0, result.stderr
     assert "Route 1" in result.stdout and "Route 2" in result.stdout and "Chongqing West" in result.stdout
     collection = json.loads(out.read_text())
     assert len(collection["features"]) == 2
@@ -62,7 +66,7 @@ def test_route_mode_filters():
 def test_od_writes_skim(tmp_path, suffix):
     out = tmp_path / f"skim{suffix}"
     result = cli("od", "--hubs", "chongqing,huaihua,singapore", "--out", str(out), "-n", MINI)
-    assert result.returncode == 0, result.stderr
+    assert result.exit_code == 0, result.stderr
     frame = pd.read_csv(out, index_col=0) if suffix == ".csv" else pd.read_parquet(out)
     assert list(frame.index) == ["chongqing", "huaihua", "singapore"]
     assert frame.loc["chongqing", "chongqing"] == 0
@@ -110,7 +114,7 @@ def test_bad_params_file(tmp_path):
 def test_no_partial_output_on_error(tmp_path):
     out = tmp_path / "routes.geojson"
     result = cli("route", "Chongqing", "Nowhere", "-n", MINI, "--geojson", str(out))
-    assert result.returncode == 2
+    assert result.exit_code == 2
     assert list(tmp_path.iterdir()) == []
 
 
@@ -127,4 +131,28 @@ def test_nan_parameter_is_rejected(tmp_path):
 
 def test_profile_names_are_case_insensitive():
     result = cli("route", "Chongqing", "Qinzhou Port", "-n", MINI, "--profile", "Freight", "--json")
-    assert result.returncode == 0 and json.loads(result.stdout)["profile"] == "freight"
+    assert result.exit_code == 0 and json.loads(result.stdout)["profile"] == "freight"
+
+
+# -- the console script itself, in a subprocess: the entry point is installed and its errors are one line --
+
+
+def _console_script() -> str:
+    script = Path(sys.executable).with_name("corridor")
+    if not script.exists():
+        pytest.skip(f"no console script beside {sys.executable} (pip install -e .)")
+    return str(script)
+
+
+def test_console_script_prints_help_listing_the_commands():
+    done = subprocess.run([_console_script(), "--help"], capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "Usage: corridor" in done.stdout
+    for command in ("route", "od", "rank", "whatif", "map", "validate"):
+        assert f" {command} " in done.stdout
+
+
+def test_console_script_reports_bad_input_in_one_line_without_traceback():
+    done = subprocess.run([_console_script(), "route", "Chongqng", "Singapore", "-n", MINI], capture_output=True, text=True, timeout=120, check=False)
+    assert_one_line_error(done, "corridor: error: unknown hub 'Chongqng'", "did you mean 'Chongqing'?")
+    assert done.stdout == ""
