@@ -16,9 +16,10 @@ Each measurement runs in a fresh process and reports wall time and peak
 resident set size (``resource.getrusage``, the whole process, interpreter
 and libraries included):
 
-- corridor: ``corridor.osm.network_graph_from_pbf`` (read in passes, classify,
-  split, find hubs, snap, simplify), the ``import-osm`` pipeline without
-  writing the GeoPackage;
+- corridor: ``corridor.osm.network_graph_from_pbf`` (read in passes, split by
+  mode, find hubs, snap, simplify, lay out) and ``corridor.io.save_graph_gpkg``,
+  the whole ``import-osm``; the time and peak RSS at the start of each step
+  are reported under ``steps``;
 - osmnx: ``osmnx.graph_from_xml`` (unsimplified, all ways) on the XML of the
   same layout, the step every XML import starts with.
 """
@@ -107,22 +108,34 @@ def measure(kind: str, path: Path) -> dict[str, float]:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def _peak_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
 def _run_measurement(kind: str, path: Path) -> None:
     start = time.perf_counter()
     if kind == "corridor":
+        from corridor.io import save_graph_gpkg
         from corridor.osm import network_graph_from_pbf, summary
 
-        graph = network_graph_from_pbf(path, max_snap_km=30.0)
+        steps: dict[str, list[float]] = {}  # step: [seconds from the start, peak MiB so far] when it began
+
+        def step(name: str) -> None:
+            steps[name] = [round(time.perf_counter() - start, 1), round(_peak_mib())]
+
+        graph = network_graph_from_pbf(path, max_snap_km=30.0, on_step=step)
+        step("writing the GeoPackage")
+        save_graph_gpkg(graph, path.with_suffix(".gpkg"))
+        path.with_suffix(".gpkg").unlink()
         info = summary(graph)
-        extra = {"graph_nodes": info["nodes"], "hubs": info["hubs"]}
+        extra = {"graph_nodes": info["nodes"], "hubs": info["hubs"], "steps": steps}
     else:
         import osmnx as ox
 
         graph = ox.graph_from_xml(path, simplify=False, retain_all=True)
         extra = {"graph_nodes": len(graph)}
     seconds = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
-    print(json.dumps({"seconds": round(seconds, 1), "peak_mib": round(peak), **extra}))
+    print(json.dumps({"seconds": round(seconds, 1), "peak_mib": round(_peak_mib()), **extra}))
 
 
 def main() -> None:

@@ -3,7 +3,9 @@
 An OSM XML extract (``.osm``, ``.osm.bz2`` or ``.osm.gz``) is read offline with
 :func:`osmnx.graph_from_xml`; a PBF extract (``.osm.pbf``) is read with pyosmium
 in passes that keep only corridor ways, hub features and their nodes (see
-:func:`read_osm_pbf`), then goes through the same osmnx steps. Every way is classified into a corridor mode by
+:func:`read_osm_pbf`), into arrays that are split, snapped and simplified by
+the same rules without a graph of every node (see
+:func:`network_graph_from_pbf`). Every way is classified into a corridor mode by
 its tags (see :func:`classify_way`), ways no mode uses are dropped, missing
 speeds are filled from :data:`DEFAULT_SPEEDS_KMH`, each mode becomes its own
 network (a level crossing joins no rail line to a road), the topology is
@@ -43,9 +45,12 @@ import csv
 import math
 import re
 import warnings
+from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from itertools import groupby
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, cast
 from xml.etree.ElementTree import ParseError
 from xml.sax import SAXException
 
@@ -339,32 +344,54 @@ def is_pbf(path: str | Path) -> bool:
     return Path(path).name.lower().endswith(".pbf")
 
 
-def read_osm_pbf(path: str | Path, *, hub_features: bool = False) -> dict[str, Any]:
-    """The corridor ways of an OSM PBF file and their nodes, as an Overpass-like response.
+@dataclass(frozen=True)
+class OsmWays:
+    """The corridor ways of an extract and the nodes they use, held in arrays.
 
-    Read with pyosmium in passes, so that memory grows with what is kept,
-    not with the file: first the ways, filtered by :data:`CORRIDOR_WAY_TAGS`
-    inside pyosmium (and :func:`classify_way` in Python); then only the nodes
-    those ways use. With ``hub_features``, the relations and ways tagged as
-    hubs of an extract (see :func:`extract_category`), the ways of those
-    relations, and the nodes tagged as hubs are read too. Elements keep the
-    file's order within each pass, so the response makes the same osmnx
-    graph and features as the XML of the same data.
+    Attributes
+    ----------
+    node_ids, lon, lat
+        The nodes the ways use, in the file's order (int64, float64, float64).
+    node_names
+        The ``name`` tag of the named ones, by node id.
+    way_ids
+        The ways, in the file's order (int64).
+    way_tags
+        Each way's tags of :data:`USEFUL_TAGS_WAY`.
+    refs, starts
+        The ways' node ids end to end, consecutive repeats dropped as osmnx
+        drops them: way ``i`` is ``refs[starts[i]:starts[i + 1]]``.
+    """
+
+    node_ids: np.ndarray
+    lon: np.ndarray
+    lat: np.ndarray
+    node_names: dict[int, str]
+    way_ids: np.ndarray
+    way_tags: list[dict[str, str]]
+    refs: np.ndarray
+    starts: np.ndarray
+
+
+def read_osm_pbf(path: str | Path) -> OsmWays:
+    """The corridor ways of an OSM PBF file and their nodes, in arrays.
+
+    Read with pyosmium in two passes, so that memory grows with what is
+    kept, not with the file: first the ways, filtered by
+    :data:`CORRIDOR_WAY_TAGS` inside pyosmium (and :func:`classify_way` in
+    Python); then only the nodes those ways use (filtered by id inside
+    pyosmium). A kept node costs 24 bytes and a name; no Python object is
+    made per node.
 
     Parameters
     ----------
     path
         OSM PBF extract (``.osm.pbf``).
-    hub_features
-        Also read what :func:`hubs_from_pbf` needs.
 
     Returns
     -------
-    dict
-        ``{"elements": [...]}``: nodes (``id``, ``lat``, ``lon``, ``tags``),
-        ways (``id``, ``nodes``, ``tags``), relations (``id``, ``members``,
-        ``tags``); under ``"hub_elements"`` (with ``hub_features``) the
-        elements osmnx needs for the hub features.
+    OsmWays
+        Ways and nodes in the file's order.
 
     Raises
     ------
@@ -372,28 +399,53 @@ def read_osm_pbf(path: str | Path, *, hub_features: bool = False) -> dict[str, A
         When the file is missing or not a readable PBF file.
     """
     osmium = _osmium()
+    path = _existing_pbf(path)
+    way_ids, refs, starts = array("q"), array("q"), array("q", [0])
+    way_tags: list[dict[str, str]] = []
+    node_ids, lon, lat = array("q"), array("d"), array("d")
+    names: dict[int, str] = {}
+    try:
+        for way in _pbf_objects(path, osmium.osm.WAY, osmium.filter.TagFilter(*CORRIDOR_WAY_TAGS)):
+            tags = {t.k: t.v for t in way.tags}
+            if classify_way(tags) is None:
+                continue
+            way_ids.append(way.id)
+            way_tags.append({key: tags[key] for key in USEFUL_TAGS_WAY if key in tags})
+            refs.extend(ref for ref, _ in groupby(node.ref for node in way.nodes))
+            starts.append(len(refs))
+        if refs:
+            for node in _pbf_objects(path, osmium.osm.NODE, osmium.filter.IdFilter(set(refs))):
+                node_ids.append(node.id)
+                lon.append(node.location.lon)
+                lat.append(node.location.lat)
+                if node.tags.get("name"):
+                    names[node.id] = node.tags.get("name")
+    except RuntimeError as exc:
+        raise _unreadable_pbf(path, exc) from None
+    as_array = np.frombuffer
+    return OsmWays(
+        node_ids=as_array(node_ids, np.int64), lon=as_array(lon, np.float64), lat=as_array(lat, np.float64), node_names=names,
+        way_ids=as_array(way_ids, np.int64), way_tags=way_tags, refs=as_array(refs, np.int64), starts=as_array(starts, np.int64),
+    )  # fmt: skip
+
+
+def _existing_pbf(path: str | Path) -> Path:
     path = Path(path)
     if not path.is_file():
         msg = f"{path}: no such file; give an OSM PBF extract (.osm.pbf) or XML (.osm, .osm.bz2, .osm.gz)"
         raise NetworkFileError(msg)
-    keys = list(_HUB_TAGS)
-    try:
-        ways = [_way_element(way) for way in _pbf_objects(path, osmium.osm.WAY, osmium.filter.TagFilter(*CORRIDOR_WAY_TAGS))]
-        ways = [way for way in ways if classify_way(way["tags"]) is not None]
-        nodes = _pbf_nodes(path, {ref for way in ways for ref in way["nodes"]})
-        response: dict[str, Any] = {"elements": [*nodes.values(), *ways]}
-        if hub_features:
-            response["hub_elements"] = _pbf_hub_elements(path, keys, nodes)
-    except RuntimeError as exc:
-        msg = f"{path}: cannot read OSM PBF ({' '.join(str(exc).split())})"
-        raise NetworkFileError(msg) from None
-    return response
+    return path
 
 
-def _pbf_hub_elements(path: Path, keys: list[str], way_nodes: dict[int, dict[str, Any]]) -> list[dict[str, Any]]:
+def _unreadable_pbf(path: Path, exc: RuntimeError) -> NetworkFileError:
+    return NetworkFileError(f"{path}: cannot read OSM PBF ({' '.join(str(exc).split())})")
+
+
+def _pbf_hub_elements(path: Path) -> list[dict[str, Any]]:
     """Elements of the hub features of a PBF file: tagged nodes, ways and relations, and what they are made of."""
     osmium = _osmium()
 
+    keys = list(_HUB_TAGS)
     relations = [_relation_element(rel) for rel in _pbf_objects(path, osmium.osm.RELATION, osmium.filter.KeyFilter(*keys))]
     members = {m["ref"] for rel in relations for m in rel["members"] if m["type"] == "way"}
     ways = {way["id"]: way for way in map(_way_element, _pbf_objects(path, osmium.osm.WAY, osmium.filter.KeyFilter(*keys)))}
@@ -401,9 +453,7 @@ def _pbf_hub_elements(path: Path, keys: list[str], way_nodes: dict[int, dict[str
         extra = _pbf_objects(path, osmium.osm.WAY, osmium.filter.IdFilter(members - set(ways)))
         ways.update((way["id"], way) for way in map(_way_element, extra))
     tagged = {node.id: _node_element(node) for node in _pbf_objects(path, osmium.osm.NODE, osmium.filter.KeyFilter(*keys))}
-    refs = {ref for way in ways.values() for ref in way["nodes"]} - set(tagged)
-    known = {ref: way_nodes[ref] for ref in refs & set(way_nodes)}
-    untagged = {**known, **_pbf_nodes(path, refs - set(known))}
+    untagged = _pbf_nodes(path, {ref for way in ways.values() for ref in way["nodes"]} - set(tagged))
     return [*tagged.values(), *untagged.values(), *ways.values(), *relations]
 
 
@@ -443,17 +493,6 @@ def _relation_element(relation: Any) -> dict[str, Any]:
     kinds = {"n": "node", "w": "way", "r": "relation"}
     members = [{"type": kinds[m.type], "ref": m.ref, "role": m.role} for m in relation.members]
     return {"type": "relation", "id": relation.id, "members": members, "tags": {t.k: t.v for t in relation.tags}}
-
-
-def _graph_from_response(response: dict[str, Any]) -> nx.MultiDiGraph:
-    """The unsimplified osmnx graph of an Overpass-like response, as :func:`read_osm_xml` makes it of XML."""
-    from osmnx import graph as ox_graph
-
-    if not response["elements"]:
-        return nx.MultiDiGraph(crs=CRS)  # no corridor way: the import says so, as for XML
-    with _osmnx_tags(), warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return ox_graph._create_graph([{"elements": response["elements"]}], bidirectional=False)
 
 
 def read_hubs(path: str | Path) -> list[dict[str, Any]]:
@@ -638,9 +677,19 @@ def hubs_from_xml(path: str | Path, *, places: Iterable[str] = DEFAULT_PLACES) -
 
 
 def hubs_from_pbf(path: str | Path, *, places: Iterable[str] = DEFAULT_PLACES) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-    """Hub records of an OSM PBF extract: :func:`hubs_from_xml` for ``.osm.pbf`` (read by :func:`read_osm_pbf`)."""
+    """Hub records of an OSM PBF extract: :func:`hubs_from_xml` for ``.osm.pbf``.
+
+    pyosmium reads the relations, ways and nodes tagged as hubs (see
+    :func:`extract_category`), then the ways and nodes they are made of,
+    each pass filtered inside pyosmium; osmnx makes the features as it does of XML.
+    """
     ranks = _place_ranks(places)
-    return _hubs_from_elements(read_osm_pbf(path, hub_features=True)["hub_elements"], ranks)
+    path = _existing_pbf(path)
+    try:
+        elements = _pbf_hub_elements(path)
+    except RuntimeError as exc:
+        raise _unreadable_pbf(path, exc) from None
+    return _hubs_from_elements(elements, ranks)
 
 
 def _hubs_from_elements(elements: list[dict[str, Any]], ranks: list[str]) -> tuple[list[dict[str, Any]], dict[str, Any]]:
@@ -833,7 +882,7 @@ def network_graph_from_xml(
     """
     path = Path(path)
     return _network_graph(
-        path, hubs, lambda: read_osm_xml(path), lambda ranks: hubs_from_xml(path, places=ranks),
+        path, hubs, lambda: read_osm_xml(path), _SplitGraph.of_raw, lambda ranks: hubs_from_xml(path, places=ranks),
         reading="reading OSM XML", places=places, max_snap_km=max_snap_km, on_step=on_step,
     )  # fmt: skip
 
@@ -848,24 +897,18 @@ def network_graph_from_pbf(
 ) -> nx.MultiDiGraph:
     """The network of an OSM PBF file: :func:`network_graph_from_xml` for ``.osm.pbf``.
 
-    The file is read once by :func:`read_osm_pbf` (corridor ways, their
-    nodes and, without ``hubs``, the hub features), so peak memory follows
-    the corridor network, not the size of the extract. The same data as
-    XML gives the same graph; parameters, returns and errors are those of
-    :func:`network_graph_from_xml`.
+    The corridor ways and their nodes are read into arrays by
+    :func:`read_osm_pbf` and split, snapped and simplified in arrays (see
+    :class:`_SplitWays`): no graph of the unsimplified network is built,
+    so peak memory follows the corridor network, not the size of the
+    extract, at about 1 KB per kept node. The same data as XML gives the
+    same graph (``tests/test_osm.py`` compares them); parameters, returns
+    and errors are those of :func:`network_graph_from_xml`.
     """
     path = Path(path)
-    kept: dict[str, Any] = {}
-
-    def read() -> nx.MultiDiGraph:
-        kept.update(read_osm_pbf(path, hub_features=hubs is None))
-        return _graph_from_response({"elements": kept.pop("elements")})
-
-    def extract_hubs(ranks: list[str]) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-        return _hubs_from_elements(kept.pop("hub_elements"), ranks)
-
     return _network_graph(
-        path, hubs, read, extract_hubs, reading="reading OSM PBF (corridor ways, then their nodes)",
+        path, hubs, lambda: read_osm_pbf(path), lambda ways: _SplitWays.of_ways(ways, path),
+        lambda ranks: hubs_from_pbf(path, places=ranks), reading="reading OSM PBF (corridor ways, then their nodes)",
         places=places, max_snap_km=max_snap_km, on_step=on_step,
     )  # fmt: skip
 
@@ -873,7 +916,8 @@ def network_graph_from_pbf(
 def _network_graph(
     path: Path,
     hubs: str | Path | list[dict[str, Any]] | None,
-    read: Callable[[], nx.MultiDiGraph],
+    read: Callable[[], Any],
+    split_by_mode: Callable[[Any], _SplitNetwork],
     extract_hubs: Callable[[list[str]], tuple[list[dict[str, Any]], dict[str, Any]]],
     *,
     reading: str,
@@ -881,9 +925,7 @@ def _network_graph(
     max_snap_km: float,
     on_step: Callable[[str], None] | None,
 ) -> nx.MultiDiGraph:
-    """The steps of :func:`network_graph_from_xml` around ``read``, which gives the raw osmnx graph (step ``reading``)."""
-    import osmnx as ox
-
+    """The steps of :func:`network_graph_from_xml`: ``read`` the file (step ``reading``), then ``split_by_mode`` what it read."""
     if not (isinstance(max_snap_km, int | float) and math.isfinite(max_snap_km) and max_snap_km > 0):
         msg = f"--max-snap-km {max_snap_km!r}: give a positive distance in km (a hub farther than this from a mode gets no terminal)"
         raise NetworkFileError(msg)
@@ -896,9 +938,9 @@ def _network_graph(
     step(reading)
     raw = read()
     step("classifying ways by mode")
-    split = _split_by_mode(raw)
-    del raw
-    if split.number_of_edges() == 0:
+    split = split_by_mode(raw)
+    del raw  # the reader's structures go before the next step builds its own
+    if split.edge_count == 0:
         msg = (
             f"{path}: no railway=rail, highway=motorway/trunk, route=ferry or navigable waterway ways; "
             "nothing to import (is this the right extract?)"
@@ -918,14 +960,11 @@ def _network_graph(
     step("snapping hubs")
     snaps, unsnapped, isolated = _snap_hubs(split, hub_records, max_snap_km)
     unsnapped, isolated = _settle_ports(hub_records, snaps, unsnapped, isolated)
+    hub_at: dict[int, str] = {}
     for (hub, _mode), (node, _metres) in snaps.items():
-        split.nodes[node].setdefault("hub", hub)
+        hub_at.setdefault(node, hub)
     step("simplifying")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        simple = ox.simplify_graph(
-            split, node_attrs_include=["hub"], edge_attrs_differ=["mode", "speed_kmh", "freight", "passenger"], remove_rings=False
-        )
+    simple = split.simplify(hub_at)
     del split
     step("building the corridor graph")
     graph = _corridor_layout(simple, hub_records, snaps, unsnapped, source=str(path))
@@ -950,40 +989,107 @@ def graph_from_xml(
     return graph_for_profile(network, profile=profile, modes=modes, avoid=avoid, params=params)
 
 
-def _split_by_mode(raw: nx.MultiDiGraph) -> nx.MultiDiGraph:
-    """Keep the ways a mode uses, one node per (OSM node, mode), with speeds and flags."""
-    graph: nx.MultiDiGraph = nx.MultiDiGraph(crs=CRS)
-    ids: dict[tuple[str, int], int] = {}
-    raw_nodes = raw.nodes
-    way_km = _timed_way_km(raw)
-    for u, v, data in raw.edges(data=True):
-        found = classify_way(data)
-        if found is None:
-            continue
-        mode, speed_class = found
-        own = parse_maxspeed(data.get("maxspeed"))
-        speed, speed_source = (own, "maxspeed") if own is not None else (DEFAULT_SPEEDS_KMH[speed_class], "default")
-        hours = parse_duration_h(data.get("duration"))
-        if hours is not None and way_km.get(str(data.get("osmid"))):
-            speed, speed_source = way_km[str(data.get("osmid"))] / hours, "duration"  # the crossing takes its published time
-        freight, passenger = profile_flags(mode, data)
-        ends = []
-        for osm in (u, v):
-            node = ids.get((mode, osm))
-            if node is None:
-                node = ids[mode, osm] = len(ids)
-                attrs = raw_nodes[osm]
-                graph.add_node(node, x=attrs["x"], y=attrs["y"], mode=mode, osm_id=int(osm), name=str(attrs.get("name") or ""))
-            ends.append(node)
-        name, ref = _text(data.get("name")), _text(data.get("ref"))
-        graph.add_edge(
-            ends[0], ends[1],
-            mode=mode, osm_class=speed_class, speed_kmh=float(speed), speed_source=speed_source,
-            freight=freight, passenger=passenger, length=float(data["length"]),
-            osmid=data.get("osmid"), name=name, ref=ref,
-            oneway=bool(data.get("oneway", False)), reversed=bool(data.get("reversed", False)),
-        )  # fmt: skip
-    return graph
+def _way_attributes(tags: Mapping[str, Any], timed_km: float | None) -> dict[str, Any] | None:
+    """Mode, class, speed, profile flags, name and ref of a way's edges, or ``None`` when no mode uses it.
+
+    ``timed_km``: the way's length when it carries a ``duration`` (a ferry
+    crossing then takes its published time).
+    """
+    found = classify_way(tags)
+    if found is None:
+        return None
+    mode, speed_class = found
+    own = parse_maxspeed(tags.get("maxspeed"))
+    speed, speed_source = (own, "maxspeed") if own is not None else (DEFAULT_SPEEDS_KMH[speed_class], "default")
+    hours = parse_duration_h(tags.get("duration"))
+    if hours is not None and timed_km:
+        speed, speed_source = timed_km / hours, "duration"
+    freight, passenger = profile_flags(mode, tags)
+    return {
+        "mode": mode, "osm_class": speed_class, "speed_kmh": float(speed), "speed_source": speed_source,
+        "freight": freight, "passenger": passenger, "name": _text(tags.get("name")), "ref": _text(tags.get("ref")),
+    }  # fmt: skip
+
+
+#: Edge attributes whose change keeps a node in the simplified graph.
+_SIMPLIFY_DIFFER: tuple[str, ...] = ("mode", "speed_kmh", "freight", "passenger")
+
+
+class _SplitNetwork(Protocol):
+    """The network split by mode (one node per OSM node and mode, numbered 0..n-1), before simplification."""
+
+    x: np.ndarray
+    y: np.ndarray
+    mode: np.ndarray
+
+    @property
+    def edge_count(self) -> int:
+        """Edges of the network."""
+        ...
+
+    def piece_sizes(self) -> np.ndarray:
+        """Nodes in the connected piece of network of each node."""
+        ...
+
+    def simplify(self, hub_at: dict[int, str]) -> nx.MultiDiGraph:
+        """The simplified graph, keeping the nodes of ``hub_at`` (node: its hub)."""
+        ...
+
+
+class _SplitGraph:
+    """The split network of an XML extract as a networkx graph, simplified by :func:`osmnx.simplify_graph`."""
+
+    def __init__(self, graph: nx.MultiDiGraph) -> None:
+        self.graph = graph
+        self.x = np.fromiter((d["x"] for d in graph.nodes.values()), float, count=len(graph))
+        self.y = np.fromiter((d["y"] for d in graph.nodes.values()), float, count=len(graph))
+        self.mode = np.array([d["mode"] for d in graph.nodes.values()], dtype=str)
+
+    @property
+    def edge_count(self) -> int:
+        return int(self.graph.number_of_edges())
+
+    @classmethod
+    def of_raw(cls, raw: nx.MultiDiGraph) -> _SplitGraph:
+        """Keep the ways a mode uses, one node per (OSM node, mode), with speeds and flags."""
+        graph: nx.MultiDiGraph = nx.MultiDiGraph(crs=CRS)
+        ids: dict[tuple[str, int], int] = {}
+        raw_nodes = raw.nodes
+        way_km = _timed_way_km(raw)
+        for u, v, data in raw.edges(data=True):
+            way = _way_attributes(data, way_km.get(str(data.get("osmid"))))
+            if way is None:
+                continue
+            ends = []
+            for osm in (u, v):
+                node = ids.get((way["mode"], osm))
+                if node is None:
+                    node = ids[way["mode"], osm] = len(ids)
+                    attrs = raw_nodes[osm]
+                    graph.add_node(node, x=attrs["x"], y=attrs["y"], mode=way["mode"], osm_id=int(osm), name=str(attrs.get("name") or ""))
+                ends.append(node)
+            graph.add_edge(
+                ends[0], ends[1], **way, length=float(data["length"]), osmid=data.get("osmid"),
+                oneway=bool(data.get("oneway", False)), reversed=bool(data.get("reversed", False)),
+            )  # fmt: skip
+        return cls(graph)
+
+    def piece_sizes(self) -> np.ndarray:
+        """Nodes in the connected piece of network of each node."""
+        sizes = np.zeros(len(self.graph), dtype=np.int64)
+        for nodes in nx.weakly_connected_components(self.graph):
+            sizes[list(nodes)] = len(nodes)
+        return sizes
+
+    def simplify(self, hub_at: dict[int, str]) -> nx.MultiDiGraph:
+        """:func:`osmnx.simplify_graph`, keeping hub nodes and nodes where :data:`_SIMPLIFY_DIFFER` changes."""
+        import osmnx as ox
+
+        for node, hub in hub_at.items():
+            self.graph.nodes[node]["hub"] = hub
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return ox.simplify_graph(self.graph, node_attrs_include=["hub"], edge_attrs_differ=list(_SIMPLIFY_DIFFER), remove_rings=False)
 
 
 def _timed_way_km(raw: nx.MultiDiGraph) -> dict[str, float]:
@@ -996,6 +1102,271 @@ def _timed_way_km(raw: nx.MultiDiGraph) -> dict[str, float]:
     return km
 
 
+#: ``oneway`` values osmnx reads as one-way, and as one-way against the way's direction.
+_ONEWAY_VALUES = frozenset({"yes", "true", "1", "-1", "reverse", "T", "F"})
+_REVERSED_VALUES = frozenset({"-1", "reverse", "T"})
+
+
+@dataclass
+class _SplitWays:
+    """The split network of a PBF extract in arrays: what :class:`_SplitGraph` holds, at a fraction of the memory.
+
+    Built from :class:`OsmWays` by the rules osmnx builds and simplifies its
+    graph by (edge order, edge keys, which nodes are endpoints, how merged
+    edges' attributes combine), so the simplified graph is the one
+    :func:`osmnx.simplify_graph` makes of the same data; only the simplified
+    graph is ever a networkx graph. Edges are in the order osmnx's graph
+    lists them; node ``i`` is the ``i``-th node met along them.
+    """
+
+    x: np.ndarray
+    y: np.ndarray
+    mode: np.ndarray
+    osm_id: np.ndarray
+    names: dict[int, str]
+    u: np.ndarray
+    v: np.ndarray
+    way: np.ndarray
+    reversed: np.ndarray
+    length: np.ndarray
+    ways: list[dict[str, Any]]
+
+    @property
+    def edge_count(self) -> int:
+        return len(self.u)
+
+    @classmethod
+    def of_ways(cls, ways: OsmWays, path: Path) -> _SplitWays:
+        """Edges of every way (both directions unless one-way), one node per (OSM node, mode), with speeds and flags.
+
+        Raises
+        ------
+        NetworkFileError
+            When a way uses a node the file does not hold.
+        """
+        oneway, flip = _oneway(ways.way_tags)
+        a, b, way, back = _way_edges(ways, oneway, flip)
+        rank = _node_rank(ways, np.concatenate([a, b]), path)
+        u, v = rank[: len(a)], rank[len(a) :]
+        order = _adjacency_order(u, v, len(ways.node_ids))  # as osmnx's graph lists its edges
+        u, v, way, back = u[order], v[order], way[order], back[order]
+        length = _great_circle_m(ways.lat[u], ways.lon[u], ways.lat[v], ways.lon[v])
+        timed = _timed_km(ways, way, back, length)
+        attrs = []
+        for i, tags in enumerate(ways.way_tags):
+            way_attributes = cast(dict[str, Any], _way_attributes(tags, timed.get(i)))  # read_osm_pbf keeps only ways a mode uses
+            attrs.append({**way_attributes, "osmid": int(ways.way_ids[i]), "oneway": bool(oneway[i])})
+        modes = np.array([MODES.index(attr["mode"]) for attr in attrs], dtype=np.int64)
+        n = len(ways.node_ids)
+        ends = (modes[way][:, None] * n + np.column_stack([u, v])).ravel()  # (mode, node) of u then v, edge by edge
+        codes, first, inverse = np.unique(ends, return_index=True, return_inverse=True)
+        number = np.empty(len(codes), dtype=np.int64)
+        number[np.argsort(first, kind="stable")] = np.arange(len(codes))  # in order of first appearance
+        node = number[inverse].reshape(-1, 2)
+        order_codes = codes[np.argsort(number)]
+        osm_rank = order_codes % n
+        osm_id = ways.node_ids[osm_rank]
+        return cls(
+            x=ways.lon[osm_rank], y=ways.lat[osm_rank], mode=np.array(MODES, dtype=str)[order_codes // n], osm_id=osm_id,
+            names={i: ways.node_names[o] for i, o in enumerate(osm_id.tolist()) if o in ways.node_names},
+            u=node[:, 0], v=node[:, 1], way=way, reversed=back, length=length, ways=attrs,
+        )  # fmt: skip
+
+    def piece_sizes(self) -> np.ndarray:
+        """Nodes in the connected piece of network of each node."""
+        from scipy.sparse import coo_array
+        from scipy.sparse.csgraph import connected_components
+
+        n = len(self.x)
+        links = coo_array((np.ones(len(self.u), dtype=np.int8), (self.u, self.v)), shape=(n, n)).tocsr()
+        _, label = connected_components(links, directed=True, connection="weak")
+        return np.bincount(label)[label]
+
+    def simplify(self, hub_at: dict[int, str]) -> nx.MultiDiGraph:
+        """The graph :func:`osmnx.simplify_graph` makes of this network as :class:`_SplitGraph` (its rules, ported to arrays).
+
+        A node stays where its edges do not just carry a line on (osmnx's
+        endpoints: a dead end, a junction, a change of a
+        :data:`_SIMPLIFY_DIFFER` attribute, a hub); the edges of each path
+        between endpoints merge into one with the path's geometry, the sum of
+        the lengths and, for other attributes, the one value or the list of
+        the different ones.
+        """
+        first, key = _pair_first(self.u, self.v, len(self.x))
+        start, succ, via = _successors(self.u, self.v, first, key, len(self.x))
+        endpoints = {node for node in np.flatnonzero(self._endpoints(hub_at)).tolist()}  # a set: osmnx's order of paths
+
+        def successors(node: int) -> Iterator[tuple[int, int]]:
+            return zip(succ[start[node] : start[node + 1]], via[start[node] : start[node + 1]], strict=True)
+
+        merged, removed = [], np.zeros(len(self.x), dtype=bool)
+        for endpoint in endpoints:
+            for after, edge in successors(endpoint):
+                if after not in endpoints:
+                    nodes, edges = _path_to_endpoint(endpoint, after, edge, endpoints, successors)
+                    removed[nodes[1:-1]] = True
+                    merged.append((nodes[0], nodes[-1], self._merged_attributes(nodes, edges)))
+        graph: nx.MultiDiGraph = nx.MultiDiGraph(crs=CRS)
+        for node in np.flatnonzero(~removed).tolist():
+            graph.add_node(node, **self._node_attributes(node), **({"hub": hub_at[node]} if node in hub_at else {}))
+        kept = np.flatnonzero(~removed[self.u] & ~removed[self.v])
+        kept = kept[np.lexsort((kept, first[kept], self.u[kept]))]  # as networkx lists the edges
+        for edge in kept.tolist():
+            graph.add_edge(int(self.u[edge]), int(self.v[edge]), key=int(key[edge]), **self._edge_attributes(edge))
+        for u, v, attributes in merged:
+            if not (removed[u] or removed[v]):  # osmnx adds it, then removes it with the node
+                graph.add_edge(u, v, **attributes)
+        return graph
+
+    def _endpoints(self, hub_at: dict[int, str]) -> np.ndarray:
+        """osmnx's endpoint rules, node by node: a self-loop; no edge in or none out; not two neighbours
+        with 2 or 4 edges; a hub; edges that differ in an attribute of :data:`_SIMPLIFY_DIFFER`."""
+        n, u, v = len(self.x), self.u, self.v
+        out, into = np.bincount(u, minlength=n), np.bincount(v, minlength=n)
+        degree = out + into
+        pairs = np.unique(np.concatenate([u * n + v, v * n + u]))
+        neighbours = np.bincount(pairs // n, minlength=n)
+        ends = (out == 0) | (into == 0) | ~((neighbours == 2) & ((degree == 2) | (degree == 4)))
+        ends[u[u == v]] = True
+        ends[list(hub_at)] = True
+        for name in _SIMPLIFY_DIFFER[1:]:  # a node has one mode
+            value = np.array([float(way[name]) for way in self.ways])[self.way]
+            low, high = np.full(n, np.inf), np.full(n, -np.inf)
+            for node in (u, v):
+                np.minimum.at(low, node, value)
+                np.maximum.at(high, node, value)
+            ends |= low < high
+        return ends
+
+    def _node_attributes(self, node: int) -> dict[str, Any]:
+        return {"x": float(self.x[node]), "y": float(self.y[node]), "mode": str(self.mode[node]), "osm_id": int(self.osm_id[node]), "name": self.names.get(node, "")}
+
+    def _edge_attributes(self, edge: int) -> dict[str, Any]:
+        way = self.ways[int(self.way[edge])]
+        return {**way, "length": float(self.length[edge]), "reversed": bool(self.reversed[edge])}
+
+    def _merged_attributes(self, nodes: list[int], edges: list[int]) -> dict[str, Any]:
+        """One edge for a path, as :func:`osmnx.simplify_graph` merges it (lengths summed in order)."""
+        records = [self._edge_attributes(edge) for edge in edges]
+        merged = {name: _one_or_all([record[name] for record in records]) for name in records[0]}
+        merged["length"] = sum(record["length"] for record in records)
+        merged["geometry"] = LineString(np.column_stack([self.x[nodes], self.y[nodes]]))
+        return merged
+
+
+def _one_or_all(values: list[Any]) -> Any:
+    """The value when all are equal, else the different values (osmnx's merge of an attribute)."""
+    return values[0] if len(set(values)) == 1 else list(set(values))
+
+
+def _oneway(way_tags: list[dict[str, str]]) -> tuple[np.ndarray, np.ndarray]:
+    """Which ways are one-way, and which of those run against their nodes' order (osmnx's rules)."""
+    oneway = np.array([tags.get("oneway") in _ONEWAY_VALUES or tags.get("junction") == "roundabout" for tags in way_tags], dtype=bool)
+    against = np.array([tags.get("oneway") in _REVERSED_VALUES for tags in way_tags], dtype=bool)
+    return oneway, oneway & against
+
+
+def _way_edges(ways: OsmWays, oneway: np.ndarray, flip: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """From and to node ids, way and ``reversed`` of every edge, in the order osmnx adds them.
+
+    Way by way: its segments in the direction of travel, then, when it is
+    two-way, each segment backwards.
+    """
+    count = np.maximum(np.diff(ways.starts) - 1, 0)
+    way = np.repeat(np.arange(len(count)), count)
+    position = np.arange(len(way)) - np.repeat(np.cumsum(count) - count, count)
+    first = ways.starts[:-1][way] + position
+    last = ways.starts[1:][way] - 1 - position
+    ahead = np.where(flip[way], ways.refs[last], ways.refs[first])
+    behind = np.where(flip[way], ways.refs[last - 1], ways.refs[first + 1])
+    two_way = ~oneway[way]
+    a = np.concatenate([ahead, behind[two_way]])
+    b = np.concatenate([behind, ahead[two_way]])
+    edge_way = np.concatenate([way, way[two_way]])
+    back = np.concatenate([np.zeros(len(way), dtype=bool), np.ones(int(two_way.sum()), dtype=bool)])
+    added = np.lexsort((np.concatenate([position, position[two_way]]), back, edge_way))
+    return a[added], b[added], edge_way[added], back[added]
+
+
+def _node_rank(ways: OsmWays, ids: np.ndarray, path: Path) -> np.ndarray:
+    """Position of each node id in the file's order of nodes."""
+    order = np.argsort(ways.node_ids, kind="stable")
+    at = np.minimum(np.searchsorted(ways.node_ids, ids, sorter=order), max(len(order) - 1, 0))
+    found = ways.node_ids[order[at]] == ids if len(order) else np.zeros(len(ids), dtype=bool)
+    if not found.all():
+        msg = f"{path}: a way uses node {int(ids[~found][0])}, which is not in the file; give an extract with complete ways"
+        raise NetworkFileError(msg)
+    return order[at]
+
+
+def _pair_first(u: np.ndarray, v: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """For each edge, the first edge from its ``u`` to its ``v``, and its key (how many came before it)."""
+    codes = u * n + v
+    _, first, inverse = np.unique(codes, return_index=True, return_inverse=True)
+    pair_first = first[inverse]
+    order = np.lexsort((np.arange(len(u)), pair_first))
+    group = np.concatenate([[True], pair_first[order][1:] != pair_first[order][:-1]]) if len(u) else np.zeros(0, dtype=bool)
+    starts = np.maximum.accumulate(np.where(group, np.arange(len(u)), 0))
+    key = np.empty(len(u), dtype=np.int64)
+    key[order] = np.arange(len(u)) - starts
+    return pair_first, key
+
+
+def _adjacency_order(u: np.ndarray, v: np.ndarray, n: int) -> np.ndarray:
+    """Edges added in this order, as networkx lists them: by ``u``, then by when ``u`` first met ``v``, then added."""
+    pair_first, _ = _pair_first(u, v, n)
+    return np.lexsort((np.arange(len(u)), pair_first, u))
+
+
+def _successors(u: np.ndarray, v: np.ndarray, first: np.ndarray, key: np.ndarray, n: int) -> tuple[list[int], list[int], list[int]]:
+    """Each node's successors in networkx's order, with the first edge to each: ``succ[start[node]:start[node + 1]]``."""
+    head = np.flatnonzero(key == 0)
+    head = head[np.lexsort((first[head], u[head]))]
+    start = np.concatenate([[0], np.cumsum(np.bincount(u[head], minlength=n))])
+    return start.tolist(), v[head].tolist(), head.tolist()
+
+
+def _path_to_endpoint(
+    endpoint: int, after: int, edge: int, endpoints: set[int], successors: Callable[[int], Iterator[tuple[int, int]]]
+) -> tuple[list[int], list[int]]:
+    """Nodes and edges from ``endpoint`` through ``after`` to the next endpoint (osmnx's ``_build_path``)."""
+    nodes, edges = [endpoint, after], [edge]
+    for node, edge in successors(after):
+        if node in nodes:
+            continue
+        nodes.append(node)
+        edges.append(edge)
+        while node not in endpoints:
+            ahead = [(n, e) for n, e in successors(node) if n not in nodes]  # an interstitial node has one
+            if not ahead:
+                back = [e for n, e in successors(node) if n == endpoint]
+                return (nodes + [endpoint], edges + back) if back else (nodes, edges)
+            node, edge = ahead[0]
+            nodes.append(node)
+            edges.append(edge)
+        return nodes, edges
+    return nodes, edges
+
+
+def _timed_km(ways: OsmWays, way: np.ndarray, back: np.ndarray, length: np.ndarray) -> dict[int, float]:
+    """Length (km) of each way that carries a ``duration`` tag, one direction counted, summed in edge order."""
+    timed = {i for i, tags in enumerate(ways.way_tags) if tags.get("duration") is not None}
+    km: dict[int, float] = {}
+    for edge in np.flatnonzero(np.isin(way, list(timed)) & ~back).tolist() if timed else []:
+        km[int(way[edge])] = km.get(int(way[edge]), 0.0) + float(length[edge]) / 1000.0
+    return km
+
+
+def _great_circle_m(lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray, lon2: np.ndarray) -> np.ndarray:
+    """Edge lengths (m) as osmnx's ``add_edge_lengths`` computes them (NaN as 0)."""
+    from osmnx.distance import great_circle
+
+    coords = np.column_stack([lat1, lon1, lat2, lon2])
+    length = np.asarray(great_circle(coords[:, 0], coords[:, 1], coords[:, 2], coords[:, 3]), dtype=float)
+    length[np.isnan(length)] = 0
+    return length
+
+
 def _text(value: Any) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
@@ -1005,9 +1376,9 @@ def _text(value: Any) -> str:
 
 
 def _snap_hubs(
-    graph: nx.MultiDiGraph, hubs: list[dict[str, Any]], max_snap_km: float
+    split: _SplitNetwork, hubs: list[dict[str, Any]], max_snap_km: float
 ) -> tuple[dict[tuple[str, str], tuple[int, float]], list[tuple[str, str, float]], list[tuple[str, str, float, int]]]:
-    """Nearest node of each hub's modes (osmnx ``nearest_nodes`` on the mode's subgraph).
+    """Nearest node of each hub's modes (a k-d tree of the mode's nodes, as osmnx's ``nearest_nodes`` searches).
 
     A hub goes to the mode's largest connected piece of network when a node
     of it is within ``max_snap_km``, even if a fragment (a siding, a line cut
@@ -1015,64 +1386,49 @@ def _snap_hubs(
     Hubs left on a fragment are listed in the third value, ``isolated``, as
     ``(hub, mode, km to the main network, nodes in the fragment)``.
 
-    The subgraph is given in an azimuthal equidistant projection centred on
-    the data, so osmnx searches it with scipy's k-d tree (its search of
-    unprojected graphs needs scikit-learn, not a corridor dependency).
+    Nodes are searched in an azimuthal equidistant projection centred on the data.
     """
-    import osmnx as ox
     from pyproj import Transformer
 
-    xs = np.fromiter((d["x"] for _, d in graph.nodes(data=True)), float, count=len(graph))
-    ys = np.fromiter((d["y"] for _, d in graph.nodes(data=True)), float, count=len(graph))
+    xs, ys = split.x, split.y
     projection = f"+proj=aeqd +lat_0={float(np.median(ys)):.6f} +lon_0={float(np.median(xs)):.6f} +datum=WGS84 +units=m"
     to_metres = Transformer.from_crs(CRS, projection, always_xy=True)
     px, py = to_metres.transform(xs, ys)
-    node_ids = np.fromiter(graph.nodes, int, count=len(graph))
-    node_modes = np.array([d["mode"] for _, d in graph.nodes(data=True)])
-    piece = _component_sizes(graph)
+    piece = split.piece_sizes()
     snaps: dict[tuple[str, str], tuple[int, float]] = {}
     unsnapped: list[tuple[str, str, float]] = []
     isolated: list[tuple[str, str, float, int]] = []
     for mode in MODES:
         wanted = [hub for hub in hubs if mode in hub["modes"]]
-        chosen = node_modes == mode
+        chosen = split.mode == mode
         if not wanted:
             continue
         if not chosen.any():
             unsnapped.extend((hub["id"], mode, math.inf) for hub in wanted)
             continue
-        largest = max(piece[int(n)] for n in node_ids[chosen])
-        main = chosen & np.array([piece[int(n)] == largest for n in node_ids])
+        largest = int(piece[chosen].max())
+        main = chosen & (piece == largest)
         hx, hy = np.asarray(to_metres.transform([hub["lon"] for hub in wanted], [hub["lat"] for hub in wanted]))
-        nearest = _nearest(ox, projection, node_ids[chosen], px[chosen], py[chosen], hx, hy)
-        on_main = _nearest(ox, projection, node_ids[main], px[main], py[main], hx, hy)
+        nearest = _nearest(np.flatnonzero(chosen), px, py, hx, hy)
+        on_main = _nearest(np.flatnonzero(main), px, py, hx, hy)
         for hub, near, main_node in zip(wanted, nearest, on_main, strict=True):
-            near_m, main_m = (float(_GEOD.inv(hub["lon"], hub["lat"], graph.nodes[n]["x"], graph.nodes[n]["y"])[2]) for n in (near, main_node))
+            near_m, main_m = (float(_GEOD.inv(hub["lon"], hub["lat"], float(xs[n]), float(ys[n]))[2]) for n in (near, main_node))
             node, metres = (main_node, main_m) if main_m <= max_snap_km * 1000.0 else (near, near_m)
             if metres > max_snap_km * 1000.0:
                 unsnapped.append((hub["id"], mode, round(metres / 1000.0, 1)))
                 continue
             snaps[hub["id"], mode] = (node, metres)
             if piece[node] < largest:
-                isolated.append((hub["id"], mode, round(main_m / 1000.0, 1), piece[node]))
+                isolated.append((hub["id"], mode, round(main_m / 1000.0, 1), int(piece[node])))
     return snaps, unsnapped, isolated
 
 
-def _component_sizes(graph: nx.MultiDiGraph) -> dict[int, int]:
-    """Size (nodes) of the connected piece of network each node belongs to."""
-    size: dict[int, int] = {}
-    for nodes in nx.weakly_connected_components(graph):
-        for node in nodes:
-            size[node] = len(nodes)
-    return size
+def _nearest(ids: np.ndarray, px: np.ndarray, py: np.ndarray, hx: np.ndarray, hy: np.ndarray) -> list[int]:
+    """Nearest of the nodes ``ids`` to each point (projected metres), by scipy's k-d tree."""
+    from scipy.spatial import cKDTree
 
-
-def _nearest(ox: Any, projection: str, ids: np.ndarray, xs: np.ndarray, ys: np.ndarray, hx: np.ndarray, hy: np.ndarray) -> list[int]:
-    """Nearest of the given nodes to each point (projected metres), through osmnx's k-d tree search."""
-    stub: nx.MultiDiGraph = nx.MultiDiGraph(crs=projection)
-    stub.add_nodes_from((int(n), {"x": x, "y": y}) for n, x, y in zip(ids, xs, ys, strict=True))
-    nearest = ox.distance.nearest_nodes(stub, hx, hy)
-    return [int(n) for n in np.atleast_1d(nearest)]
+    _, at = cKDTree(np.column_stack([px[ids], py[ids]])).query(np.column_stack([hx, hy]), k=1)
+    return [int(n) for n in ids[np.atleast_1d(at)]]
 
 
 def _corridor_layout(

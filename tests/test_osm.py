@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bz2
 import json
+import math
 import subprocess
 import sys
 from pathlib import Path
@@ -19,13 +20,17 @@ from corridor.osm import (
     classify_way,
     extract_category,
     graph_for_profile,
+    hubs_from_pbf,
     hubs_from_xml,
+    is_pbf,
     network_from_graph,
+    network_graph_from_pbf,
     network_graph_from_xml,
     parse_duration_h,
     parse_maxspeed,
     parse_places,
     read_hubs,
+    read_osm_pbf,
     read_osm_xml,
     summary,
 )
@@ -652,8 +657,6 @@ def _same_graph(a: nx.MultiDiGraph, b: nx.MultiDiGraph) -> None:
 )
 def test_pbf_imports_as_its_xml(tmp_path, fixture, hubs, snap_km):
     """Nodes, edges with every attribute, hubs, terminals and notes: all equal, in the same order."""
-    from corridor.osm import is_pbf, network_graph_from_pbf
-
     pbf = _pbf_of(OSM / fixture, tmp_path / fixture.replace(".osm", ".osm.pbf"))
     xml = network_graph_from_xml(OSM / fixture, hubs, max_snap_km=snap_km)
     _same_graph(xml, network_graph_from_pbf(pbf, hubs, max_snap_km=snap_km))
@@ -661,9 +664,32 @@ def test_pbf_imports_as_its_xml(tmp_path, fixture, hubs, snap_km):
     assert network_from_graph(xml).links.drop(columns="geometry").equals(network_from_graph(network_graph_from_pbf(pbf, hubs, max_snap_km=snap_km)).links.drop(columns="geometry"))
 
 
-def test_pbf_hubs_of_the_extract_as_its_xml(tmp_path):
-    from corridor.osm import hubs_from_pbf
+def test_pbf_imports_as_its_xml_in_corner_cases(tmp_path):
+    """One-way against the node order, a roundabout, parallel ways, a speed change mid-line, a timed ferry,
+    a ring with no junction, a repeated node and a hub mid-way: the array path gives osmnx's graph."""
+    nodes = {i: (round(106.50 + 0.01 * i, 6), round(29.50 + 0.002 * (i % 3), 6)) for i in range(1, 13)}
+    nodes |= {20 + i: (round(106.60 + 0.01 * math.cos(i), 6), round(29.60 + 0.01 * math.sin(i), 6)) for i in range(4)}  # the roundabout
+    nodes |= {30 + i: (round(106.80 + 0.01 * math.cos(i), 6), round(29.40 + 0.01 * math.sin(i), 6)) for i in range(4)}  # a ring of rail
+    nodes |= {40: (108.6, 21.6), 41: (108.7, 21.6), 42: (108.8, 21.6)}
+    ways = [
+        ([1, 2, 3, 4, 4, 5], {"railway": "rail", "maxspeed": "120", "name": "Line A"}),
+        ([5, 6, 7], {"railway": "rail", "maxspeed": "160", "name": "Line A"}),
+        ([1, 2, 3], {"railway": "rail", "service": "siding"}),
+        ([7, 8, 9], {"highway": "motorway", "oneway": "-1", "ref": "G1"}),
+        ([9, 10, 11, 12], {"highway": "trunk", "oneway": "yes"}),
+        ([12, 11], {"highway": "trunk"}),
+        ([20, 21, 22, 23, 20], {"highway": "trunk", "junction": "roundabout"}),
+        ([12, 20], {"highway": "trunk_link"}),
+        ([30, 31, 32, 33, 30], {"railway": "rail"}),
+        ([40, 41, 42], {"route": "ferry", "duration": "01:30"}),
+    ]
+    osm = _write_osm(tmp_path / "corners.osm", nodes, ways)
+    hubs = _write_hubs(tmp_path / "hubs.csv", [("mid", "freight_yard", 106.535, 29.501), ("port", "sea_port", 108.7, 21.601)])
+    pbf = _pbf_of(osm, tmp_path / "corners.osm.pbf")
+    _same_graph(network_graph_from_xml(osm, hubs, max_snap_km=50.0), network_graph_from_pbf(pbf, hubs, max_snap_km=50.0))
 
+
+def test_pbf_hubs_of_the_extract_as_its_xml(tmp_path):
     pbf = _pbf_of(EXTRACT, tmp_path / "extract.osm.pbf")
     for ranks in (("city", "town"), ("city", "town", "village"), ()):
         assert hubs_from_pbf(pbf, places=ranks) == hubs_from_xml(EXTRACT, places=ranks)
@@ -673,21 +699,18 @@ def test_pbf_hubs_of_the_extract_as_its_xml(tmp_path):
 
 def test_pbf_keeps_corridor_ways_and_their_nodes_only(tmp_path):
     """The reader's filter: residential streets, buildings and their nodes never reach Python's memory."""
-    from corridor.osm import network_graph_from_pbf, read_osm_pbf
-
-    road = read_osm_pbf(_pbf_of(OSM / "road.osm", tmp_path / "road.osm.pbf"))["elements"]
-    ways = [e for e in road if e["type"] == "way"]
-    assert ways and all(classify_way(way["tags"]) for way in ways)
-    assert {e["id"] for e in road if e["type"] == "node"} == {ref for way in ways for ref in way["nodes"]}
+    road = read_osm_pbf(_pbf_of(OSM / "road.osm", tmp_path / "road.osm.pbf"))
+    assert set(road.way_ids.tolist()) == {301, 302, 303, 304, 305, 306, 309, 311, 312}  # no residential, building, proposed
+    assert all(classify_way(tags) for tags in road.way_tags) and len(road.starts) == len(road.way_ids) + 1
+    assert set(road.node_ids.tolist()) == set(road.refs.tolist())
+    assert len(road.lon) == len(road.lat) == len(road.node_ids)
     sample = _pbf_of(OSM / "osmnx_sample.osm", tmp_path / "sample.osm.pbf")
-    assert read_osm_pbf(sample)["elements"] == []
+    assert len(read_osm_pbf(sample).way_ids) == len(read_osm_pbf(sample).node_ids) == 0
     with pytest.raises(NetworkFileError, match="nothing to import"):
         network_graph_from_pbf(sample, HUBS_CSV)
 
 
 def test_pbf_unreadable_or_missing(tmp_path):
-    from corridor.osm import network_graph_from_pbf
-
     fake = tmp_path / "fake.osm.pbf"
     fake.write_bytes(b"<osm>not a pbf</osm>")
     with pytest.raises(NetworkFileError) as info:
