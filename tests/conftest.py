@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +27,12 @@ MINI = DATA / "mini"
 def mini_network() -> Network:
     """Eight hubs from Chongqing to Singapore and Hanoi; see tests/data/mini."""
     return load_network(MINI)
+
+
+@pytest.fixture
+def mini_features() -> tuple[list[dict], list[dict]]:
+    """The mini corridor's hub and link features, fresh copies to change (``network_from_features`` builds a Network)."""
+    return tuple(json.loads((MINI / name).read_text(encoding="utf-8"))["features"] for name in ("hubs.geojson", "links.geojson"))
 
 
 @pytest.fixture(scope="session")
