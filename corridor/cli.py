@@ -44,6 +44,13 @@ NetworkOption = Annotated[
 ProfileOption = Annotated[
     str, typer.Option("--profile", "-p", callback=lambda value: value.lower() if isinstance(value, str) else value, help="freight (no HSR) or passenger.")
 ]
+ModeProfileOption = Annotated[
+    str | None,
+    typer.Option(
+        "--profile", "-p", callback=lambda value: value.lower() if isinstance(value, str) else value,
+        help="freight (no HSR) or passenger (default: passenger when --modes names hsr, else freight).",
+    ),
+]
 YearOption = Annotated[
     int | None, typer.Option("--year", "-y", min=1800, max=2100, help="The network as of this year (default: what is open now).")
 ]
@@ -86,11 +93,13 @@ def _apply(base: Network, scenario: str | Path, model: ModelParams) -> AppliedSc
     return apply_scenario(base, load_scenario(scenario), params=model)
 
 
-def _load_graph(network: Path | None, profile: str, year: int | None, modes: str | None, avoid: str | None, params: Path | None):
+def _load_graph(network: Path | None, profile: str | None, year: int | None, modes: str | None, avoid: str | None, params: Path | None):
+    """The routing graph the options ask for; no profile means passenger when the modes name hsr (it carries no freight)."""
     from corridor.graph import graph_from_network
     from corridor.network import load_network
 
     model = _model(params)
+    profile = profile or ("passenger" if "hsr" in [mode.lower() for mode in _split(modes) or ()] else "freight")
     return graph_from_network(
         load_network(network), profile=profile, year=year, modes=_split(modes), avoid=_split(avoid), params=model
     )
@@ -211,7 +220,7 @@ def route(
     destination: Annotated[str, typer.Argument(help="Hub id or name.")],
     by: Annotated[str, typer.Option("--by", help="time, length or cost.")] = "time",
     k: Annotated[int, typer.Option("--k", min=1, help="Number of routes (the best and k-1 alternatives).")] = 1,
-    profile: ProfileOption = "freight",
+    profile: ModeProfileOption = None,
     year: YearOption = None,
     modes: ModesOption = None,
     avoid: AvoidOption = None,
@@ -241,7 +250,7 @@ def od(
     hubs_: Annotated[str | None, typer.Option("--hubs", help="Comma-separated hubs (default: all hubs).")] = None,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Write the skim to this .csv or .parquet file.")] = None,
     by: Annotated[str, typer.Option("--by", help="time (h), length (km), cost or co2 (kg CO2e per TEU or passenger, least-emitting routes).")] = "time",
-    profile: ProfileOption = "freight",
+    profile: ModeProfileOption = None,
     year: YearOption = None,
     modes: ModesOption = None,
     avoid: AvoidOption = None,
@@ -269,7 +278,7 @@ def od(
         write_matrix(matrix, out)
         typer.echo(f"wrote {len(matrix)}x{len(matrix)} {by} skim to {out}", err=True)
     if as_json:
-        _print_json({"by": by, "profile": profile, "hubs": list(matrix.index), "matrix": _render.matrix_rows(matrix)})
+        _print_json({"by": by, "profile": graph.graph["profile"], "hubs": list(matrix.index), "matrix": _render.matrix_rows(matrix)})
     elif not out:
         _render.matrix(matrix, by)
 
@@ -292,10 +301,8 @@ def calibrate(
         return
     from corridor import _render
     from corridor.calibration import calibrate as fit
-    from corridor.calibration import read_calibration_rows
+    from corridor.calibration import mape, read_calibration_rows
     from corridor.network import load_network
-
-    from corridor.calibration import mape
 
     fitted_params, rows = fit(load_network(network), read_calibration_rows())
     fitted = {
@@ -465,7 +472,8 @@ def rank(
         since = f", rank change with scenario {scenario} (+ rises)"
     _render.table(f"Hubs by {by} ({profile}, {graph.graph.get('year') or 'open now'}{since})", ranking.to_dict(orient="records"))
     if "change" in ranking and len(ranking) and not ranking["change"].fillna(0).any():
-        typer.echo(f"note: no hub in this table changed rank{since.replace(', rank change', '').replace(' (+ rises)', '')}: nothing opened in between moves these hubs for {profile}", err=True)
+        when = since.replace(", rank change", "").replace(" (+ rises)", "")
+        typer.echo(f"note: no hub in this table changed rank{when}: nothing opened in between moves these hubs for {profile}", err=True)
 
 
 @app.command()
@@ -524,7 +532,10 @@ def import_osm(
     ] = None,
     places: Annotated[
         str | None,
-        typer.Option("--places", help="Without --hubs: place ranks that become city hubs, comma-separated: city,town,village,hamlet,suburb, or none (default: city,town)."),
+        typer.Option(
+            "--places",
+            help="Without --hubs: place ranks that become city hubs, comma-separated: city,town,village,hamlet,suburb, or none (default: city,town).",
+        ),
     ] = None,
     max_snap_km: Annotated[float, typer.Option("--max-snap-km", help="Farthest a hub may be from a mode's nearest node to get a terminal.")] = 10.0,
     as_json: JsonOption = False,
@@ -633,7 +644,10 @@ def map_(
     # the destination that follows it arrives as an extra argument, in order.
     origins, destinations = route_from or [], list(ctx.args)
     if len(origins) != len(destinations):
-        msg = f"each --route takes two hubs, --route ORIGIN DESTINATION; got {len(origins)} --route and {len(destinations)} other words: {' '.join(destinations)}"
+        msg = (
+            f"each --route takes two hubs, --route ORIGIN DESTINATION; got {len(origins)} --route and {len(destinations)} other words: "
+            f"{' '.join(destinations)}"
+        )
         raise CorridorError(msg)
     content = build_content(
         load_network(network),
@@ -885,6 +899,8 @@ def printable(text: str) -> str:
     import unicodedata
 
     return "".join(
-        char if char == " " or unicodedata.category(char)[0] not in "CZ" or unicodedata.category(char) == "Zs" else char.encode("unicode_escape").decode("ascii")
+        char
+        if char == " " or unicodedata.category(char)[0] not in "CZ" or unicodedata.category(char) == "Zs"
+        else char.encode("unicode_escape").decode("ascii")
         for char in text
     )
