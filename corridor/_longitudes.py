@@ -16,7 +16,6 @@ import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-
 #: How far west of its westernmost point a window starts, so rounding never pushes that point a turn east.
 _EPSILON = 1e-9
 

@@ -88,7 +88,12 @@ HUB_FIELDS: tuple[Field, ...] = (
     Field("freight_terminal", BOOL, default=True, doc="containers are loaded or unloaded here"),
     Field("stop", BOOL, default=True, doc="the fastest trains call here (false: a through station or junction)"),
     Field("through_running", BOOL, default=False, doc="published trains run on here between high-speed and conventional lines"),
-    Field("through_lines", LIST, doc="where given, the only pairs of lines ('line A | line B') trains run on between here (an empty list: none); other line changes are changes of train"),
+    Field(
+        "through_lines",
+        LIST,
+        doc="where given, the only pairs of lines ('line A | line B') trains run on between here (an empty list: none); "
+        "other line changes are changes of train",
+    ),
     Field("source", TEXT, default="", doc="source of the hub's facts"),
 )
 

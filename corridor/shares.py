@@ -119,7 +119,10 @@ def read_observed_shares(path: str | Path) -> dict[tuple[str, str], dict[str, fl
         raise CorridorError(msg) from None
     missing = [c for c in SHARE_COLUMNS if not rows or c not in rows[0]]
     if missing:
-        msg = f"{path}: needs columns {', '.join(SHARE_COLUMNS)} (missing {', '.join(missing)}); one row per pair and mode chain, e.g. chongqing,singapore,rail+sea,0.4"
+        msg = (
+            f"{path}: needs columns {', '.join(SHARE_COLUMNS)} (missing {', '.join(missing)}); "
+            "one row per pair and mode chain, e.g. chongqing,singapore,rail+sea,0.4"
+        )
         raise CorridorError(msg)
     pairs: dict[tuple[str, str], dict[str, float]] = {}
     for number, row in enumerate(rows, start=2):

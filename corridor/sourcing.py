@@ -67,7 +67,9 @@ def sourcing_report(network: Network, *, tolerance: float = 0.1) -> dict[str, An
         drawn = _GEOD.line_length([c[0] for c in coords], [c[1] for c in coords]) / 1000.0
         ratio = drawn / km
         if abs(ratio - 1.0) > tolerance:
-            mismatches.append({"id": link_id, "mode": mode, "geometry_km": round(drawn, 1), "length_km": round(km, 1), "ratio": round(ratio, 2), "length_basis": basis})
+            mismatches.append(
+                {"id": link_id, "mode": mode, "geometry_km": round(drawn, 1), "length_km": round(km, 1), "ratio": round(ratio, 2), "length_basis": basis}
+            )
     mismatches.sort(key=lambda row: abs(row["ratio"] - 1.0), reverse=True)
     return {
         "source": network.source,
