@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import io
 import json
-import os
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
 import pytest
+from conftest import CliResult, run_corridor
 from rich.console import Console
 
 from corridor import _render
@@ -50,9 +48,9 @@ def screen(monkeypatch):
     return out
 
 
-def cli(*args: str, columns: int = 100) -> subprocess.CompletedProcess:
-    env = {**os.environ, "COLUMNS": str(columns)}
-    return subprocess.run([sys.executable, "-m", "corridor", *args], check=False, capture_output=True, text=True, timeout=120, env=env)
+def cli(*args: str, columns: int = 100) -> CliResult:
+    """``corridor ARGS`` in-process on a terminal ``columns`` wide."""
+    return run_corridor(*args, columns=columns)
 
 
 def assert_fits(text: str, columns: int) -> None:
@@ -113,7 +111,7 @@ def test_each_change_is_listed_once_by_name():
 
 def test_route_summary_and_legs_in_h_mm_and_km():
     result = cli("route", "cq_west", "Qinzhou Port", "--profile", "passenger", "-n", MINI, "--params", ROUND)
-    assert result.returncode == 0, result.stderr
+    assert result.exit_code == 0, result.stderr
     text = " ".join(result.stdout.split())
     assert "8:24 h door to door, 6:24 h on trains, 1,150.0 km, 1 transfer" in text
     assert "│ 350.0 │ 1:24 │" in text and "│ 800.0 │ 5:00 │" in text and "│ 1,150.0 │ 8:24 │" in text
@@ -124,7 +122,7 @@ def test_whatif_fits_and_lists_links_once_by_name(tmp_path, columns):
     path = tmp_path / "long.toml"
     path.write_text(textwrap.dedent(LONG_NAMES), encoding="utf-8")
     result = cli("whatif", str(path), "-n", MINI, "--params", ROUND, columns=columns)
-    assert result.returncode == 0, result.stderr
+    assert result.exit_code == 0, result.stderr
     assert_fits(result.stdout, columns)
     text = " ".join(result.stdout.split())
     changes = text[text.index("What the scenario changes") : text.index("Key pairs")]
@@ -145,14 +143,14 @@ def test_whatif_fits_and_lists_links_once_by_name(tmp_path, columns):
 def test_tables_fit_100_columns(args):
     """On the built-in network: long link names, long station ids, web sources."""
     result = cli(*args)
-    assert result.returncode == 0, result.stderr
+    assert result.exit_code == 0, result.stderr
     assert_fits(result.stdout, 100)
 
 
 def test_od_csv_leaves_unreachable_pairs_empty(tmp_path):
     out = tmp_path / "skim.csv"
     result = cli("od", "--profile", "passenger", "--hubs", "chongqing,singapore", "--out", str(out), "-n", MINI, "--params", ROUND)
-    assert result.returncode == 0, result.stderr
+    assert result.exit_code == 0, result.stderr
     assert out.read_text().splitlines() == [",chongqing,singapore", "chongqing,0.0000,", "singapore,,0.0000"]
     table = " ".join(cli("od", "--profile", "passenger", "--hubs", "chongqing,singapore", "-n", MINI, "--params", ROUND).stdout.split())
     assert "(h:mm; - where there is no route)" in table and "│ chongqing │ 0:00 │ - │" in table
