@@ -5,14 +5,13 @@ from __future__ import annotations
 import itertools
 import json
 import random
-import subprocess
-import sys
 from pathlib import Path
 
 import networkx as nx
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import run_corridor
 from typer.testing import CliRunner
 
 from corridor._errors import CorridorError
@@ -424,8 +423,8 @@ def test_cli_critical_links_json(tmp_path):
     [["rank", "--by", "pagerank"], ["critical", "--demand", "tests/data/mini/README.md"]],
 )
 def test_cli_bad_input_is_one_line_and_exit_2(args):
-    done = subprocess.run([sys.executable, "-m", "corridor", *args, *MINI_ARGS], capture_output=True, text=True, timeout=120)
-    assert done.returncode == 2
+    done = run_corridor(*args, *MINI_ARGS)
+    assert done.exit_code == 2
     assert done.stderr.count("\n") == 1 and done.stderr.startswith("corridor: error:")
     assert "Traceback" not in done.stderr
 

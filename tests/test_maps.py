@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import run_corridor
 
 from corridor import maps
 from corridor._errors import CorridorError
@@ -395,12 +394,11 @@ def test_overview_map_skips_missing_key_pairs(mini_network, tmp_path):
 
 def test_cli_map_writes_html_and_png(tmp_path):
     out, png = tmp_path / "m.html", tmp_path / "m.png"
-    result = subprocess.run(
-        [sys.executable, "-m", "corridor", "map", "--network", str(MINI), "--route", "chongqing", "singapore",
-         "--route", "cq_west", "hanoi", "--k", "2", "--rank", "degree", "--out", str(out), "--png", str(png)],
-        capture_output=True, text=True, timeout=120, check=False,
+    result = run_corridor(
+        "map", "--network", MINI, "--route", "chongqing", "singapore",
+        "--route", "cq_west", "hanoi", "--k", "2", "--rank", "degree", "--out", out, "--png", png,
     )  # fmt: skip
-    assert result.returncode == 0, result.stderr
+    assert result.exit_code == 0, result.stderr
     page = out.read_text(encoding="utf-8")
     assert "Chongqing → Singapore (best)" in page and "Chongqing West → Hanoi (best)" in page
     assert png.read_bytes()[:4] == b"\x89PNG"
@@ -422,21 +420,15 @@ def test_cli_map_checks_both_outputs_before_writing(tmp_path, args, expected):
     args = [a.format(tmp=tmp_path) for a in args]
     if "--out" not in args:
         args += ["--out", str(tmp_path / "m.html")]
-    result = subprocess.run(
-        [sys.executable, "-m", "corridor", "map", "--network", str(MINI), *args],
-        capture_output=True, text=True, timeout=120, check=False,
-    )  # fmt: skip
-    assert result.returncode == 2, result.stderr
+    result = run_corridor("map", "--network", MINI, *args)
+    assert result.exit_code == 2, result.stderr
     assert result.stderr.strip().count("\n") == 0 and expected in result.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["folder"] and not any((tmp_path / "folder").iterdir())
 
 
 def test_cli_map_route_needs_two_hubs(tmp_path):
-    result = subprocess.run(
-        [sys.executable, "-m", "corridor", "map", "--network", str(MINI), "--route", "chongqing", "--out", str(tmp_path / "m.html")],
-        capture_output=True, text=True, timeout=120, check=False,
-    )  # fmt: skip
-    assert result.returncode == 2
+    result = run_corridor("map", "--network", MINI, "--route", "chongqing", "--out", tmp_path / "m.html")
+    assert result.exit_code == 2
     assert "--route ORIGIN DESTINATION" in result.stderr
     assert not (tmp_path / "m.html").exists()
 

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import copy
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from conftest import run_corridor
 
 from corridor import NetworkFileError
 from corridor.graph import graph_from_network
@@ -105,17 +104,13 @@ def test_missing_folder_and_file(tmp_path):
         load_network(tmp_path)
 
 
-def _cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "corridor", *args], capture_output=True, text=True, timeout=120)
-
-
 def test_validate_cli(tmp_path, mini_json):
-    ok = _cli("validate", str(MINI))
-    assert ok.returncode == 0 and "valid" in ok.stdout
+    ok = run_corridor("validate", MINI)
+    assert ok.exit_code == 0 and "valid" in ok.stdout
     hubs, links = mini_json
     _link(links, "g75")["properties"]["mode"] = "teleport"
-    bad = _cli("validate", str(_write(tmp_path, hubs, links)))
-    assert bad.returncode == 2
+    bad = run_corridor("validate", _write(tmp_path, hubs, links))
+    assert bad.exit_code == 2
     assert bad.stderr.count("\n") == 1 and "Traceback" not in bad.stderr
     assert "'g75'" in bad.stderr and "'mode'" in bad.stderr
 
