@@ -5,12 +5,11 @@ from __future__ import annotations
 import bz2
 import json
 import math
-import subprocess
-import sys
 from pathlib import Path
 
 import networkx as nx
 import pytest
+from conftest import CliResult, run_corridor
 
 from corridor import CorridorError, NetworkFileError
 from corridor.osm import (
@@ -327,8 +326,8 @@ def test_real_osm_sample_has_no_corridor_mode():
         network_graph_from_xml(OSM / "osmnx_sample.osm", HUBS_CSV)
 
 
-def _corridor(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "corridor", *args], capture_output=True, text=True, cwd=cwd, timeout=120)
+def _corridor(*args: str, cwd: Path) -> CliResult:
+    return run_corridor(*args, cwd=cwd)
 
 
 @pytest.fixture(scope="module")
@@ -336,7 +335,7 @@ def imported_gpkg(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("cli")
     out = folder / "net.gpkg"
     done = _corridor("import-osm", str(OSM / "province.osm"), "--hubs", str(HUBS_CSV), "--out", str(out), "--json", cwd=folder)
-    assert done.returncode == 0, done.stderr
+    assert done.exit_code == 0, done.stderr
     report = json.loads(done.stdout)
     assert report["hubs"] == 9 and "a_city/hsr" in report["terminals"]
     return out
@@ -344,20 +343,20 @@ def imported_gpkg(tmp_path_factory) -> Path:
 
 def test_cli_route_on_imported_network(imported_gpkg):
     route = _corridor("route", "A City", "Port Two", "--network", str(imported_gpkg), "--json", cwd=imported_gpkg.parent)
-    assert route.returncode == 0, route.stderr
+    assert route.exit_code == 0, route.stderr
     assert json.loads(route.stdout)["routes"][0]["modes"] == ["expressway", "sea"]
 
 
 def test_cli_import_then_od(imported_gpkg, tmp_path):
     out = imported_gpkg
     od = _corridor("od", "--network", str(out), "--profile", "passenger", "--hubs", "a_city,b_city", "--json", cwd=tmp_path)
-    assert od.returncode == 0, od.stderr
+    assert od.exit_code == 0, od.stderr
     assert json.loads(od.stdout)["matrix"][0][1] > 0
 
 
 def test_cli_malformed_file_one_line_exit_2(tmp_path):
     done = _corridor("import-osm", str(OSM / "malformed.osm"), "--hubs", str(HUBS_CSV), "--out", str(tmp_path / "x.gpkg"), cwd=tmp_path)
-    assert done.returncode == 2
+    assert done.exit_code == 2
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and "malformed.osm" in lines[0] and "Traceback" not in done.stderr
     assert not (tmp_path / "x.gpkg").exists()
@@ -422,7 +421,7 @@ def test_every_command_on_an_imported_geopackage(imported_gpkg, tmp_path, args):
 
 def test_cli_route_legs_add_up_on_imported_network(imported_gpkg):
     done = _corridor("route", "a_city", "b_city", "--network", str(imported_gpkg), "--profile", "passenger", "--json", cwd=imported_gpkg.parent)
-    assert done.returncode == 0, done.stderr
+    assert done.exit_code == 0, done.stderr
     route = json.loads(done.stdout)["routes"][0]
     assert sum(leg["length_km"] for leg in route["legs"]) == pytest.approx(route["length_km"], abs=0.15)  # legs rounded to 0.1 km
     assert route["legs"][0]["from"] == "a_city" and route["legs"][-1]["to"] == "b_city"
@@ -628,7 +627,7 @@ def test_cli_import_osm_without_hubs_prints_what_it_found(tmp_path):
 
 def test_cli_import_osm_places_with_hubs_is_one_line(tmp_path):
     done = _corridor("import-osm", str(EXTRACT), "--hubs", str(HUBS_CSV), "--places", "city", "--out", str(tmp_path / "x.gpkg"), cwd=tmp_path)
-    assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1 and "--places" in done.stderr
+    assert done.exit_code == 2 and len(done.stderr.strip().splitlines()) == 1 and "--places" in done.stderr
     assert not (tmp_path / "x.gpkg").exists()
 
 
@@ -725,6 +724,6 @@ def test_cli_import_osm_reads_pbf(tmp_path):
     reports = []
     for source in (EXTRACT, pbf):
         done = _corridor("import-osm", str(source), "--out", str(tmp_path / f"{source.name}.gpkg"), "--json", cwd=tmp_path)
-        assert done.returncode == 0, done.stderr
+        assert done.exit_code == 0, done.stderr
         reports.append({k: v for k, v in json.loads(done.stdout).items() if k not in ("source", "out")})
     assert reports[0] == reports[1] and reports[0]["hubs"] == 6
