@@ -383,18 +383,16 @@ def _labels(page) -> list[dict]:
 @pytest.mark.skipif(not (Path(__file__).parents[1] / "geodata" / "hubs.geojson").exists(), reason="no built-in geodata")
 def test_default_map_offline_reads_as_a_map(browser, tmp_path):
     import os
-    import subprocess
-    import sys
 
     import numpy as np
+    from conftest import run_corridor
     from PIL import Image
 
     from corridor.basemap import LAND_COLOUR
 
     path = tmp_path / "default.html"
-    result = subprocess.run([sys.executable, "-m", "corridor", "map", "--route", "Chongqing", "Singapore", "--out", str(path)],
-                            capture_output=True, text=True, timeout=300, check=False)  # fmt: skip
-    assert result.returncode == 0, result.stderr
+    result = run_corridor("map", "--route", "Chongqing", "Singapore", "--out", path)
+    assert result.exit_code == 0, result.stderr
     page, log = open_map(browser, path, network=False)
     try:
         page.evaluate("() => document.fonts.ready")
