@@ -1330,20 +1330,22 @@ def _path_to_endpoint(
     endpoint: int, after: int, edge: int, endpoints: set[int], successors: Callable[[int], Iterator[tuple[int, int]]]
 ) -> tuple[list[int], list[int]]:
     """Nodes and edges from ``endpoint`` through ``after`` to the next endpoint (osmnx's ``_build_path``)."""
-    nodes, edges = [endpoint, after], [edge]
+    nodes, edges, on_path = [endpoint, after], [edge], {endpoint, after}  # on_path: osmnx's `in path`, in constant time
     for node, edge in successors(after):
-        if node in nodes:
+        if node in on_path:
             continue
         nodes.append(node)
         edges.append(edge)
+        on_path.add(node)
         while node not in endpoints:
-            ahead = [(n, e) for n, e in successors(node) if n not in nodes]  # an interstitial node has one
+            ahead = [(n, e) for n, e in successors(node) if n not in on_path]  # an interstitial node has one
             if not ahead:
                 back = [e for n, e in successors(node) if n == endpoint]
                 return (nodes + [endpoint], edges + back) if back else (nodes, edges)
             node, edge = ahead[0]
             nodes.append(node)
             edges.append(edge)
+            on_path.add(node)
         return nodes, edges
     return nodes, edges
 
