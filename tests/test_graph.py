@@ -6,6 +6,7 @@ Figures use tests/data/mini/round.toml (speed factor 1, round terminal times) so
 from __future__ import annotations
 
 import pytest
+from shapely.geometry import LineString
 
 from corridor import CorridorError, NoRouteError
 from corridor.graph import add_link_edges, graph_from_network, hub_node, link_speed_kmh, link_time_h, without_changes
@@ -142,8 +143,9 @@ def test_without_changes_boards_only_in_the_origin_city(mini_freight):
 
 def test_add_link_edges_adds_both_directions_and_a_new_version(mini_freight, round_params):
     version = mini_freight.graph["version"]
+    ends = [mini_freight.nodes[hub_node(mini_freight, hub)] for hub in ("huaihua", "guiyang")]
     record = {"id": "huaigui", "mode": "rail", "from_hub": "huaihua", "to_hub": "guiyang", "length_km": 300.0, "speed_kmh": 120.0,
-              "status": "open", "geometry": mini_freight.edges[next(iter(mini_freight.edges(keys=True)))]["geometry"]}
+              "status": "open", "geometry": LineString([(end["x"], end["y"]) for end in ends])}
     u, v = add_link_edges(mini_freight, record, profile="freight", params=round_params)
     assert mini_freight.graph["version"] != version
     assert mini_freight.nodes[u]["hub"] == "huaihua" and mini_freight.nodes[v]["hub"] == "guiyang"
