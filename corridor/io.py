@@ -231,8 +231,8 @@ def network_graph_from_gpkg(path: str | Path) -> nx.MultiDiGraph:
     path = Path(path)
     _require_layers(path, ("nodes", "edges"), "graph")
     meta = read_meta(path)
-    nodes = _read_layer(path, "nodes")
-    edges = _read_layer(path, "edges")
+    nodes = _read_layer(path, "nodes", use_arrow=True)  # through Arrow: columns at once, not a Python object per cell
+    edges = _read_layer(path, "edges", use_arrow=True)
     flags = meta.get("bool_fields", {})
     for layer, frame, required in (
         ("nodes", nodes, ("osmid", "x", "y", "node_type", "hub")),
@@ -280,29 +280,48 @@ def network_graph_from_gpkg(path: str | Path) -> nx.MultiDiGraph:
     if not graph.graph["hub_nodes"]:
         msg = f"{path}: no hub nodes (node_type='hub'); import the network with `corridor import-osm ... --hubs HUBS`"
         raise NetworkFileError(msg)
-    edges["geometry"] = _single_part_lines(path, edges)
-    edge_columns = [c for c in edges.columns if c not in ("u", "v", "key", *_REBUILT)]
-    for row in zip(edges["u"].tolist(), edges["v"].tolist(), edges["key"].tolist(), *(_native_column(edges[c]) for c in edge_columns), strict=True):
-        u, v, key = int(row[0]), int(row[1]), int(row[2])
-        data = dict(zip(edge_columns, row[3:], strict=True))
-        data = {name: value for name, value in data.items() if value is not None}
-        for name in flags.get("edges", ()):
-            if name in data:
-                data[name] = bool(data[name])
-        if u not in graph or v not in graph:
-            msg = f"{path}: layer 'edges' edge ({u}, {v}, {key}) refers to a node missing from layer 'nodes'"
-            raise NetworkFileError(msg)
-        if data["edge_type"] == "board":
-            graph.graph["terminal_nodes"][graph.nodes[u]["hub"], data["mode"]] = v
-        graph.add_edge(u, v, key=key, **data)
+    _add_stored_edges(graph, path, edges, flags.get("edges", ()))
     if not graph.graph["modes"]:
         graph.graph["modes"] = sorted({d["mode"] for _, _, d in graph.edges(data=True)})
     return graph
 
 
+def _add_stored_edges(graph: nx.MultiDiGraph, path: Path, edges: gpd.GeoDataFrame, flags: Iterable[str]) -> None:
+    """Add the ``edges`` layer to ``graph``, and each board edge's terminal to ``graph["terminal_nodes"]``.
+
+    Each edge's attributes are its non-null cells as plain Python values
+    (``flags``: the columns to read back as booleans), built column by column.
+
+    Raises
+    ------
+    NetworkFileError
+        For a multi-part line, or an edge whose end is not a node of ``graph``.
+    """
+    lines = _single_part_lines(path, edges)
+    ends = [edges[c].to_numpy(dtype=np.int64) for c in ("u", "v", "key")]
+    missing = ~(np.isin(ends[0], list(graph.nodes)) & np.isin(ends[1], list(graph.nodes)))
+    if missing.any():
+        u, v, key = (int(column[missing.argmax()]) for column in ends)
+        msg = f"{path}: layer 'edges' edge ({u}, {v}, {key}) refers to a node missing from layer 'nodes'"
+        raise NetworkFileError(msg)
+    names = [c for c in edges.columns if c not in ("u", "v", "key", "geometry", *_REBUILT)]
+    columns = [_native_column(edges[name]) for name in names]
+    names.append("geometry")
+    columns.append(lines)
+    for position, name in enumerate(names):
+        if name in flags:
+            columns[position] = [None if value is None else bool(value) for value in columns[position]]
+    records = [{name: value for name, value in zip(names, row, strict=True) if value is not None} for row in zip(*columns, strict=True)]
+    tails, heads = ends[0].tolist(), ends[1].tolist()
+    for u, v, key, data in zip(tails, heads, ends[2].tolist(), records, strict=True):
+        graph.add_edge(u, v, key, **data)
+    for row in np.flatnonzero((edges["edge_type"] == "board").to_numpy(dtype=bool)).tolist():
+        graph.graph["terminal_nodes"][graph.nodes[tails[row]]["hub"], records[row]["mode"]] = heads[row]
+
+
 def _single_part_lines(path: Path, edges: gpd.GeoDataFrame) -> list[Any]:
     """The edges' geometries, each one-part ``MultiLineString`` (as GIS tools save edits) as its line."""
-    lines = edges.geometry.tolist()
+    lines = edges.geometry.to_numpy().tolist()
     for row in np.flatnonzero((edges.geom_type == "MultiLineString").to_numpy()).tolist():
         link = _native(edges["link_id"].iloc[row]) if "link_id" in edges.columns else None
         edge = f"edge ({edges['u'].iloc[row]}, {edges['v'].iloc[row]}, {edges['key'].iloc[row]})"
@@ -312,8 +331,11 @@ def _single_part_lines(path: Path, edges: gpd.GeoDataFrame) -> list[Any]:
 
 
 def _native_column(column: pd.Series) -> list[Any]:
-    """A column as plain Python values (``tolist`` unboxes numpy scalars), ``None`` for nulls."""
-    return [None if value is None or (isinstance(value, float) and math.isnan(value)) else value for value in column.tolist()]
+    """A column as plain Python values (``tolist`` unboxes numpy scalars), ``None`` for nulls (found at once by ``isna``)."""
+    values = column.tolist()
+    for row in np.flatnonzero(column.isna().to_numpy(dtype=bool)).tolist():
+        values[row] = None
+    return values
 
 
 def _native(value: Any) -> Any:

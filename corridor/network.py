@@ -91,7 +91,7 @@ class Network:
         (as it stands, changes included) once one has.
         """
         if self._hubs is not None:
-            return dict(zip(self._hubs.index, self._hubs.to_dict("records"), strict=True))
+            return _frame_records(self._hubs)
         assert self._features is not None  # __init__ requires features when a frame is missing
         records = _records(self._features[0], schema.HUB_DEFAULTS)
         for hub_id, hub in records.items():
@@ -102,7 +102,7 @@ class Network:
     def link_records(self) -> dict[str, dict[str, Any]]:
         """Links as plain dicts by id, optional fields filled, ``geometry`` a shapely line (see :meth:`hub_records`)."""
         if self._links is not None:
-            return dict(zip(self._links.index, self._links.to_dict("records"), strict=True))
+            return _frame_records(self._links)
         assert self._features is not None  # __init__ requires features when a frame is missing
         return _records(self._features[1], schema.LINK_DEFAULTS)
 
@@ -201,6 +201,13 @@ def network_from_features(
         msg = f"{hubs_name}: no hubs; a network needs at least two"
         raise NetworkFileError(msg)
     return Network(source=source, features=(hub_features, link_features))
+
+
+def _frame_records(frame: gpd.GeoDataFrame) -> dict[Any, dict[str, Any]]:
+    """Rows of a frame as dicts by index, as ``to_dict("records")`` gives them, read column by column with ``tolist``."""
+    names = list(frame.columns)
+    columns = [frame[name].tolist() for name in names]
+    return {key: dict(zip(names, row, strict=True)) for key, row in zip(frame.index.tolist(), zip(*columns, strict=True), strict=True)}
 
 
 def _records(features: list[dict[str, Any]], defaults: dict[str, Any]) -> dict[str, dict[str, Any]]:

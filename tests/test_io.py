@@ -228,6 +228,21 @@ def test_graph_gpkg_with_one_part_multilinestrings_routes_alike(saved, tmp_path)
         graph_from_gpkg(path)
 
 
+def test_graph_gpkg_edge_to_a_missing_node_names_the_edge(saved, tmp_path):
+    import shutil
+
+    import geopandas as gpd
+
+    path = tmp_path / "edited.gpkg"
+    shutil.copy(saved, path)
+    edges = gpd.read_file(path, layer="edges")
+    edges.loc[3, "v"] = 999_999_999
+    edges.to_file(path, layer="edges", driver="GPKG")
+    u, key = edges.loc[3, "u"], edges.loc[3, "key"]
+    with pytest.raises(NetworkFileError, match=rf"edited\.gpkg: layer 'edges' edge \({u}, 999999999, {key}\) refers to a node missing"):
+        network_graph_from_gpkg(path)
+
+
 # -- an imported graph GeoPackage as a network -------------------------------------------
 
 
