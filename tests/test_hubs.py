@@ -73,5 +73,5 @@ def test_a_hub_not_yet_open_is_explained_by_any_of_its_names(mini_features):
     hubs, links = mini_features
     next(h for h in hubs if h["properties"]["id"] == "cq_west")["properties"]["opened"] = 2021
     graph = graph_from_network(network_from_features(hubs, links), year=2020)
-    with pytest.raises(UnknownHubError, match="^hub 'cq_west' is not in the network as of 2020: it opens in 2021$"):
+    with pytest.raises(UnknownHubError, match="is not in the network as of 2020: it opens in 2021"):
         resolve_hub(graph, "Chongqing West")
