@@ -118,6 +118,7 @@ def graph_from_network(
         modes=sorted(allowed),
         version=next(_version_counter),
         excluded_hubs={},
+        excluded_hub_names={},
         hub_nodes={},
         terminal_nodes={},
         junction_nodes={},
@@ -130,6 +131,7 @@ def graph_from_network(
             continue
         if not schema.hub_open(hub, year):
             graph.graph["excluded_hubs"][hub_id] = f"opens in {hub['opened']}"
+            graph.graph["excluded_hub_names"][hub_id] = _names(hub)
             continue
         node = graph.graph["hub_nodes"][hub_id] = len(graph)
         graph.add_node(node, **_hub_attributes(hub))
@@ -240,6 +242,12 @@ def without_changes(graph: nx.MultiDiGraph, origin: str, destination: str) -> nx
         if (kind == "board" and u not in starts) or (kind == "alight" and v not in ends)
     ])
     return direct
+
+
+def _names(hub: Mapping[str, Any]) -> list[str]:
+    """The names a hub answers to besides its id (English, Chinese, pinyin, aliases)."""
+    aliases = hub.get("aliases")
+    return [name for name in (hub.get("name"), hub.get("name_zh"), hub.get("pinyin"), *(aliases if isinstance(aliases, list) else ())) if isinstance(name, str) and name]
 
 
 def with_link_modes(graph: nx.MultiDiGraph, modes: Iterable[str]) -> nx.MultiDiGraph:

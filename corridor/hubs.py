@@ -53,8 +53,9 @@ def resolve_hub(graph: nx.MultiDiGraph, name: str) -> str:
     if matches:
         cities = [hub for hub in matches if graph.nodes[graph.graph["hub_nodes"][hub]]["kind"] == "city"]
         return (cities or matches)[0]
+    excluded_names = graph.graph.get("excluded_hub_names", {})
     for hub, reason in graph.graph.get("excluded_hubs", {}).items():
-        if normalise_name(hub) == wanted:
+        if any(normalise_name(label) == wanted for label in [hub, *excluded_names.get(hub, ())]):
             msg = f"hub '{hub}' is not in the network as of {graph.graph['year']}: it {reason}"
             raise UnknownHubError(msg)
     by_normal = {normalise_name(label): label for labels in names.values() for label in labels}

@@ -68,7 +68,6 @@ def test_a_hub_not_yet_open_says_when_it_opens(mini_features):
     assert resolve_hub(graph_from_network(network_from_features(hubs, links), year=2021), "Hanoi") == "hanoi"
 
 
-@pytest.mark.xfail(strict=True, reason="resolve_hub explains a hub not yet open only when given its id; its names suggest another hub")
 def test_a_hub_not_yet_open_is_explained_by_any_of_its_names(mini_features):
     hubs, links = mini_features
     next(h for h in hubs if h["properties"]["id"] == "cq_west")["properties"]["opened"] = 2021
