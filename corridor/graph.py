@@ -247,7 +247,8 @@ def without_changes(graph: nx.MultiDiGraph, origin: str, destination: str) -> nx
 def _names(hub: Mapping[str, Any]) -> list[str]:
     """The names a hub answers to besides its id (English, Chinese, pinyin, aliases)."""
     aliases = hub.get("aliases")
-    return [name for name in (hub.get("name"), hub.get("name_zh"), hub.get("pinyin"), *(aliases if isinstance(aliases, list) else ())) if isinstance(name, str) and name]
+    candidates = (hub.get("name"), hub.get("name_zh"), hub.get("pinyin"), *(aliases if isinstance(aliases, list) else ()))
+    return [name for name in candidates if isinstance(name, str) and name]
 
 
 def with_link_modes(graph: nx.MultiDiGraph, modes: Iterable[str]) -> nx.MultiDiGraph:
