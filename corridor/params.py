@@ -125,7 +125,7 @@ def _merged(base: dict[str, dict[str, Any]], overrides: Mapping[str, Any], sourc
                     raise ParameterError(msg)
                 merged[profile][name] = value
             elif name in _PER_CHAIN:
-                merged[profile][name] = _chain_table(value, where)
+                merged[profile][name] = _chain_table(value, source, f"{profile}.{name}")
             elif name in _PER_MODE:
                 if not isinstance(value, Mapping):
                     msg = f"{where} must be a table by mode, e.g. {{ rail = 1.0 }}"
@@ -147,8 +147,9 @@ def _merged(base: dict[str, dict[str, Any]], overrides: Mapping[str, Any], sourc
     return merged
 
 
-def _chain_table(value: Any, where: str) -> dict[str, float]:
-    """A table by mode chain (``{ "rail+sea" = 0.5 }``) of finite numbers, any sign."""
+def _chain_table(value: Any, source: str, field: str) -> dict[str, float]:
+    """A table by mode chain (``{ "rail+sea" = 0.5 }``) of finite numbers, any sign; errors name ``source`` and ``field``."""
+    where = f"{source}: parameter '{field}'"
     if not isinstance(value, Mapping):
         msg = f'{where} must be a table by mode chain, e.g. {{ "rail+sea" = 0.5 }}'
         raise ParameterError(msg)
@@ -159,7 +160,7 @@ def _chain_table(value: Any, where: str) -> dict[str, float]:
             msg = f"{where} has unknown mode '{unknown[0]}' in chain '{chain}'; join modes of {', '.join(MODES)} with '+'"
             raise ParameterError(msg)
         if isinstance(number, bool) or not isinstance(number, int | float) or not math.isfinite(number):
-            msg = f"{where}.{chain} must be a finite number, got {number!r}"
+            msg = f"{source}: parameter '{field}.{chain}' must be a finite number, got {number!r}"
             raise ParameterError(msg)
         table[chain] = float(number)
     return table
