@@ -471,11 +471,13 @@ def _close(folded: list[Leg], access: Leg) -> None:
         folded.append(access)
 
 
-def _junction_name(graph: nx.MultiDiGraph, junction: str, line: str) -> str:
-    """A readable name for a junction of an imported network: its OSM name, else the line it is on."""
-    nodes = graph.graph.get("junction_nodes", {})
-    name = next((graph.nodes[node].get("name") for (place, _), node in nodes.items() if place == junction and graph.nodes[node].get("name")), "")
-    return name or f"junction on {line}"
+def _junction_names(graph: nx.MultiDiGraph) -> dict[str, str]:
+    """The OSM name of each named junction of an imported network (the first of its nodes with a name), in one pass."""
+    names: dict[str, str] = {}
+    for (place, _), node in graph.graph.get("junction_nodes", {}).items():
+        if place not in names and graph.nodes[node].get("name"):
+            names[place] = graph.nodes[node]["name"]
+    return names
 
 
 def _place(graph: nx.MultiDiGraph, node: int) -> str:
@@ -836,11 +838,10 @@ def routes_report(graph: nx.MultiDiGraph, routes: Sequence[Route], *, by: str) -
     """
     first = routes[0]
     names = {hub: graph.nodes[hub_node(graph, hub)]["name"] for route in routes for hub in route.hubs}
-    for route in routes:
-        for leg in route.legs:
-            for place in (leg.origin, leg.destination):
-                if place not in names:
-                    names[place] = _junction_name(graph, place, leg.line)
+    junctions = [(place, leg.line) for route in routes for leg in route.legs for place in (leg.origin, leg.destination) if place not in names]
+    osm_names = _junction_names(graph) if junctions else {}
+    for place, line in junctions:  # a junction is named by OSM, else by the line it is on (where first met)
+        names.setdefault(place, osm_names.get(place) or f"junction on {line}")
     return {
         "origin": first.hubs[0],
         "destination": first.hubs[-1],
