@@ -59,7 +59,18 @@ TOP_HUBS: int = 10
 
 
 def within_column(hours: float) -> str:
-    """Name of the column of the population within ``hours`` (``population_within_6h``)."""
+    """Name of the column of the population within ``hours`` (``population_within_6h``).
+
+    Parameters
+    ----------
+    hours
+        The threshold in hours.
+
+    Returns
+    -------
+    str
+        ``population_within_<hours>h``, the hours formatted with ``:g``.
+    """
     return f"population_within_{hours:g}h"
 
 
@@ -72,6 +83,12 @@ def city_populations(graph: nx.MultiDiGraph, population: Mapping[str, float] | N
         A corridor graph (its hub nodes carry ``population``).
     population
         Populations by hub id overriding the graph's.
+
+    Returns
+    -------
+    pandas.Series
+        People (float, 0 where none is known or the value is not a positive
+        number), named ``population``, indexed by city hub id.
     """
     cities = city_hubs(graph)
     given = {hub: graph.nodes[hub_node(graph, hub)].get("population") for hub in cities} | dict(population or {})
@@ -90,6 +107,18 @@ def city_hours(graph: nx.MultiDiGraph, origins: Sequence[str], destinations: Seq
     """Fastest door-to-door hours from ``origins`` to ``destinations`` (hub ids), ``inf`` where unreachable.
 
     One run of scipy's Dijkstra (:func:`corridor.routing.shortest_path_lengths`).
+
+    Parameters
+    ----------
+    graph
+        A corridor graph.
+    origins, destinations
+        Hub ids of the graph.
+
+    Returns
+    -------
+    numpy.ndarray
+        Hours, one row per origin and one column per destination.
     """
     sources = [hub_node(graph, hub) for hub in origins]
     targets = [hub_node(graph, hub) for hub in destinations]
@@ -98,6 +127,18 @@ def city_hours(graph: nx.MultiDiGraph, origins: Sequence[str], destinations: Seq
 
 def gravity_weights(hours: np.ndarray, half_life_h: float) -> np.ndarray:
     """``0.5 ** (hours / half_life_h)``: 1 at 0 h, 0 where unreachable (``inf``).
+
+    Parameters
+    ----------
+    hours
+        Travel times in hours (``inf`` where unreachable).
+    half_life_h
+        Hours that halve the weight.
+
+    Returns
+    -------
+    numpy.ndarray
+        Weights in [0, 1], the shape of ``hours``.
 
     Raises
     ------
@@ -166,6 +207,16 @@ def accessibility(
 
 def check_hours(hours: Iterable[float]) -> list[float]:
     """Thresholds or bands in hours, sorted and without repeats.
+
+    Parameters
+    ----------
+    hours
+        Numbers of hours (anything ``float`` accepts).
+
+    Returns
+    -------
+    list of float
+        The distinct hours, ascending.
 
     Raises
     ------
@@ -242,6 +293,22 @@ def _by_mode(
 def mode_graph(network: Network, group: str, *, year: int | None, params: ModelParams) -> nx.MultiDiGraph:
     """The passenger graph of ``network`` restricted to the modes of mode group ``group``.
 
+    Parameters
+    ----------
+    network
+        The hubs and links.
+    group
+        A name of :data:`MODE_GROUPS`.
+    year
+        The network as of this year (``None``: open today).
+    params
+        Model parameters.
+
+    Returns
+    -------
+    networkx.MultiDiGraph
+        The ``passenger`` profile graph of :func:`corridor.graph.graph_from_network`.
+
     Raises
     ------
     CorridorError
@@ -255,6 +322,14 @@ def mode_graph(network: Network, group: str, *, year: int | None, params: ModelP
 
 def accessibility_change(before: pd.DataFrame, after: pd.DataFrame, *, hours: float = HEADLINE_HOURS) -> pd.DataFrame:
     """Before and after of two :func:`accessibility_by_mode` tables, per mode group and hub.
+
+    Parameters
+    ----------
+    before, after
+        :func:`accessibility_by_mode` tables with the column of ``hours``
+        (:func:`within_column`); only hubs in both are compared.
+    hours
+        The threshold compared.
 
     Returns
     -------
@@ -348,6 +423,24 @@ def headline(scenario: str, change: pd.DataFrame, *, focus: Sequence[str] = (), 
 
     "Chongqingdong brings 12.3 million more people within 6 h of Chongqing by
     train (45.6 million before, 57.9 million after)".
+
+    Parameters
+    ----------
+    scenario
+        Name of the scenario, the sentence's subject.
+    change
+        An :func:`accessibility_change` table.
+    focus
+        Hub ids; the first one is reported if it is in ``change``.
+    hours
+        The threshold of ``change``.
+    mode
+        The mode group reported.
+
+    Returns
+    -------
+    str or None
+        The sentence; ``None`` when no hub of ``mode`` changes and no focus hub is in ``change``.
     """
     rows = change[change["mode"] == mode]
     chosen = rows[rows["hub"].isin(focus[:1])] if focus else rows.iloc[:0]

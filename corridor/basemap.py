@@ -74,5 +74,16 @@ def basemap_geojson(key: str) -> dict[str, Any]:
 
 
 def basemap_frame(key: str) -> gpd.GeoDataFrame:
-    """Basemap layer ``key`` as a GeoDataFrame in EPSG:4326."""
+    """Basemap layer ``key`` as a GeoDataFrame in EPSG:4326.
+
+    Parameters
+    ----------
+    key
+        ``land``, ``provinces``, ``borders`` or ``countries`` (see :func:`basemap_geojson`).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        One row per feature, with its properties as columns.
+    """
     return gpd.GeoDataFrame.from_features(basemap_geojson(key)["features"], crs="EPSG:4326")

@@ -65,6 +65,8 @@ class CalibrationRow:
         The row's id, hubs and profile.
     modes
         The modes the published service uses.
+    via
+        Hubs the published service passes through, in order (empty: none given).
     part_modes
         With ``via``: the modes of each part of the trip (empty: ``modes`` throughout).
     year
@@ -204,7 +206,20 @@ def calibrate(network: Network, rows: list[CalibrationRow], *, iterations: int =
 
 
 def mape(rows: list[CalibrationRow], *, speed_model: bool = False) -> float:
-    """Mean absolute percentage error of ``rows`` (full model, or the speed model alone)."""
+    """Mean absolute percentage error of ``rows`` (full model, or the speed model alone).
+
+    Parameters
+    ----------
+    rows
+        Rows with their model times filled in.
+    speed_model
+        Compare ``speed_model_h`` (the speed model alone) instead of ``model_h``.
+
+    Returns
+    -------
+    float
+        The mean of ``|model / published - 1|`` in percent; NaN for no rows.
+    """
     errors = [abs((row.speed_model_h if speed_model else row.model_h) / row.published_h - 1.0) for row in rows]
     return 100.0 * float(np.mean(errors)) if errors else float("nan")
 

@@ -68,12 +68,35 @@ def city_hubs(graph: nx.MultiDiGraph) -> list[str]:
     """Ids of the graph's city hubs (hubs whose ``city`` is themselves), in graph order.
 
     Hubs without a ``city`` attribute (imported networks) count as their own city.
+
+    Parameters
+    ----------
+    graph
+        A corridor graph.
+
+    Returns
+    -------
+    list of str
+        Hub ids.
     """
     return [hub for hub, node in graph.graph["hub_nodes"].items() if graph.nodes[node].get("city", hub) == hub]
 
 
 def city_of(graph: nx.MultiDiGraph, hub: str) -> str:
-    """The city hub a hub belongs to (itself for a city hub, or when its city is not in the graph)."""
+    """The city hub a hub belongs to (itself for a city hub, or when its city is not in the graph).
+
+    Parameters
+    ----------
+    graph
+        A corridor graph.
+    hub
+        A hub id of the graph.
+
+    Returns
+    -------
+    str
+        The id of the city hub.
+    """
     city = graph.nodes[graph.graph["hub_nodes"][hub]].get("city", hub)
     return city if city in graph.graph["hub_nodes"] else hub
 
@@ -110,6 +133,15 @@ def demand_matrix(
         For a table that is missing, lacks a column, or has a bad flow.
     UnknownHubError
         For a hub name in the table that matches no hub (with file and row).
+
+    References
+    ----------
+    The gravity model of trip distribution, here with a power-law decay of distance:
+
+    .. [1] Zipf, G. K. (1946). "The P1 P2/D hypothesis: on the intercity movement of
+       persons". American Sociological Review, 11(6), 677-686.
+    .. [2] Ortúzar, J. de D., and Willumsen, L. G. (2011). Modelling Transport, 4th ed.,
+       chapter 5 (trip distribution). Wiley.
     """
     ids = city_hubs(graph)
     if csv is not None:

@@ -25,14 +25,43 @@ UNIT = {"freight": "kg CO2e per TEU", "passenger": "kg CO2e per passenger"}
 
 
 def emission_factors(params: ModelParams, profile: str) -> list[dict[str, Any]]:
-    """The emission factors of a profile by mode: grams per TEU-km (or passenger-km) and per lift."""
+    """The emission factors of a profile by mode: grams per TEU-km (or passenger-km) and per lift.
+
+    Parameters
+    ----------
+    params
+        Model parameters.
+    profile
+        ``freight`` or ``passenger``.
+
+    Returns
+    -------
+    list of dict
+        One per mode with a ``co2_g_per_km`` factor: ``mode``, ``g_per_km``
+        and ``g_per_lift`` (0 where the profile gives none).
+    """
     per_km = params.data[profile].get("co2_g_per_km", {})
     per_lift = params.data[profile].get("co2_g_per_lift", {})
     return [{"mode": mode, "g_per_km": per_km[mode], "g_per_lift": per_lift.get(mode, 0.0)} for mode in per_km]
 
 
 def co2_matrix(graph: nx.MultiDiGraph, hubs: Sequence[str], *, by: str = "cost") -> np.ndarray:
-    """kg CO2e between ``hubs`` along the routes that minimise ``by`` (``inf`` where unreachable)."""
+    """kg CO2e between ``hubs`` along the routes that minimise ``by`` (``inf`` where unreachable).
+
+    Parameters
+    ----------
+    graph
+        A corridor graph (its edges carry ``co2``).
+    hubs
+        Hub ids, the rows and columns.
+    by
+        Criterion of the routes: ``"time"`` or ``"cost"``.
+
+    Returns
+    -------
+    numpy.ndarray
+        Square, kg CO2e per TEU or passenger (see :data:`UNIT`), origins as rows.
+    """
     nodes = [hub_node(graph, hub) for hub in hubs]
     return path_attribute_totals(graph, nodes, nodes, by=by, attribute="co2")
 

@@ -70,6 +70,11 @@ _HALO = [patheffects.withStroke(linewidth=3, foreground="white")]
 def check_figure_path(path: str | Path) -> tuple[Path, str]:
     """Check ``path`` can take a figure (``.png``, ``.svg`` or ``.pdf``, not a folder) before anything is written.
 
+    Parameters
+    ----------
+    path
+        Where the figure goes.
+
     Returns
     -------
     tuple
@@ -119,7 +124,22 @@ def write_figure(content: MapContent, path: str | Path, *, height: float = 10.0,
 
 
 def draw_figure(content: MapContent, *, height: float = 10.0, fit: str = "auto") -> Figure:
-    """Draw ``content`` on a new matplotlib figure (Agg canvas; no pyplot state), framed as ``fit`` says (see :func:`write_figure`)."""
+    """Draw ``content`` on a new matplotlib figure (Agg canvas; no pyplot state), framed as ``fit`` says (see :func:`write_figure`).
+
+    Parameters
+    ----------
+    content
+        What to draw (:func:`corridor.maps.map_content`).
+    height
+        Height of the figure in inches; its width follows from the map's shape.
+    fit
+        Framing, as :meth:`corridor.maps.MapContent.view_bounds` takes it.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The map beside a panel of legend and tables.
+    """
     west, south, east, north = content.view_bounds(fit)
     crs = f"+proj=aeqd +lat_0={(south + north) / 2:.4f} +lon_0={(west + east) / 2:.4f} +datum=WGS84 +units=m +no_defs"
     links = content.links.to_crs(crs) if len(content.links) else content.links

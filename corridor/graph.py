@@ -59,7 +59,20 @@ LINK = "link"
 
 
 def hub_node(graph: nx.MultiDiGraph, hub: str) -> int:
-    """Node of ``hub`` in ``graph`` (nodes are integers, as in osmnx)."""
+    """Node of ``hub`` in ``graph`` (nodes are integers, as in osmnx).
+
+    Parameters
+    ----------
+    graph
+        A corridor graph.
+    hub
+        A hub id in ``graph.graph["hub_nodes"]`` (a ``KeyError`` otherwise).
+
+    Returns
+    -------
+    int
+        The hub's node.
+    """
     return graph.graph["hub_nodes"][hub]
 
 
@@ -98,6 +111,12 @@ def graph_from_network(
         Hub nodes (``node_type="hub"``) and terminal nodes
         (``node_type="terminal"``), both with a ``hub`` attribute; each link
         appears once in each direction.
+
+    Raises
+    ------
+    CorridorError
+        For a profile not in ``PROFILES``, a year outside 1800-2100, or
+        ``modes`` and ``avoid`` that leave no mode.
     """
     if profile not in PROFILES:
         msg = f"unknown profile {profile!r}; use one of {', '.join(PROFILES)}"
@@ -395,6 +414,23 @@ def arrival_dwell_h(hub: Mapping[str, Any], mode: str, profile: str, params: Mod
     A link edge ends with this stop; the alight edge at the hub takes it back
     (``dwell_credit``) so a trip that ends or changes vehicle there pays its
     terminal time only, and a train running through pays the stop.
+
+    Parameters
+    ----------
+    hub
+        The hub's record or node attributes (``stop``, true when missing).
+    mode
+        The arriving mode.
+    profile
+        ``freight`` or ``passenger``.
+    params
+        Model parameters.
+
+    Returns
+    -------
+    float
+        Hours: the profile's ``dwell_h`` of ``mode``, at most its ``terminal_h``;
+        0 where the fastest services do not stop.
     """
     if not hub.get("stop", True):
         return 0.0
@@ -472,7 +508,20 @@ def _crosses_border(graph: nx.MultiDiGraph, link) -> bool:
 
 
 def link_speed_kmh(link: Mapping[str, Any], year: int | None = None) -> float:
-    """A link's operating speed in ``year``: its speed history, else its operating speed, else its design speed."""
+    """A link's operating speed in ``year``: its speed history, else its operating speed, else its design speed.
+
+    Parameters
+    ----------
+    link
+        A link record (``speed_kmh``, optional ``speed_history`` and ``operating_speed_kmh``).
+    year
+        The network's year; ``None`` takes the latest entry of the speed history.
+
+    Returns
+    -------
+    float
+        km/h.
+    """
     dated = schema.value_in(link.get("speed_history"), "speed_kmh", year)
     if dated is not None:
         return dated

@@ -13,12 +13,35 @@ _SEPARATORS = re.compile(r"[\s'’\-_.,()]+")
 
 
 def normalise_name(name: str) -> str:
-    """Case-fold a name, drop spaces, hyphens and apostrophes ("Xi'an" -> "xian") and a trailing 站 (station)."""
+    """Case-fold a name, drop spaces, hyphens and apostrophes ("Xi'an" -> "xian") and a trailing 站 (station).
+
+    Parameters
+    ----------
+    name
+        A hub name as a person types it.
+
+    Returns
+    -------
+    str
+        The key names are compared by.
+    """
     return _SEPARATORS.sub("", name.casefold()).removesuffix("站")
 
 
 def hub_names(graph: nx.MultiDiGraph) -> dict[str, list[str]]:
-    """Every name a hub answers to, by hub id."""
+    """Every name a hub answers to, by hub id.
+
+    Parameters
+    ----------
+    graph
+        A corridor graph.
+
+    Returns
+    -------
+    dict of str to list of str
+        The id, English and Chinese names, pinyin and aliases of each hub in
+        the graph, empty ones left out.
+    """
     names: dict[str, list[str]] = {}
     for hub, node in graph.graph["hub_nodes"].items():
         data = graph.nodes[node]
@@ -38,6 +61,11 @@ def resolve_hub(graph: nx.MultiDiGraph, name: str) -> str:
         A hub id, English or Chinese name, pinyin or alias; case, spaces,
         hyphens and apostrophes are ignored. Where several hubs share a name
         (a city and its main station), the city wins, then the first hub.
+
+    Returns
+    -------
+    str
+        The hub id.
 
     Raises
     ------
