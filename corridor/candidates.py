@@ -91,7 +91,23 @@ _PROFILES_OF_MODE = {"hsr": ("passenger",), "waterway": ("freight",), "sea": ("f
 
 @dataclass
 class Candidate:
-    """A proposed link between two hubs."""
+    """A proposed link between two hubs.
+
+    Attributes
+    ----------
+    id
+        The candidate's id (``<from_hub>-<to_hub>-<mode>`` unless given).
+    from_hub, to_hub
+        Hub ids of its ends.
+    mode
+        Its mode (one of ``corridor.settings.MODES``).
+    length_km
+        Its length, km.
+    speed_kmh
+        Its design speed, km/h.
+    name
+        A name for tables and maps (empty: the id).
+    """
 
     id: str
     from_hub: str
@@ -102,7 +118,19 @@ class Candidate:
     name: str = ""
 
     def record(self, graph: nx.MultiDiGraph) -> dict[str, Any]:
-        """The candidate as a link record (the fields of ``links.geojson``), with a straight geometry."""
+        """The candidate as a link record (the fields of ``links.geojson``), with a straight geometry.
+
+        Parameters
+        ----------
+        graph
+            A corridor graph holding both end hubs (their ``x``, ``y`` give the geometry).
+
+        Returns
+        -------
+        dict
+            An open link record; it carries freight unless it is ``hsr`` and
+            passengers if it is ``hsr``, ``rail`` or ``expressway``.
+        """
         ends = [graph.nodes[hub_node(graph, hub)] for hub in (self.from_hub, self.to_hub)]
         return {
             "id": self.id,
@@ -193,7 +221,22 @@ def _city_km_by_mode(graph: nx.MultiDiGraph, mode: str) -> dict[str, dict[str, f
 
 
 def city_of_hub(graph: nx.MultiDiGraph, hub: str | None) -> str | None:
-    """The city a hub belongs to (itself when it stands alone or is not in the graph)."""
+    """The city a hub belongs to (itself when it stands alone or is not in the graph).
+
+    Unlike :func:`corridor.demand.city_of`, a city that is not in the graph is still returned.
+
+    Parameters
+    ----------
+    graph
+        A corridor graph.
+    hub
+        A hub id, or ``None``.
+
+    Returns
+    -------
+    str or None
+        The hub's ``city`` attribute, else ``hub``.
+    """
     node = graph.graph["hub_nodes"].get(hub)
     return hub if node is None else graph.nodes[node].get("city", hub)
 
@@ -231,6 +274,20 @@ def read_candidates(path: str | Path, graph: nx.MultiDiGraph, *, mode: str = "hs
     optionally ``id``, ``mode`` (default ``mode``), ``length_km`` (default:
     great-circle x detour factor), ``speed_kmh`` (default by mode) and
     ``name``. A CSV file has these as header columns.
+
+    Parameters
+    ----------
+    path
+        A ``.toml`` file, or a CSV file.
+    graph
+        The graph the candidates join: their hubs must be in it.
+    mode
+        Mode of the candidates that give none.
+
+    Returns
+    -------
+    list of Candidate
+        In the file's order.
 
     Raises
     ------
@@ -341,12 +398,31 @@ class IncrementalSkim:
         ``enter_s`` and ``leave_s`` are added on the way in and out: a
         terminal the candidate would create at ``node`` (a hub) is its
         boarding and alighting time away from the hub.
+
+        Parameters
+        ----------
+        node
+            A node of the graph.
+        enter_s, leave_s
+            Seconds (units of ``weight``) added on the way in and on the way out.
+
+        Returns
+        -------
+        tuple of numpy.ndarray
+            Times from each zone to ``node``, and from ``node`` to each zone.
         """
         column = self._index[node]
         return self._from_zones[:, column] + enter_s, self._to_zones[:, column] + leave_s
 
     def saving(self, a: tuple[np.ndarray, np.ndarray], b: tuple[np.ndarray, np.ndarray], seconds: float) -> tuple[float, int, float]:
         """Demand-weighted saving (seconds x flow) of a link ``a``-``b`` of ``seconds`` both ways.
+
+        Parameters
+        ----------
+        a, b
+            The :meth:`endpoint` times of the link's two ends.
+        seconds
+            Time (units of ``weight``) along the link, each way.
 
         Returns
         -------
@@ -416,6 +492,12 @@ def rank_candidates(
         (the same in hours with ``by="time"``; ``None`` with ``"cost"``),
         ``saving_per_km`` (``saving`` per km), ``pairs_improved``,
         ``newly_connected_flow``.
+
+    Raises
+    ------
+    CorridorError
+        For ``by`` other than ``"time"`` or ``"cost"``, or a candidate whose mode
+        does not carry the graph's profile.
     """
     if by not in ("time", "cost"):
         msg = f"unknown candidate criterion {by!r}; use time or cost"
@@ -473,7 +555,18 @@ CANDIDATE_COLUMNS: tuple[str, ...] = (
 
 
 def rank_savings(frame: pd.DataFrame) -> pd.DataFrame:
-    """Rows of :func:`rank_candidates` (any order, with or without ``rank``) ranked by saving, then newly connected flow, then id."""
+    """Rows of :func:`rank_candidates` (any order, with or without ``rank``) ranked by saving, then newly connected flow, then id.
+
+    Parameters
+    ----------
+    frame
+        Rows with the columns of :data:`CANDIDATE_COLUMNS` (``rank`` optional).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows best first, ``rank`` from 1, columns :data:`CANDIDATE_COLUMNS`.
+    """
     if frame.empty:
         return pd.DataFrame(columns=list(CANDIDATE_COLUMNS))
     frame = frame.drop(columns="rank", errors="ignore")
@@ -483,7 +576,22 @@ def rank_savings(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def candidate_hours(graph: nx.MultiDiGraph, candidate: Candidate, params: ModelParams) -> float:
-    """Hours along a candidate link, as :func:`corridor.graph.link_time_h` times a network link."""
+    """Hours along a candidate link, as :func:`corridor.graph.link_time_h` times a network link.
+
+    Parameters
+    ----------
+    graph
+        A corridor graph holding both end hubs (its ``profile`` is used).
+    candidate
+        The link.
+    params
+        Model parameters.
+
+    Returns
+    -------
+    float
+        Hours, border time included where the hubs' countries differ.
+    """
     countries = {graph.nodes[hub_node(graph, hub)].get("country", "") for hub in (candidate.from_hub, candidate.to_hub)}
     profile = graph.graph.get("profile", "freight")
     return link_time_h(candidate.record(graph), profile, params, cross_border=len(countries) > 1)
@@ -510,7 +618,22 @@ def _positive_seconds(seconds: float) -> float:
 
 
 def add_candidate(graph: nx.MultiDiGraph, candidate: Candidate, params: ModelParams) -> nx.MultiDiGraph:
-    """A copy of ``graph`` with the candidate added as a network link (for checks and maps)."""
+    """A copy of ``graph`` with the candidate added as a network link (for checks and maps).
+
+    Parameters
+    ----------
+    graph
+        A corridor graph holding both end hubs; it is not changed.
+    candidate
+        The link to add.
+    params
+        Model parameters.
+
+    Returns
+    -------
+    networkx.MultiDiGraph
+        The copy, with a new ``version`` (see :func:`corridor.graph.add_link_edges`).
+    """
     changed = graph.copy()
     changed.graph = {**graph.graph, "terminal_nodes": dict(graph.graph.get("terminal_nodes", {}))}
     add_link_edges(changed, candidate.record(changed), profile=changed.graph.get("profile", "freight"), params=params)
@@ -533,7 +656,28 @@ def _progress(items: Sequence[Any], description: str, show: bool | None) -> Iter
 def candidates_report(
     frame: pd.DataFrame, *, top: int, total: int, mode: str, max_km: float | None, profile: str, by: str = "time"
 ) -> dict[str, Any]:
-    """The ranking as one JSON-ready object (``corridor candidates --json``)."""
+    """The ranking as one JSON-ready object (``corridor candidates --json``).
+
+    Parameters
+    ----------
+    frame
+        A :func:`rank_candidates` table.
+    top
+        How many candidates to list.
+    total
+        How many candidates were evaluated.
+    mode, max_km, profile, by
+        What was asked: the candidates' mode, the longest candidate generated
+        (built km, see :func:`generate_candidates`; ``None``: candidates read
+        from a file), the graph's profile and the criterion.
+
+    Returns
+    -------
+    dict
+        The inputs, ``evaluated``, the mode's ``detour_factor`` and
+        ``default_speed_kmh``, and ``candidates`` (the first ``top`` rows,
+        floats rounded to 4 places).
+    """
     return {
         "mode": mode,
         "profile": profile,

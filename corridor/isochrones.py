@@ -88,7 +88,22 @@ def reached_hubs(graph: nx.MultiDiGraph, origin: str, *, max_hours: float) -> pd
 
 
 def geodesic_disc(lon: float, lat: float, radius_km: float, *, points: int = DISC_POINTS) -> Polygon:
-    """The points within ``radius_km`` of ``(lon, lat)`` on the WGS84 ellipsoid, as a polygon of ``points`` vertices."""
+    """The points within ``radius_km`` of ``(lon, lat)`` on the WGS84 ellipsoid, as a polygon of ``points`` vertices.
+
+    Parameters
+    ----------
+    lon, lat
+        The centre, degrees.
+    radius_km
+        Geodesic radius, km.
+    points
+        Number of vertices.
+
+    Returns
+    -------
+    shapely.Polygon
+        In lon/lat degrees.
+    """
     azimuths = np.linspace(0.0, 360.0, points, endpoint=False)
     lons, lats, _ = _GEOD.fwd(np.full(points, lon), np.full(points, lat), azimuths, np.full(points, radius_km * 1000.0))
     return Polygon(zip(lons, lats, strict=True))
@@ -98,6 +113,20 @@ def band_polygon(reached: pd.DataFrame, hours: float, access_kmh: float) -> Base
     """Union of the discs of radius ``access_kmh x (hours - t)`` around the hubs of ``reached`` with ``t <= hours``.
 
     With ``access_kmh`` 0 the band is empty (the hubs themselves have no area).
+
+    Parameters
+    ----------
+    reached
+        A :func:`reached_hubs` table (``hours``, ``lon``, ``lat``).
+    hours
+        The band's limit, hours.
+    access_kmh
+        Straight-line speed onward from a reached hub, km/h.
+
+    Returns
+    -------
+    shapely.geometry.base.BaseGeometry
+        A polygon or multipolygon in lon/lat degrees; an empty ``MultiPolygon`` when no disc has area.
     """
     inside = reached[reached["hours"] <= hours]
     discs = [
@@ -109,7 +138,18 @@ def band_polygon(reached: pd.DataFrame, hours: float, access_kmh: float) -> Base
 
 
 def area_km2(geometry: BaseGeometry) -> float:
-    """Geodesic area of a lon/lat polygon in km² (WGS84)."""
+    """Geodesic area of a lon/lat polygon in km² (WGS84).
+
+    Parameters
+    ----------
+    geometry
+        A polygon or multipolygon in lon/lat degrees.
+
+    Returns
+    -------
+    float
+        km², 0 for an empty geometry.
+    """
     if geometry.is_empty:
         return 0.0
     return abs(_GEOD.geometry_area_perimeter(geometry)[0]) / 1e6
@@ -170,7 +210,19 @@ def isochrones(
 
 
 def gained_bands(before: gpd.GeoDataFrame, after: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Per band, the area reachable after but not before (``side="gained"``); :data:`COLUMNS`."""
+    """Per band, the area reachable after but not before (``side="gained"``); :data:`COLUMNS`.
+
+    Parameters
+    ----------
+    before, after
+        :func:`isochrones` of the same origin on the two sides.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        One row per band of ``after``: the area gained (km²) and its polygon,
+        and ``hubs`` the number of hubs gained (all of them for a band ``before`` lacks).
+    """
     rows = []
     old = before.set_index("hours")
     for row in after.to_dict("records"):
@@ -222,6 +274,20 @@ def scenario_isochrones(
 def write_isochrones(frame: gpd.GeoDataFrame, path: str | Path) -> Path:
     """Write isochrones as GeoJSON (``.geojson``, ``.json``) or a GeoPackage (``.gpkg``, layer ``isochrones``).
 
+    An existing file is replaced; missing folders are created.
+
+    Parameters
+    ----------
+    frame
+        An :func:`isochrones` (or :func:`gained_bands`) table.
+    path
+        The file to write.
+
+    Returns
+    -------
+    pathlib.Path
+        The path written.
+
     Raises
     ------
     CorridorError
@@ -241,5 +307,16 @@ def write_isochrones(frame: gpd.GeoDataFrame, path: str | Path) -> Path:
 
 
 def isochrone_summary(frame: gpd.GeoDataFrame) -> list[dict[str, Any]]:
-    """Rows of ``frame`` without geometry, for tables and JSON."""
+    """Rows of ``frame`` without geometry, for tables and JSON.
+
+    Parameters
+    ----------
+    frame
+        An :func:`isochrones` table.
+
+    Returns
+    -------
+    list of dict
+        One per row, every column but ``geometry``.
+    """
     return [{key: value for key, value in row.items() if key != "geometry"} for row in frame.to_dict("records")]
