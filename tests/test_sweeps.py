@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import run_corridor
 
 from corridor.candidates import generate_candidates, rank_candidates
 from corridor.centrality import criticality
@@ -84,17 +85,21 @@ def test_od_matrix_equals_single_process(client, mini_network, round_params, syn
     pd.testing.assert_frame_equal(sweeps.skim_matrix(client, graph, hubs, by=by), skim_matrix(graph, hubs, by=by), check_exact=True)
 
 
-def _cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "corridor", *args], check=False, capture_output=True, text=True, cwd=ROOT, timeout=300)
+def _json(*args: str) -> object:
+    result = run_corridor(*args, "--network", str(MINI), "--json")
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
 
 
-def test_cli_scheduler_local_equals_single_process():
-    """`--scheduler local` starts a LocalCluster of worker processes; the JSON is the single run's."""
+def test_cli_scheduler_equals_single_process(client):
+    """Each sweep command on a running scheduler (the fixture's, by address) prints the single run's JSON."""
     for command in (["critical", "--links", "--top", "50"], ["od"], ["candidates", "--mode", "rail", "--top", "50"]):
-        args = [*command, "--network", str(MINI), "--json"]
-        single, spread = _cli(*args), _cli(*args, "--scheduler", "local")
-        assert single.returncode == 0 and spread.returncode == 0, spread.stderr
-        assert json.loads(spread.stdout) == json.loads(single.stdout)
+        assert _json(*command, "--scheduler", client.scheduler.address) == _json(*command)
+
+
+def test_cli_scheduler_local_starts_worker_processes_with_the_same_result():
+    """`--scheduler local` starts a LocalCluster of worker processes on this machine."""
+    assert _json("critical", "--links", "--top", "50", "--scheduler", "local") == _json("critical", "--links", "--top", "50")
 
 
 def test_no_dask_without_scheduler():
@@ -111,6 +116,9 @@ def test_no_dask_without_scheduler():
     assert done.stdout.strip().splitlines()[-1] == "[]"
 
 
-def test_unreachable_scheduler_is_one_line():
-    done = _cli("od", "--network", str(MINI), "--scheduler", "tcp://127.0.0.1:9")
-    assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1 and "--scheduler" in done.stderr
+def test_unreachable_scheduler_is_one_line(monkeypatch):
+    from corridor import sweeps
+
+    monkeypatch.setattr(sweeps, "CONNECT_TIMEOUT_S", 1)
+    done = run_corridor("od", "--network", str(MINI), "--scheduler", "tcp://127.0.0.1:9")
+    assert done.exit_code == 2 and len(done.stderr.strip().splitlines()) == 1 and "--scheduler" in done.stderr
