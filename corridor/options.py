@@ -53,7 +53,15 @@ class Option:
         return chain_label(self.chain)
 
     def as_dict(self) -> dict[str, Any]:
-        """The option in the JSON contract of ``corridor options --json``."""
+        """The option in the JSON contract of ``corridor options --json``.
+
+        Returns
+        -------
+        dict
+            ``chain``, ``modes``, ``time_h``, ``moving_h``, ``length_km``,
+            ``cost``, ``co2_kg`` (rounded), ``transfers``, ``hubs`` and ``via``
+            (the lines of the legs other than urban ones).
+        """
         route = self.route
         return {
             "chain": self.label,
@@ -70,7 +78,18 @@ class Option:
 
 
 def chain_label(modes: Iterable[str]) -> str:
-    """Label of a mode chain: its modes joined by ``+``."""
+    """Label of a mode chain: its modes joined by ``+``.
+
+    Parameters
+    ----------
+    modes
+        The modes, in order.
+
+    Returns
+    -------
+    str
+        E.g. ``"rail+sea"``.
+    """
     return CHAIN_SEPARATOR.join(modes)
 
 
@@ -128,7 +147,23 @@ def options_by_mode_chain(graph: nx.MultiDiGraph, origin: str, destination: str,
 
 
 def options_report(graph: nx.MultiDiGraph, options: Sequence[Option], *, by: str = "cost") -> dict[str, Any]:
-    """Options as one JSON-ready object: origin, destination, profile, year, by, options."""
+    """Options as one JSON-ready object: origin, destination, profile, year, by, options.
+
+    Parameters
+    ----------
+    graph
+        The graph the options were found on (its ``profile`` and ``year`` are reported).
+    options
+        :func:`options_by_mode_chain` of one pair, at least one.
+    by
+        The criterion they were found by.
+
+    Returns
+    -------
+    dict
+        ``origin`` and ``destination`` (hub ids), ``profile``, ``year``, ``by``
+        and ``options`` (:meth:`Option.as_dict` of each).
+    """
     first = options[0].route
     return {
         "origin": first.hubs[0],
@@ -141,7 +176,18 @@ def options_report(graph: nx.MultiDiGraph, options: Sequence[Option], *, by: str
 
 
 def graph_modes(graph: nx.MultiDiGraph) -> list[str]:
-    """Modes the graph was built with, in :data:`corridor.settings.MODES` order."""
+    """Modes the graph was built with, in :data:`corridor.settings.MODES` order.
+
+    Parameters
+    ----------
+    graph
+        A corridor graph.
+
+    Returns
+    -------
+    list of str
+        Its ``modes``; every mode where the graph does not say.
+    """
     chosen = set(graph.graph.get("modes") or MODES)
     return [mode for mode in MODES if mode in chosen]
 

@@ -41,6 +41,19 @@ class ModelParams:
         defaults key by key.
     source
         Where the overrides came from, named in error messages.
+
+    Attributes
+    ----------
+    data
+        The parameters by profile, in the layout of ``model.toml``.
+    use_section_times
+        Whether passenger links take their published fastest section time
+        where one is given (``False`` runs the speed model everywhere).
+
+    Raises
+    ------
+    ParameterError
+        For an override of an unknown profile, parameter or mode, or a value of the wrong type or sign.
     """
 
     def __init__(self, overrides: Mapping[str, Any] | None = None, *, source: str = "params") -> None:
@@ -54,7 +67,23 @@ class ModelParams:
 
     @classmethod
     def from_file(cls, path: str | Path) -> ModelParams:
-        """Read overrides from a TOML file in the layout of ``model.toml``."""
+        """Read overrides from a TOML file in the layout of ``model.toml``.
+
+        Parameters
+        ----------
+        path
+            The TOML file.
+
+        Returns
+        -------
+        ModelParams
+            The defaults with the file's values on top.
+
+        Raises
+        ------
+        ParameterError
+            When the file is missing, is not TOML, or holds an invalid override.
+        """
         try:
             with Path(path).open("rb") as f:
                 return cls(tomllib.load(f), source=str(path))
@@ -66,13 +95,47 @@ class ModelParams:
             raise ParameterError(msg) from None
 
     def with_overrides(self, overrides: Mapping[str, Any], *, source: str = "params") -> ModelParams:
-        """Return a copy with ``overrides`` applied on top of these values."""
+        """Return a copy with ``overrides`` applied on top of these values.
+
+        Parameters
+        ----------
+        overrides
+            Nested mapping in the layout of ``model.toml``.
+        source
+            Where the overrides came from, named in error messages.
+
+        Returns
+        -------
+        ModelParams
+            The copy; this object is unchanged.
+
+        Raises
+        ------
+        ParameterError
+            As for the class.
+        """
         new = copy.deepcopy(self)
         new.data = _merged(new.data, overrides, source)
         return new
 
     def value(self, profile: str, name: str, mode: str | None = None) -> float:
-        """One parameter of a profile, per mode where the parameter is per mode."""
+        """One parameter of a profile, per mode where the parameter is per mode.
+
+        Parameters
+        ----------
+        profile
+            ``freight`` or ``passenger``.
+        name
+            The parameter, as in ``model.toml`` (``terminal_h``, ``value_of_time``).
+        mode
+            The mode, for a parameter given per mode.
+
+        Returns
+        -------
+        float
+            The value, in the unit ``model.toml`` gives it; 0 where the
+            parameter, or the mode's entry, is not given.
+        """
         entry = self.data[profile].get(name, 0.0)
         if isinstance(entry, Mapping):
             return float(entry.get(mode, 0.0))
@@ -85,6 +148,20 @@ class ModelParams:
         the link's speed; otherwise the mode's ``speed_factor`` times the
         link's speed, capped first at the mode's ``max_speed_kmh`` where one is
         given (freight trains run at most 120 km/h on a 160 km/h line).
+
+        Parameters
+        ----------
+        profile
+            ``freight`` or ``passenger``.
+        mode
+            The link's mode.
+        link_speed_kmh
+            The link's own speed, km/h.
+
+        Returns
+        -------
+        float
+            km/h.
         """
         commercial = self.value(profile, "speed_kmh", mode)
         if commercial:
@@ -93,15 +170,47 @@ class ModelParams:
         return self.value(profile, "speed_factor", mode) * (min(link_speed_kmh, cap) if cap else link_speed_kmh)
 
     def co2_kg_per_km(self, profile: str, mode: str) -> float:
-        """Emissions of moving one unit (TEU for freight, passenger) one km on ``mode``, kg CO2e."""
+        """Emissions of moving one unit (TEU for freight, passenger) one km on ``mode``, kg CO2e.
+
+        Parameters
+        ----------
+        profile
+            ``freight`` or ``passenger``.
+        mode
+            The mode.
+
+        Returns
+        -------
+        float
+            kg CO2e per TEU-km or passenger-km (``co2_g_per_km`` / 1000).
+        """
         return self.value(profile, "co2_g_per_km", mode) / 1000.0
 
     def co2_kg_per_lift(self, profile: str, mode: str) -> float:
-        """Emissions of lifting one unit on or off ``mode`` at a terminal, kg CO2e."""
+        """Emissions of lifting one unit on or off ``mode`` at a terminal, kg CO2e.
+
+        Parameters
+        ----------
+        profile
+            ``freight`` or ``passenger``.
+        mode
+            The mode.
+
+        Returns
+        -------
+        float
+            kg CO2e per lift (``co2_g_per_lift`` / 1000).
+        """
         return self.value(profile, "co2_g_per_lift", mode) / 1000.0
 
     def fitted_view(self) -> dict[str, dict[str, Any]]:
-        """The parameters as a plain nested dict (for JSON and reports)."""
+        """The parameters as a plain nested dict (for JSON and reports).
+
+        Returns
+        -------
+        dict
+            A deep copy of :attr:`data`.
+        """
         return copy.deepcopy(self.data)
 
 

@@ -141,6 +141,38 @@ class Scenario:
     sources) are the parent's followed by the child's; ``year``,
     ``baseline_year``, ``profile``, ``modes``, ``direct``, ``name`` and
     ``description`` are the child's where it sets them; parameter overrides apply parent first.
+    The fields are those of ``routes/README.md``; ``None`` where the files do not set one.
+
+    Attributes
+    ----------
+    path
+        The file loaded (the last of the ``extends`` chain).
+    name, description
+        Shown in reports (``name`` defaults to the file name).
+    sources
+        Where the changes and figures come from.
+    year
+        The scenario's network as of this year (``None``: links open today).
+    baseline_year
+        The year of the network compared against (``None``: links open today).
+    profile
+        ``freight`` or ``passenger``, the profile of the comparison.
+    modes
+        Compare on these modes only.
+    direct
+        Route the key pairs and published figures on single services.
+    pairs
+        Key pairs compared, entries of ``{"origin": ..., "destination": ...}``.
+    params
+        Parameter overrides, ``(table, source)`` in the order they apply.
+    add_hubs, change_hubs, add_links, change_links
+        Entries of hubs and links to add or change.
+    open_links, remove_links, close_links, remove_hubs, close_hubs
+        Entries of link and hub ids (``{"id": ...}``) to open, remove or close.
+    published
+        Published travel times to compare with, ``[[published]]`` entries.
+    files
+        The files read, the furthest ancestor first.
     """
 
     path: Path
@@ -167,7 +199,23 @@ class Scenario:
     files: list[Path] = field(default_factory=list)
 
     def model_params(self, base: ModelParams | None = None) -> ModelParams:
-        """``base`` (default: ``corridor/model.toml``) with this scenario's ``[params]`` applied."""
+        """``base`` (default: ``corridor/model.toml``) with this scenario's ``[params]`` applied.
+
+        Parameters
+        ----------
+        base
+            Parameters to apply the overrides to.
+
+        Returns
+        -------
+        ModelParams
+            A new object; ``base`` is unchanged.
+
+        Raises
+        ------
+        ScenarioError
+            For an invalid override (the :class:`~corridor._errors.ParameterError`'s message).
+        """
         params = base or ModelParams()
         for table, source in self.params:
             try:
@@ -227,7 +275,13 @@ class AppliedScenario:
         return iter((self.network, self.params, self.year))
 
     def diff(self) -> dict[str, Any]:
-        """The changes as a JSON-ready dict of id lists."""
+        """The changes as a JSON-ready dict of id lists.
+
+        Returns
+        -------
+        dict of str to list of str
+            ``added_hubs`` to ``leaving_service`` (the id attributes), each a new list.
+        """
         names = (
             "added_hubs", "changed_hubs", "removed_hubs", "closed_hubs", "added_links", "changed_links",
             "opened_links", "removed_links", "closed_links", "entering_service", "leaving_service",
@@ -262,7 +316,13 @@ def load_scenario(path: str | Path) -> Scenario:
 
 
 def builtin_scenarios() -> list[Path]:
-    """The scenario files shipped in ``routes/``."""
+    """The scenario files shipped in ``routes/``.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The ``.toml`` files, sorted.
+    """
     return sorted(ROUTES_DIR.glob("*.toml"))
 
 
@@ -564,7 +624,20 @@ def scenario_graphs(
 
 
 def links_in_service(network: Network, year: int | None) -> set[str]:
-    """Ids of the links of ``network`` that carry traffic in ``year`` (either profile)."""
+    """Ids of the links of ``network`` that carry traffic in ``year`` (either profile).
+
+    Parameters
+    ----------
+    network
+        The hubs and links.
+    year
+        The network's year (``None``: links open today).
+
+    Returns
+    -------
+    set of str
+        Links in service (:func:`corridor.schema.in_service`) whose two hubs are open.
+    """
     hubs = network.hubs.to_dict("index")
     return {
         link_id
@@ -660,7 +733,18 @@ def _hub_xy(hubs: gpd.GeoDataFrame, hub: str) -> tuple[float, float]:
 
 
 def geodesic_km(coords: Iterable[tuple[float, float]]) -> float:
-    """Length in km on the WGS84 ellipsoid of a line through ``(lon, lat)`` points."""
+    """Length in km on the WGS84 ellipsoid of a line through ``(lon, lat)`` points.
+
+    Parameters
+    ----------
+    coords
+        ``(lon, lat)`` points in degrees, in order.
+
+    Returns
+    -------
+    float
+        km.
+    """
     points = list(coords)
     lons, lats = [p[0] for p in points], [p[1] for p in points]
     return float(_GEOD.line_length(lons, lats)) / 1000.0

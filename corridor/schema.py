@@ -172,7 +172,18 @@ def parse_date(value: Any) -> float | None:
 
 
 def date_year(value: Any) -> int | None:
-    """The year of a date (see :func:`parse_date`), or ``None``."""
+    """The year of a date (see :func:`parse_date`), or ``None``.
+
+    Parameters
+    ----------
+    value
+        A date in a form :func:`parse_date` takes, or ``None``.
+
+    Returns
+    -------
+    int or None
+        The whole year; ``None`` for ``None`` or NaN.
+    """
     parsed = parse_date(value)
     return None if parsed is None else int(parsed)
 
@@ -205,7 +216,20 @@ def in_service(record: Mapping[str, Any], year: int | None) -> bool:
 
 
 def hub_open(record: Mapping[str, Any], year: int | None) -> bool:
-    """Whether a hub exists in the network of ``year`` (``None``: today, always)."""
+    """Whether a hub exists in the network of ``year`` (``None``: today, always).
+
+    Parameters
+    ----------
+    record
+        A hub with an optional ``opened`` date.
+    year
+        The network's year, or ``None`` for today.
+
+    Returns
+    -------
+    bool
+        True unless the hub opens after ``year``.
+    """
     opened = date_year(record.get("opened"))
     return year is None or opened is None or opened <= year
 

@@ -55,6 +55,11 @@ def logit_shares(costs: Sequence[float], constants: Sequence[float], scale: floa
     numpy.ndarray
         Shares summing to 1, in the order of ``costs``.
 
+    References
+    ----------
+    .. [1] McFadden, D. (1974). "Conditional logit analysis of qualitative choice
+       behavior". In P. Zarembka (ed.), Frontiers in Econometrics, 105-142. Academic Press.
+
     Examples
     --------
     >>> logit_shares([100.0, 100.0 + math.log(3) / 0.01], [0.0, 0.0], 0.01).round(2).tolist()
@@ -67,31 +72,91 @@ def logit_shares(costs: Sequence[float], constants: Sequence[float], scale: floa
 
 
 def share_label(params: ModelParams, profile: str) -> str:
-    """``"calibrated"`` where the parameters say ``shares_calibrated = true``, else ``"indicative"``."""
+    """``"calibrated"`` where the parameters say ``shares_calibrated = true``, else ``"indicative"``.
+
+    Parameters
+    ----------
+    params
+        Model parameters.
+    profile
+        ``freight`` or ``passenger``.
+
+    Returns
+    -------
+    str
+        :data:`CALIBRATED` or :data:`INDICATIVE`.
+    """
     return CALIBRATED if params.data[profile].get("shares_calibrated") is True else INDICATIVE
 
 
 def option_shares(options: Sequence[Option], params: ModelParams, profile: str) -> list[float]:
-    """Shares of ``options`` under the profile's ``share_scale`` and ``share_constants``."""
+    """Shares of ``options`` under the profile's ``share_scale`` and ``share_constants``.
+
+    Parameters
+    ----------
+    options
+        The options of one pair (:func:`corridor.options.options_by_mode_chain`).
+    params
+        Model parameters.
+    profile
+        The profile whose parameters apply.
+
+    Returns
+    -------
+    list of float
+        Shares summing to 1, in the order of ``options`` (see :func:`logit_shares`).
+    """
     scale = params.value(profile, "share_scale")
     constants = params.data[profile].get("share_constants") or {}
     return logit_shares([o.route.cost for o in options], [constants.get(o.label, 0.0) for o in options], scale).tolist()
 
 
 def shares_table(options: Sequence[Option], params: ModelParams, profile: str) -> dict[str, float]:
-    """Share of each option by chain label, rounded to 0.001."""
+    """Share of each option by chain label, rounded to 0.001.
+
+    Parameters
+    ----------
+    options, params, profile
+        As for :func:`option_shares`.
+
+    Returns
+    -------
+    dict of str to float
+        Share by chain label (``"rail+sea"``).
+    """
     return {option.label: round(share, 3) for option, share in zip(options, option_shares(options, params, profile), strict=True)}
 
 
 def share_shift(before: Mapping[str, float], after: Mapping[str, float]) -> dict[str, float]:
-    """Change of each chain's share in percentage points (a chain missing on one side has share 0 there)."""
+    """Change of each chain's share in percentage points (a chain missing on one side has share 0 there).
+
+    Parameters
+    ----------
+    before, after
+        Shares (fractions) by chain label, as :func:`shares_table` gives them.
+
+    Returns
+    -------
+    dict of str to float
+        ``after - before`` in percentage points, rounded to 0.1, for every chain of either side.
+    """
     chains = list(dict.fromkeys([*before, *after]))
     return {chain: round(100.0 * (after.get(chain, 0.0) - before.get(chain, 0.0)), 1) for chain in chains}
 
 
 @dataclass
 class ObservedPair:
-    """Observed shares of one origin-destination pair and the model's options for it."""
+    """Observed shares of one origin-destination pair and the model's options for it.
+
+    Attributes
+    ----------
+    origin, destination
+        The pair, as named in the observed file.
+    options
+        The model's options of the pair.
+    observed
+        Observed share of each option, in the order of ``options``, summing to 1.
+    """
 
     origin: str
     destination: str
@@ -104,6 +169,16 @@ def read_observed_shares(path: str | Path) -> dict[tuple[str, str], dict[str, fl
 
     Shares of a pair are normalised to sum to 1, so tonnes or TEU per chain
     work as well as fractions.
+
+    Parameters
+    ----------
+    path
+        The CSV file, with a header of :data:`SHARE_COLUMNS`.
+
+    Returns
+    -------
+    dict
+        By ``(origin, destination)``: the share of each chain, summing to 1.
 
     Raises
     ------
@@ -146,6 +221,21 @@ def read_observed_shares(path: str | Path) -> dict[tuple[str, str], dict[str, fl
 def observed_pair(origin: str, destination: str, options: Sequence[Option], observed: Mapping[str, float]) -> ObservedPair:
     """Match observed shares by chain to the model's options of a pair.
 
+    Parameters
+    ----------
+    origin, destination
+        The pair, named in error messages.
+    options
+        The model's options of the pair.
+    observed
+        Observed shares by chain label (:func:`read_observed_shares`).
+
+    Returns
+    -------
+    ObservedPair
+        The options with their observed shares (0 for a chain not observed),
+        normalised to sum to 1.
+
     Raises
     ------
     CorridorError
@@ -178,6 +268,11 @@ def fit_shares(pairs: Sequence[ObservedPair], *, reference: str | None = None) -
         (share-weighted, per pair summed), ``pairs`` (observed and fitted
         shares by pair) and ``reference``.
 
+    Raises
+    ------
+    CorridorError
+        When ``pairs`` is empty.
+
     Notes
     -----
     Minimises ``-sum_pairs sum_i s_i log P_i`` with L-BFGS-B, the scale
@@ -185,6 +280,11 @@ def fit_shares(pairs: Sequence[ObservedPair], *, reference: str | None = None) -
     by their standard deviation while fitting so the scale is of order 1.
     With one pair and two chains the fit is exact but not unique: the scale
     and the constant trade off; give several pairs to separate them.
+
+    References
+    ----------
+    .. [1] McFadden, D. (1974). "Conditional logit analysis of qualitative choice
+       behavior". In P. Zarembka (ed.), Frontiers in Econometrics, 105-142. Academic Press.
     """
     from scipy.optimize import minimize
 
@@ -236,7 +336,21 @@ def fit_shares(pairs: Sequence[ObservedPair], *, reference: str | None = None) -
 
 
 def fitted_params_toml(profile: str, fit: Mapping[str, Any]) -> str:
-    """The fitted shares as a ``--params`` file (TOML), with ``shares_calibrated = true``."""
+    """The fitted shares as a ``--params`` file (TOML), with ``shares_calibrated = true``.
+
+    Parameters
+    ----------
+    profile
+        The profile the parameters are for.
+    fit
+        A :func:`fit_shares` result.
+
+    Returns
+    -------
+    str
+        The file's text: a comment with the log-likelihood, then ``[profile]``
+        with ``share_scale``, ``share_constants`` and ``shares_calibrated``.
+    """
     constants = ", ".join(f'"{chain}" = {value}' for chain, value in fit["share_constants"].items())
     return (
         f"# Mode-share parameters fitted by `corridor calibrate --shares` (log-likelihood {fit['log_likelihood']}).\n"

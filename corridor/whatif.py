@@ -135,6 +135,13 @@ def compare_scenario(
         ``total_saving_cost`` (flow x generalised cost, the same routes),
         ``demand``, ``top_gains``, ``rank_shifts``, ``published`` and
         ``notes``. Hours and costs are ``None`` where there is no route.
+
+    Raises
+    ------
+    CorridorError
+        For ``by`` not in :data:`CRITERIA`; a
+        :class:`~corridor._errors.ScenarioError` where the scenario does not
+        apply to ``network``.
     """
     if by not in CRITERIA:
         msg = f"unknown comparison criterion {by!r}; use one of {', '.join(CRITERIA)}"
@@ -302,7 +309,20 @@ def _links(route: Route | None) -> list[str]:
 
 
 def city_time_matrix(graph: nx.MultiDiGraph, hubs: Sequence[str]) -> np.ndarray:
-    """Fastest door-to-door hours between ``hubs`` (ids of the graph), ``inf`` where unreachable."""
+    """Fastest door-to-door hours between ``hubs`` (ids of the graph), ``inf`` where unreachable.
+
+    Parameters
+    ----------
+    graph
+        A corridor graph.
+    hubs
+        Hub ids, the rows and columns.
+
+    Returns
+    -------
+    numpy.ndarray
+        Square, hours, origins as rows.
+    """
     nodes = [hub_node(graph, hub) for hub in hubs]
     return shortest_path_lengths(graph, nodes, nodes, weight="travel_time") / 3600.0
 
@@ -313,6 +333,21 @@ def city_matrices(graph: nx.MultiDiGraph, hubs: Sequence[str], *, by: str = "tim
     ``inf`` where unreachable. The minimised quantity comes from one Dijkstra
     run; the other is summed along its shortest-path trees
     (:func:`corridor.routing.path_attribute_totals`).
+
+    Parameters
+    ----------
+    graph
+        A corridor graph.
+    hubs
+        Hub ids, the rows and columns.
+    by
+        What the routes minimise: ``"time"`` or ``"cost"`` (a key of
+        :data:`corridor.routing.WEIGHTS`).
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        Hours and generalised cost, both square with origins as rows.
     """
     nodes = [hub_node(graph, hub) for hub in hubs]
     if by == "time":
