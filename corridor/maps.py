@@ -191,6 +191,8 @@ class MapContent:
     lon_start
         West edge of the 360-degree window the longitudes are drawn in
         (see :mod:`corridor._longitudes`).
+    isochrones
+        Isochrone bands to overlay (:func:`corridor.isochrones.isochrones`), or ``None``.
     """
 
     title: str
@@ -205,7 +207,18 @@ class MapContent:
     isochrones: gpd.GeoDataFrame | None = None
 
     def route_lines(self, pair: MapRoute) -> list[LineString]:
-        """The lines of ``pair``'s routes, best first, in the map's longitude window."""
+        """The lines of ``pair``'s routes, best first, in the map's longitude window.
+
+        Parameters
+        ----------
+        pair
+            One requested pair's routes.
+
+        Returns
+        -------
+        list of shapely.LineString
+            Lon/lat lines, longitudes unwrapped from :attr:`lon_start`.
+        """
         return list(unwrap_all([route.geometry for route in pair.routes], self.lon_start))
 
     @property
@@ -217,6 +230,16 @@ class MapContent:
 
     def view_bounds(self, fit: str = "auto") -> tuple[float, float, float, float]:
         """Where the map opens: ``"all"`` (:attr:`bounds`) or ``"auto"``, a scenario's changed links with a margin.
+
+        Parameters
+        ----------
+        fit
+            ``"auto"`` or ``"all"``; ``"auto"`` is :attr:`bounds` too without a scenario or a changed link.
+
+        Returns
+        -------
+        tuple of float
+            ``(west, south, east, north)``, degrees.
 
         Raises
         ------
@@ -234,7 +257,13 @@ class MapContent:
         return (west - dx, south - dy, east + dx, north + dy)
 
     def labelled_hubs(self) -> list[str]:
-        """Hub ids with a label, in label order (see :func:`label_order`)."""
+        """Hub ids with a label, in label order (see :func:`label_order`).
+
+        Returns
+        -------
+        list of str
+            Hub ids, first label first.
+        """
         order = self.hubs["label_order"].dropna().sort_values(kind="stable")
         return list(order.index)
 
@@ -288,6 +317,11 @@ def map_content(
         A scenario's changes (see :class:`ScenarioDiff`).
     title
         Map title (default: from the network, year and scenario).
+
+    Returns
+    -------
+    MapContent
+        The links and hubs with their styles, the routes and the scenario's changes.
     """
     start = window_start(network.hubs.geometry.x)
     hubs = _hub_frame(network, ranking, lon_start=start)
@@ -401,7 +435,18 @@ def _hub_frame(network: Network, ranking: pd.DataFrame | None, *, lon_start: flo
 
 
 def centrality_colour(share: float) -> str:
-    """Hex colour of a centrality score as a share (0 to 1) of the largest score."""
+    """Hex colour of a centrality score as a share (0 to 1) of the largest score.
+
+    Parameters
+    ----------
+    share
+        Score over the largest score; clipped to 0-1.
+
+    Returns
+    -------
+    str
+        ``#rrggbb`` from :data:`CENTRALITY_CMAP` within :data:`CENTRALITY_RANGE`.
+    """
     from matplotlib import colormaps
     from matplotlib.colors import to_hex
 
@@ -486,6 +531,16 @@ def escape(value: Any) -> str:
     Besides ``& < > " '`` it escapes the characters that would end or
     interpolate the JavaScript template literals folium wraps popup and
     tooltip HTML in (backquote, ``$``, backslash), so any name shows as text.
+
+    Parameters
+    ----------
+    value
+        Anything; ``None`` and NaN give ``""``.
+
+    Returns
+    -------
+    str
+        The escaped text.
     """
     text = html.escape("" if _missing(value) else str(value), quote=True)
     return text.replace("`", "&#96;").replace("$", "&#36;").replace("\\", "&#92;")
@@ -506,6 +561,11 @@ def page_dependencies() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     jQuery (folium's popups parse their HTML with it). Bootstrap, Font
     Awesome and the awesome-markers plugin are left out: the maps use
     circle markers and their own legend.
+
+    Returns
+    -------
+    tuple of list
+        ``(js, css)``: the ``(name, url)`` pairs of folium's defaults kept.
     """
     from folium import folium as folium_module
 
@@ -549,6 +609,18 @@ MAP_SCRIPT = STATIC_DIR / "corridor-map.js"
 
 def static_file(name: str, url: str) -> Path:
     """The copy in ``corridor/static/`` of the dependency ``name`` at the version in ``url``.
+
+    Parameters
+    ----------
+    name
+        folium's name of the dependency (``leaflet``, ``jquery``, ``leaflet_css``).
+    url
+        folium's URL of it, which holds the version.
+
+    Returns
+    -------
+    pathlib.Path
+        The shipped file.
 
     Raises
     ------
@@ -595,6 +667,16 @@ def inline_dependencies() -> str:
     comments are dropped, the images ``leaflet.css`` names become data URIs,
     and ``</script``/``</style`` inside the code is escaped, so the page asks
     for nothing over the network.
+
+    Returns
+    -------
+    str
+        The HTML elements, one a line.
+
+    Raises
+    ------
+    CorridorError
+        When a file folium references is not shipped (see :func:`static_file`).
     """
     js, css = page_dependencies()
     parts = [_inline_script(static_file(name, url).read_text(encoding="utf-8"), f"{name}: {url}") for name, url in js]
@@ -607,7 +689,18 @@ _SCRIPT_ESCAPES = {ord(c): f"\\u{ord(c):04x}" for c in "<>&`$"}
 
 
 def script_json(data: Any) -> str:
-    """``data`` as JSON safe inside a ``<script>`` element: ``< > & ` $`` as JSON escapes."""
+    """``data`` as JSON safe inside a ``<script>`` element: ``< > & ` $`` as JSON escapes.
+
+    Parameters
+    ----------
+    data
+        Anything ``json.dumps`` takes, with no NaN or infinity (a ``ValueError`` otherwise).
+
+    Returns
+    -------
+    str
+        Compact JSON, non-ASCII characters kept.
+    """
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False).translate(_SCRIPT_ESCAPES)
 
 
@@ -790,6 +883,13 @@ def folium_map(
 def check_map_options(*, tiles: str | None = None, fit: str = "auto") -> None:
     """Check a map's ``tiles`` and ``fit`` before anything is computed.
 
+    Parameters
+    ----------
+    tiles
+        A name of :data:`TILE_LAYERS`, or ``None`` for the shipped basemap alone.
+    fit
+        A name of :data:`FITS`.
+
     Raises
     ------
     CorridorError
@@ -827,6 +927,16 @@ def isochrone_layers(isochrones: gpd.GeoDataFrame) -> list[tuple[str, dict[str, 
     """One overlay per isochrone band and side: ``(label, GeoJSON, Leaflet options)``, widest band first.
 
     Paths carry CSS classes ``corridor-isochrone``, ``isochrone-<side>`` and ``isochrone-<hours>h``.
+
+    Parameters
+    ----------
+    isochrones
+        An :func:`corridor.isochrones.isochrones` table (``side``, ``hours``, ``name``, ``geometry``).
+
+    Returns
+    -------
+    list of tuple
+        ``(label, FeatureCollection, options)`` per non-empty band.
     """
     layers = []
     order = isochrones.sort_values("hours", ascending=False, kind="stable")
@@ -1037,6 +1147,17 @@ def legend_entries(content: MapContent) -> list[tuple[str, dict[str, Any]]]:
     Line options: ``weight``, ``dashed`` and ``outline`` (the colour of a
     casing under the line). Shared by the interactive map and the static
     figure, so both explain the same symbols.
+
+    Parameters
+    ----------
+    content
+        What the map draws; only symbols it uses get a row.
+
+    Returns
+    -------
+    list of tuple
+        ``(label, style)``: modes, then cross-border, not-in-service, route,
+        scenario and (without a ranking) hub-kind rows.
     """
     links = content.links
     plain = links[links["diff"] == ""]
@@ -1086,7 +1207,23 @@ def _legend_html(content: MapContent) -> str:
 
 
 def savings_rows(diff: ScenarioDiff, hub_names: dict[str, str], n: int = TOP_SAVINGS) -> list[dict[str, Any]]:
-    """The ``n`` largest OD time savings of a scenario, as rows with names and hours."""
+    """The ``n`` largest OD time savings of a scenario, as rows with names and hours.
+
+    Parameters
+    ----------
+    diff
+        The scenario's changes, with ``savings``.
+    hub_names
+        Display name by hub id (a hub not in it shows its id).
+    n
+        How many rows.
+
+    Returns
+    -------
+    list of dict
+        ``origin``, ``destination`` (names), ``base_h``, ``scenario_h`` and
+        ``saved_h``, largest saving first; empty without savings.
+    """
     if diff.savings is None or diff.savings.empty:
         return []
     table = diff.savings.sort_values("saved_h", ascending=False).head(n)
@@ -1105,7 +1242,18 @@ def savings_rows(diff: ScenarioDiff, hub_names: dict[str, str], n: int = TOP_SAV
 
 
 def saving_text(hours: Any) -> str:
-    """A time saving in words, so its sign cannot be misread: ``saves 3.3 h``, ``0.4 h slower``, ``no change``."""
+    """A time saving in words, so its sign cannot be misread: ``saves 3.3 h``, ``0.4 h slower``, ``no change``.
+
+    Parameters
+    ----------
+    hours
+        Hours saved (negative: slower; ``inf``: newly connected; ``-inf``: connection lost).
+
+    Returns
+    -------
+    str
+        The words; ``""`` for ``None`` or NaN.
+    """
     if _missing(hours):
         return ""
     value = float(hours)
@@ -1123,7 +1271,21 @@ def _hours(value: Any) -> str:
 
 
 def change_rows(content: MapContent, n: int = TOP_CHANGES) -> tuple[list[dict[str, str]], int]:
-    """A scenario's changed links (added, then changed, then removed) as rows, the first ``n``, and how many there are."""
+    """A scenario's changed links (added, then changed, then removed) as rows, the first ``n``, and how many there are.
+
+    Parameters
+    ----------
+    content
+        What the map draws (its links' ``diff``).
+    n
+        How many rows.
+
+    Returns
+    -------
+    tuple
+        The rows (``change``, ``name``, ``mode`` label), by name within each
+        kind of change, and the number of changed links.
+    """
     order = {"added": 0, "changed": 1, "removed": 2}
     changed = content.links[content.links["diff"] != ""]
     changed = changed.assign(_order=changed["diff"].map(order)).sort_values(["_order", "name"], kind="stable")
@@ -1168,6 +1330,16 @@ MAP_SUFFIXES: tuple[str, ...] = (".html", ".htm")
 
 def check_map_path(path: str | Path) -> Path:
     """Check ``path`` can take an interactive map (an ``.html`` file, not a folder) before anything is written.
+
+    Parameters
+    ----------
+    path
+        Where the map goes.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path`` as a ``Path``.
 
     Raises
     ------
@@ -1266,7 +1438,19 @@ def scenario_diff(applied: AppliedScenario, base: Network, *, savings: pd.DataFr
 
 
 def map_content_from(data: MapData) -> MapContent:
-    """The content of a map of :func:`corridor.mapdata.map_data`'s results (see :func:`map_content`)."""
+    """The content of a map of :func:`corridor.mapdata.map_data`'s results (see :func:`map_content`).
+
+    Parameters
+    ----------
+    data
+        The analyses to draw: network, year, profile, ranking, routes, and a
+        scenario with its savings.
+
+    Returns
+    -------
+    MapContent
+        As :func:`map_content` gives it.
+    """
     diff = None if data.applied is None else scenario_diff(data.applied, data.base, savings=data.savings)
     return map_content(
         data.network,
