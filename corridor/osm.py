@@ -170,6 +170,18 @@ def parse_maxspeed(value: Any) -> float | None:
     ``"120"``, ``"120 km/h"``, ``"70 mph"`` and ``"10 knots"`` (also ``"10 kn"``)
     are read; several values (``"80;100"``) give their mean; ``"none"``,
     ``"signals"`` and zone codes (``"CN:urban"``) give ``None``.
+
+    Parameters
+    ----------
+    value
+        The tag's value, or a list of values (osmnx keeps one where merged
+        ways differ); ``None`` when the way has no ``maxspeed``.
+
+    Returns
+    -------
+    float or None
+        The speed (km/h; the mean of the positive values given), or ``None``
+        when no positive number is found.
     """
     if value is None:
         return None
@@ -192,6 +204,18 @@ def parse_duration_h(value: Any) -> float | None:
 
     ``"HH:MM"``, ``"HH:MM:SS"``, ISO 8601 (``"PT1H30M"``) and plain minutes
     (``"45"``) are read, as the OSM wiki documents the key.
+
+    Parameters
+    ----------
+    value
+        The tag's value (of a list, the first is read); ``None`` when the
+        way has no ``duration``.
+
+    Returns
+    -------
+    float or None
+        The duration (h), or ``None`` when the value is unreadable or not
+        positive.
     """
     if value is None:
         return None
@@ -224,6 +248,11 @@ def classify_way(tags: Mapping[str, Any]) -> tuple[str, str] | None:
     - ``route=ferry``: ``sea``;
     - ``waterway`` in :data:`WATERWAY_ALWAYS`, or in :data:`WATERWAY_IF_NAVIGABLE`
       with a ``CEMT`` class or ``ship``/``boat``/``motorboat=yes``: ``waterway``.
+
+    Parameters
+    ----------
+    tags
+        The way's OSM tags (a value may be a list, of which the first is read).
 
     Returns
     -------
@@ -261,6 +290,18 @@ def profile_flags(mode: str, tags: Mapping[str, Any]) -> tuple[bool, bool]:
     High-speed rail carries no freight; ships carry no passengers in the model
     (see :data:`PASSENGER_MODES`); yards, sidings and spurs carry no
     passengers; ``railway:traffic_mode=freight|passenger`` restricts a line.
+
+    Parameters
+    ----------
+    mode
+        The way's corridor mode (see :func:`classify_way`).
+    tags
+        The way's OSM tags.
+
+    Returns
+    -------
+    tuple of (bool, bool)
+        ``(freight, passenger)``: whether each profile may use the way.
     """
     freight = mode != "hsr"
     passenger = mode in PASSENGER_MODES
@@ -301,6 +342,17 @@ def read_osm_xml(path: str | Path) -> nx.MultiDiGraph:
     railways and ferries survive as long as their tags are kept. Filtering
     happens afterwards in :func:`network_graph_from_xml`.
 
+    Parameters
+    ----------
+    path
+        OSM XML extract (``.osm``, ``.osm.bz2``, ``.osm.gz``).
+
+    Returns
+    -------
+    networkx.MultiDiGraph
+        osmnx's unsimplified graph: an edge per way segment in each
+        direction it may be travelled, with its ``length`` (m) and tags.
+
     Raises
     ------
     NetworkFileError
@@ -340,7 +392,18 @@ CORRIDOR_WAY_TAGS: tuple[tuple[str, str], ...] = (
 
 
 def is_pbf(path: str | Path) -> bool:
-    """Whether ``path`` names an OSM PBF file (``.pbf``, as in ``.osm.pbf``)."""
+    """Whether ``path`` names an OSM PBF file (``.pbf``, as in ``.osm.pbf``).
+
+    Parameters
+    ----------
+    path
+        A file name; only its suffix is looked at (case-insensitive).
+
+    Returns
+    -------
+    bool
+        True when the name ends in ``.pbf``.
+    """
     return Path(path).name.lower().endswith(".pbf")
 
 
@@ -397,6 +460,8 @@ def read_osm_pbf(path: str | Path) -> OsmWays:
     ------
     NetworkFileError
         When the file is missing or not a readable PBF file.
+    CorridorError
+        When pyosmium is not installed.
     """
     osmium = _osmium()
     path = _existing_pbf(path)
@@ -504,6 +569,18 @@ def read_hubs(path: str | Path) -> list[dict[str, Any]]:
     to, CSV: separated by ``;``; default by kind, :data:`KIND_MODES`). A CSV
     gives the position in ``lon`` and ``lat`` columns.
 
+    Parameters
+    ----------
+    path
+        A ``.geojson`` (or ``.json``) FeatureCollection of points, or a ``.csv`` file.
+
+    Returns
+    -------
+    list of dict
+        One record per hub, in the file's order, with every field above
+        (``aliases`` and ``modes`` as lists; empty optional fields as ``""``,
+        ``city`` defaulting to the hub's own id) and ``lon``, ``lat`` in degrees.
+
     Raises
     ------
     NetworkFileError
@@ -606,6 +683,19 @@ def extract_category(tags: Mapping[str, Any], *, places: Iterable[str] = DEFAULT
     - ``landuse=port``, ``industrial=port`` or ``harbour=yes``: ``port``;
     - ``railway=yard`` or ``landuse=railway``: ``freight_yard``;
     - ``place`` in ``places`` (ranks of :data:`PLACE_RANKS`): ``place``.
+
+    Parameters
+    ----------
+    tags
+        The feature's OSM tags (a value may be a list, of which the first is read).
+    places
+        ``place=*`` ranks that count (default :data:`DEFAULT_PLACES`).
+
+    Returns
+    -------
+    str or None
+        ``"rail_station"``, ``"port"``, ``"freight_yard"`` or ``"place"``
+        (the keys of :data:`EXTRACT_CATEGORY_KINDS`), or ``None``.
     """
     value = {key: _text(_first(tags.get(key))) for key in ("railway", "public_transport", "train", "station", "landuse", "industrial", "harbour", "place")}
     station = value["railway"] == "station" or (value["public_transport"] == "station" and value["train"] == "yes")
@@ -682,6 +772,26 @@ def hubs_from_pbf(path: str | Path, *, places: Iterable[str] = DEFAULT_PLACES) -
     pyosmium reads the relations, ways and nodes tagged as hubs (see
     :func:`extract_category`), then the ways and nodes they are made of,
     each pass filtered inside pyosmium; osmnx makes the features as it does of XML.
+
+    Parameters
+    ----------
+    path
+        OSM PBF extract (``.osm.pbf``).
+    places
+        ``place=*`` ranks that become ``city`` hubs (some of :data:`PLACE_RANKS`;
+        default :data:`DEFAULT_PLACES`); empty for none.
+
+    Returns
+    -------
+    tuple of (list of dict, dict)
+        The hub records and counts, as :func:`hubs_from_xml` returns them.
+
+    Raises
+    ------
+    CorridorError
+        For a place rank not in :data:`PLACE_RANKS`, or when pyosmium is not installed.
+    NetworkFileError
+        When the file is missing or not a readable PBF file.
     """
     ranks = _place_ranks(places)
     path = _existing_pbf(path)
@@ -744,6 +854,16 @@ def _hubs_from_features(features: Any, ranks: list[str]) -> tuple[list[dict[str,
 
 def parse_places(text: str) -> tuple[str, ...]:
     """Place ranks of a comma-separated ``--places`` value (``"city,town"``; ``"none"``: no places).
+
+    Parameters
+    ----------
+    text
+        The option's value; case and spaces around the commas are ignored.
+
+    Returns
+    -------
+    tuple of str
+        The ranks in the order given, repeats dropped; empty for ``"none"``.
 
     Raises
     ------
@@ -875,8 +995,9 @@ def network_graph_from_xml(
     Raises
     ------
     NetworkFileError
-        For an unreadable file, one with no way of any corridor mode, or,
-        without ``hubs``, one with no named station, port, yard or place.
+        For an unreadable extract or hubs file, one with no way of any
+        corridor mode, or, without ``hubs``, one with no named station, port,
+        yard or place; or a ``max_snap_km`` that is not a positive number.
     CorridorError
         For ``places`` given with ``hubs``, or a rank not in :data:`PLACE_RANKS`.
     """
@@ -902,8 +1023,36 @@ def network_graph_from_pbf(
     :class:`_SplitWays`): no graph of the unsimplified network is built,
     so peak memory follows the corridor network, not the size of the
     extract, at about 1 KB per kept node. The same data as XML gives the
-    same graph (``tests/test_osm.py`` compares them); parameters, returns
-    and errors are those of :func:`network_graph_from_xml`.
+    same graph (``tests/test_osm.py`` compares them).
+
+    Parameters
+    ----------
+    path
+        OSM PBF extract (``.osm.pbf``).
+    hubs
+        A hubs file (see :func:`read_hubs`) or its records; ``None``: the
+        hubs of the extract itself (see :func:`hubs_from_pbf`).
+    places
+        Without ``hubs``, the ``place=*`` ranks that become ``city`` hubs
+        (default :data:`DEFAULT_PLACES`; empty for none).
+    max_snap_km
+        A hub gets a terminal of a mode only when a node of that mode lies
+        within this distance.
+    on_step
+        Called with the name of each step as it starts (for a live status).
+
+    Returns
+    -------
+    networkx.MultiDiGraph
+        The graph :func:`network_graph_from_xml` describes.
+
+    Raises
+    ------
+    NetworkFileError
+        As :func:`network_graph_from_xml`, and when a way uses a node the
+        file does not hold.
+    CorridorError
+        As :func:`network_graph_from_xml`, and when pyosmium is not installed.
     """
     path = Path(path)
     return _network_graph(
@@ -984,7 +1133,33 @@ def graph_from_xml(
     params: ModelParams | None = None,
     max_snap_km: float = MAX_SNAP_KM,
 ) -> nx.MultiDiGraph:
-    """The routing graph of an OSM XML file for one profile (see :func:`network_graph_from_xml`)."""
+    """The routing graph of an OSM XML file for one profile (see :func:`network_graph_from_xml`).
+
+    ``graph_for_profile(network_graph_from_xml(...), ...)``, for every year
+    (OpenStreetMap maps no opening years).
+
+    Parameters
+    ----------
+    path
+        OSM XML extract (``.osm``, ``.osm.bz2``, ``.osm.gz``).
+    hubs, places, max_snap_km
+        As for :func:`network_graph_from_xml`.
+    profile, modes, avoid, params
+        As for :func:`graph_for_profile`.
+
+    Returns
+    -------
+    networkx.MultiDiGraph
+        The routing graph, as :func:`graph_for_profile` returns it.
+
+    Raises
+    ------
+    NetworkFileError
+        As :func:`network_graph_from_xml` and :func:`network_from_graph`.
+    CorridorError
+        As :func:`network_graph_from_xml`, and for a profile not in
+        ``PROFILES`` or ``modes`` and ``avoid`` that leave no mode.
+    """
     network = network_graph_from_xml(path, hubs, places=places, max_snap_km=max_snap_km)
     return graph_for_profile(network, profile=profile, modes=modes, avoid=avoid, params=params)
 
@@ -1657,6 +1832,22 @@ def graph_for_profile(
         Modes that may (default: all) and may not be used.
     params
         Travel-time and cost parameters (default: ``corridor/model.toml``).
+
+    Returns
+    -------
+    networkx.MultiDiGraph
+        The routing graph, as :func:`corridor.graph.graph_from_network`
+        returns it, with the network's ``source``, ``imported`` and
+        ``unsnapped`` graph attributes.
+
+    Raises
+    ------
+    NetworkFileError
+        As :func:`network_from_graph`.
+    CorridorError
+        As :func:`corridor.graph.graph_from_network` (a profile not in
+        ``PROFILES``, a year outside 1800-2100, or ``modes`` and ``avoid``
+        that leave no mode).
     """
     from corridor.graph import graph_from_network
 
@@ -1673,6 +1864,22 @@ def summary(graph: nx.MultiDiGraph) -> dict[str, Any]:
     ``maxspeed`` (at the default speed of their class, :data:`DEFAULT_SPEEDS_KMH`);
     ``hubs_found`` is the count of hubs taken from the extract (see
     :func:`hubs_from_xml`), ``None`` when a hubs file gave them.
+
+    Parameters
+    ----------
+    graph
+        A graph from :func:`network_graph_from_xml` or
+        :func:`network_graph_from_pbf`.
+
+    Returns
+    -------
+    dict
+        ``source``, ``nodes``, ``edges``, ``hubs`` (counts),
+        ``terminals`` (``"<hub>/<mode>"``), ``edges_by_mode``, ``km_by_mode``
+        (km, to 0.1), ``default_speed_edges``, ``hubs_found``, and the
+        ``unsnapped`` (``hub``, ``mode``, ``nearest_km``; ``None`` where the
+        mode has no node) and ``isolated`` (``hub``, ``mode``,
+        ``main_network_km``, ``piece_nodes``) terminals.
     """
     km: dict[str, float] = {}
     defaults: dict[str, int] = {}

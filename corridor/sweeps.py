@@ -57,10 +57,15 @@ def connect(address: str, *, workers: int | None = None) -> Iterator[Client]:
     workers
         Worker processes of a local cluster (default: one per core).
 
+    Yields
+    ------
+    dask.distributed.Client
+        The client, closed (with the local cluster) on leaving the block.
+
     Raises
     ------
     CorridorError
-        When no scheduler answers at ``address``.
+        When no scheduler answers at ``address`` within :data:`CONNECT_TIMEOUT_S` seconds.
     """
     if address == "local":
         count = workers or os.cpu_count() or 1
@@ -77,7 +82,23 @@ def connect(address: str, *, workers: int | None = None) -> Iterator[Client]:
 
 
 def blocks(items: Sequence[Any], client: Client, *, size: int | None = None) -> list[list[Any]]:
-    """``items`` cut into consecutive blocks of ``size`` (default: :data:`TASKS_PER_WORKER` blocks per worker)."""
+    """``items`` cut into consecutive blocks of ``size`` (default: :data:`TASKS_PER_WORKER` blocks per worker).
+
+    Parameters
+    ----------
+    items
+        The items of a sweep, in order.
+    client
+        Client of the cluster; its worker count sets the default size.
+    size
+        Items per block (default: enough for :data:`TASKS_PER_WORKER`
+        blocks per worker, at least 1).
+
+    Returns
+    -------
+    list of list
+        The blocks in order (the last may be shorter); empty for no items.
+    """
     if size is None:
         workers = max(1, len(client.scheduler_info().get("workers", {})))
         size = max(1, math.ceil(len(items) / (workers * TASKS_PER_WORKER)))
@@ -95,7 +116,43 @@ def rank_candidates(
     block: int | None = None,
     progress: Progress | None = None,
 ) -> pd.DataFrame:
-    """:func:`corridor.candidates.rank_candidates` with the candidates split over the cluster's workers."""
+    """:func:`corridor.candidates.rank_candidates` with the candidates split over the cluster's workers.
+
+    Parameters
+    ----------
+    client
+        Client of the cluster (see :func:`connect`).
+    graph
+        The routing graph, sent to every worker once.
+    candidates
+        The candidate links (see :func:`corridor.candidates.generate_candidates`).
+    params
+        The model parameters the graph was built with (default:
+        ``corridor/model.toml``).
+    demand
+        Flows between city hubs (default: :func:`corridor.demand.demand_matrix`
+        of the graph).
+    by
+        ``"time"`` (savings in hours) or ``"cost"``.
+    block
+        Candidates per task (default: :data:`TASKS_PER_WORKER` tasks per worker).
+    progress
+        Called as ``progress(done, total)`` with the tasks completed, from
+        ``(0, total)`` to ``(total, total)``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The table of :func:`corridor.candidates.rank_candidates`, one row
+        per candidate, best first.
+
+    Raises
+    ------
+    CorridorError
+        For ``by`` other than ``"time"`` or ``"cost"`` (checked before any
+        task is sent), or a candidate whose mode does not carry the graph's
+        profile (raised on a worker, re-raised here).
+    """
     from corridor.candidates import rank_candidates as rank_block
     from corridor.candidates import rank_savings
     from corridor.demand import demand_matrix
@@ -119,7 +176,36 @@ def criticality(
     block: int | None = None,
     progress: Progress | None = None,
 ) -> pd.DataFrame:
-    """:func:`corridor.centrality.criticality` with the removed hubs or links split over the cluster's workers."""
+    """:func:`corridor.centrality.criticality` with the removed hubs or links split over the cluster's workers.
+
+    Parameters
+    ----------
+    client
+        Client of the cluster (see :func:`connect`).
+    graph
+        A corridor graph, sent to every worker once.
+    demand
+        OD flows (see :func:`corridor.demand.demand_matrix`).
+    links
+        Remove links (both directions) instead of hubs.
+    top
+        Keep this many rows (default: all).
+    by_station
+        Remove single hubs instead of whole cities with their stations.
+    only
+        Remove only these hubs (or links), by id.
+    block
+        Removals per task (default: :data:`TASKS_PER_WORKER` tasks per worker).
+    progress
+        Called as ``progress(done, total)`` with the tasks completed, from
+        ``(0, total)`` to ``(total, total)``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The table of :func:`corridor.centrality.criticality`, ranked by
+        ``loss_hours`` (demand-weighted hours), then pairs cut.
+    """
     from corridor.centrality import rank_removals, removal_ids
 
     shared = _scatter(client, graph=graph, demand=demand)
@@ -140,7 +226,38 @@ def skim_matrix(
     block: int | None = None,
     progress: Progress | None = None,
 ) -> pd.DataFrame:
-    """:func:`corridor.routing.skim_matrix` with blocks of origins split over the cluster's workers."""
+    """:func:`corridor.routing.skim_matrix` with blocks of origins split over the cluster's workers.
+
+    Parameters
+    ----------
+    client
+        Client of the cluster (see :func:`connect`).
+    graph
+        A corridor graph, sent to every worker once.
+    hubs
+        Hub names (default: every hub of the graph).
+    by
+        ``"time"`` (hours), ``"length"`` (km), ``"cost"`` or ``"co2"``
+        (kg CO2e per TEU or passenger).
+    block
+        Origins per task (default: :data:`TASKS_PER_WORKER` tasks per worker).
+    progress
+        Called as ``progress(done, total)`` with the tasks completed, from
+        ``(0, total)`` to ``(total, total)``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Square matrix indexed by hub id (origins as rows); ``inf`` where no
+        route exists, ``0`` on the diagonal.
+
+    Raises
+    ------
+    CorridorError
+        For an unknown ``by`` (checked before any task is sent).
+    UnknownHubError
+        For a hub name that matches no hub of the graph.
+    """
     from corridor.routing import skim_matrix as skim
 
     ids = list(skim(graph, hubs, by=by, origins=[]).columns)  # resolves names and checks `by` here
