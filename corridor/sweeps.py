@@ -206,13 +206,16 @@ def criticality(
         The table of :func:`corridor.centrality.criticality`, ranked by
         ``loss_hours`` (demand-weighted hours), then pairs cut.
     """
+    from corridor.centrality import criticality as single_process
     from corridor.centrality import rank_removals, removal_ids
 
-    shared = _scatter(client, graph=graph, demand=demand)
     items = removal_ids(graph, links=links, by_station=by_station)
     if only is not None:
         wanted = set(only)
         items = [item for item in items if item in wanted]
+    if not items:  # nothing to remove: the single-process table, empty, with its columns
+        return single_process(graph, demand, links=links, by_station=by_station, only=())
+    shared = _scatter(client, graph=graph, demand=demand)
     parts = _run(client, _removal_block, blocks(items, client, size=block), shared, progress, links=links, by_station=by_station)
     return rank_removals(pd.concat(parts, ignore_index=True), top=top)
 

@@ -122,3 +122,13 @@ def test_unreachable_scheduler_is_one_line(monkeypatch):
     monkeypatch.setattr(sweeps, "CONNECT_TIMEOUT_S", 1)
     done = run_corridor("od", "--network", str(MINI), "--scheduler", "tcp://127.0.0.1:9")
     assert done.exit_code == 2 and len(done.stderr.strip().splitlines()) == 1 and "--scheduler" in done.stderr
+
+
+def test_criticality_with_nothing_to_remove_is_the_empty_table(client, mini_network, round_params):
+    from corridor import sweeps
+    from corridor.graph import graph_from_network
+
+    graph = graph_from_network(mini_network, profile="freight", params=round_params)
+    demand = demand_matrix(graph)
+    spread = sweeps.criticality(client, graph, demand, links=True, only=["no_such_link"])
+    assert spread.empty and list(spread.columns) == list(criticality(graph, demand, links=True, only=["no_such_link"]).columns)
