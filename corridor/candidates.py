@@ -44,9 +44,8 @@ from __future__ import annotations
 
 import csv
 import math
-import sys
 import tomllib
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -457,7 +456,7 @@ def rank_candidates(
     *,
     params: ModelParams | None = None,
     demand: pd.DataFrame | None = None,
-    progress: bool | None = None,
+    progress: Callable[[int, int], None] | None = None,
     by: str = "time",
 ) -> pd.DataFrame:
     """Evaluate every candidate exactly and rank them by demand-weighted saving of time or cost.
@@ -476,7 +475,8 @@ def rank_candidates(
         Flows between city hubs (default: :func:`corridor.demand.demand_matrix`
         of the graph).
     progress
-        Show a progress bar (default: when stderr is a terminal).
+        Called as ``progress(done, total)`` after each candidate (the CLI
+        draws a bar with it; the library itself never prints).
     by
         ``"time"`` (routes and savings in hours, the default) or ``"cost"``
         (routes minimise generalised cost; savings in cost units).
@@ -518,7 +518,9 @@ def rank_candidates(
     value_of_time = params.value(profile, "value_of_time")
     scale = 3600.0 if by == "time" else 1.0
     rows = []
-    for candidate in _progress(candidates, "Evaluating candidates", progress):
+    for done, candidate in enumerate(candidates):
+        if progress:
+            progress(done, len(candidates))
         hours = candidate_hours(graph, candidate, params)
         seconds = hours * 3600.0
         cost = hours * value_of_time + candidate.length_km * params.value(profile, "cost_per_km", candidate.mode)
@@ -544,6 +546,8 @@ def rank_candidates(
                 "newly_connected_flow": connected,
             }
         )
+    if progress:
+        progress(len(candidates), len(candidates))
     return rank_savings(pd.DataFrame(rows))
 
 
@@ -638,19 +642,6 @@ def add_candidate(graph: nx.MultiDiGraph, candidate: Candidate, params: ModelPar
     changed.graph = {**graph.graph, "terminal_nodes": dict(graph.graph.get("terminal_nodes", {}))}
     add_link_edges(changed, candidate.record(changed), profile=changed.graph.get("profile", "freight"), params=params)
     return changed
-
-
-def _progress(items: Sequence[Any], description: str, show: bool | None) -> Iterator[Any]:
-    """Iterate, with a rich progress bar on stderr when it is a terminal (or ``show``)."""
-    if show is None:
-        show = sys.stderr.isatty()
-    if not show:
-        yield from items
-        return
-    from rich.console import Console
-    from rich.progress import track
-
-    yield from track(items, description=description, total=len(items), console=Console(stderr=True), transient=True)
 
 
 def candidates_report(

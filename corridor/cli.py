@@ -845,7 +845,8 @@ def candidates(
         with sweeps.connect(scheduler) as client, _progress_bar("candidate blocks (tasks)") as progress:
             ranked = sweeps.rank_candidates(client, graph, found, params=model, demand=flows, by=by, progress=progress)
     else:
-        ranked = rank_candidates(graph, found, params=model, demand=flows, by=by)
+        with _progress_bar("Evaluating candidates") as progress:
+            ranked = rank_candidates(graph, found, params=model, demand=flows, by=by, progress=progress)
     report = candidates_report(
         ranked, top=top, total=len(found), mode=mode, max_km=None if from_file else max_km, profile=profile, by=by
     )

@@ -158,7 +158,7 @@ def rank_candidates(
     from corridor.demand import demand_matrix
 
     demand = demand_matrix(graph) if demand is None else demand
-    rank_block(graph, [], params=params, demand=demand, by=by, progress=False)  # checks `by` here, not on a worker
+    rank_block(graph, [], params=params, demand=demand, by=by)  # checks `by` here, not on a worker
     shared = _scatter(client, graph=graph, demand=demand, params=params)
     parts = _run(client, _candidate_block, blocks(candidates, client, size=block), shared, progress, by=by)
     return rank_savings(pd.concat(parts, ignore_index=True) if parts else pd.DataFrame())
@@ -287,7 +287,7 @@ def _run(client: Client, task: Callable[..., Any], parts: list[list[Any]], share
 def _candidate_block(part: list[Any], *, graph: nx.MultiDiGraph, demand: pd.DataFrame, params: Any, by: str) -> pd.DataFrame:
     from corridor.candidates import rank_candidates as rank_block
 
-    return rank_block(graph, part, params=params, demand=demand, by=by, progress=False)
+    return rank_block(graph, part, params=params, demand=demand, by=by)
 
 
 def _removal_block(part: list[str], *, graph: nx.MultiDiGraph, demand: pd.DataFrame, links: bool, by_station: bool) -> pd.DataFrame:

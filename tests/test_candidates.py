@@ -75,7 +75,7 @@ def test_incremental_equals_naive_on_random_graphs(round_params, by, seed):
             # freight rail: 50 km/h, no dwell, 15 min terminals -> whole seconds; by cost whole units
             # (whole half-hours x value of time 20 + 4 per km, terminals 0.25 h x 20 + 400)
             candidates.append(Candidate(f"c{i}", a, b, "rail", float(rng.randint(1, 20) * 25), 120.0))
-        ranked = rank_candidates(graph, candidates, params=params, demand=demand, progress=False, by=by).set_index("id")
+        ranked = rank_candidates(graph, candidates, params=params, demand=demand, by=by).set_index("id")
         assert (ranked["by"] == by).all()
         assert (ranked["saving_h"] == ranked["saving"]).all() if by == "time" else ranked["saving_h"].isna().all()
         gains += int((ranked["saving"] > 0).sum())
@@ -91,7 +91,7 @@ def test_mini_candidates_by_cost_match_naive(mini_freight, round_params, mode):
     from corridor.demand import demand_matrix
 
     candidates = generate_candidates(mini_freight, mode=mode, max_km=3000)
-    ranked = rank_candidates(mini_freight, candidates, params=round_params, progress=False, by="cost").set_index("id")
+    ranked = rank_candidates(mini_freight, candidates, params=round_params, by="cost").set_index("id")
     demand = demand_matrix(mini_freight)
     for candidate in candidates:
         expected = naive_saving(mini_freight, candidate, round_params, demand, "cost")
@@ -126,7 +126,7 @@ def test_mini_candidates_match_naive(mini_network, round_params, profile, mode):
     graph = graph_from_network(mini_network, profile=profile, params=round_params)
     candidates = generate_candidates(graph, mode=mode, max_km=3000, network=mini_network)
     assert candidates
-    ranked = rank_candidates(graph, candidates, params=round_params, progress=False)
+    ranked = rank_candidates(graph, candidates, params=round_params)
     from corridor.demand import demand_matrix
 
     demand = demand_matrix(graph)
@@ -152,7 +152,7 @@ def test_generated_candidates_respect_rules(mini_network, round_params):
 
 def test_a_candidate_never_lengthens_a_trip(mini_network, round_params):
     graph = graph_from_network(mini_network, profile="freight", params=round_params)
-    ranked = rank_candidates(graph, generate_candidates(graph, mode="rail", max_km=5000), params=round_params, progress=False)
+    ranked = rank_candidates(graph, generate_candidates(graph, mode="rail", max_km=5000), params=round_params)
     assert (ranked["saving_h"] >= 0).all()
 
 
@@ -200,3 +200,11 @@ def test_one_candidate_per_city_pair_and_none_where_a_line_is_building(builtin_n
     pairs = [frozenset((city_of_hub(graph, c.from_hub), city_of_hub(graph, c.to_hub))) for c in found]
     assert len(pairs) == len(set(pairs))
     assert frozenset(("liuzhou", "wuzhou")) not in pairs, "Liuzhou-Wuzhou railway is under construction"
+
+
+def test_progress_is_a_callback_from_none_done_to_all_done(mini_network, round_params):
+    graph = graph_from_network(mini_network, profile="freight", params=round_params)
+    candidates = generate_candidates(graph, mode="rail", max_km=3000, network=mini_network)
+    calls: list[tuple[int, int]] = []
+    rank_candidates(graph, candidates, params=round_params, progress=lambda done, total: calls.append((done, total)))
+    assert calls == [(done, len(candidates)) for done in range(len(candidates) + 1)]

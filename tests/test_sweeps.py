@@ -69,7 +69,7 @@ def test_candidates_equal_single_process(client, mini_network, round_params, syn
         found = generate_candidates(g, mode="rail", max_km=2000.0, network=network)
         assert len(found) >= 3
         flows = demand_matrix(g)
-        single = rank_candidates(g, found, params=params, demand=flows, by=by, progress=False)
+        single = rank_candidates(g, found, params=params, demand=flows, by=by)
         spread = sweeps.rank_candidates(client, g, found, params=params, demand=flows, by=by, block=2)
         pd.testing.assert_frame_equal(spread, single, check_exact=True)
 
