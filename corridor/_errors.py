@@ -7,6 +7,9 @@ valid. The command line prints that line and exits non-zero.
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
+
 
 class CorridorError(ValueError):
     """Base class of every error corridor raises on bad input."""
@@ -30,3 +33,22 @@ class ScenarioError(CorridorError):
 
 class ParameterError(CorridorError):
     """A model parameter override is unknown or has the wrong type."""
+
+
+def did_you_mean(value: object, choices: Iterable[str]) -> str:
+    """`` (did you mean 'X'?)`` for the choice closest to ``value``, or ``""`` when none is close.
+
+    Parameters
+    ----------
+    value
+        What the user wrote.
+    choices
+        The valid names.
+
+    Returns
+    -------
+    str
+        A suffix for an error message.
+    """
+    close = difflib.get_close_matches(str(value), list(choices), n=1)
+    return f" (did you mean '{close[0]}'?)" if close else ""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import json
 import math
 from collections.abc import Iterable, Mapping
@@ -10,7 +9,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from corridor import schema
-from corridor._errors import NetworkFileError
+from corridor._errors import NetworkFileError, did_you_mean
 
 _CRS_NAMES = {
     "urn:ogc:def:crs:OGC:1.3:CRS84",
@@ -182,7 +181,7 @@ def check_hub(path: Path | str, hub: Mapping[str, Any], hub_ids: set[str]) -> No
         raise NetworkFileError(msg)
     city = hub.get("city")
     if city is not None and city not in hub_ids:
-        msg = f"{where} 'city': unknown hub {city!r}{_suggestion(city, hub_ids)}"
+        msg = f"{where} 'city': unknown hub {city!r}{did_you_mean(city, hub_ids)}"
         raise NetworkFileError(msg)
 
 
@@ -192,7 +191,7 @@ def check_link(path: Path | str, link: Mapping[str, Any], hub_ids: set[str]) -> 
     for field in ("from_hub", "to_hub"):
         value = link.get(field)
         if value not in hub_ids:
-            msg = f"{where} '{field}': unknown hub {value!r}{_suggestion(value, hub_ids)}"
+            msg = f"{where} '{field}': unknown hub {value!r}{did_you_mean(value, hub_ids)}"
             raise NetworkFileError(msg)
     if link["from_hub"] == link["to_hub"]:
         msg = f"{where} 'to_hub': a link cannot join hub '{link['from_hub']}' to itself"
@@ -220,6 +219,3 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
-def _suggestion(value: Any, choices: Iterable[str]) -> str:
-    close = difflib.get_close_matches(str(value), list(choices), n=1)
-    return f" (did you mean '{close[0]}'?)" if close else ""

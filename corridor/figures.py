@@ -32,6 +32,7 @@ from matplotlib.transforms import Bbox
 from pyproj import Transformer
 from shapely.geometry import LineString
 
+from corridor import schema
 from corridor._io import atomic_path, check_output_path
 from corridor.basemap import ATTRIBUTION, BASEMAP_LAYERS, COUNTRY_NAMES, SEA_COLOUR, basemap_frame
 from corridor.maps import (
@@ -90,7 +91,7 @@ def check_figure_path(path: str | Path) -> tuple[Path, str]:
 
 
 def _hours_text(value: Any) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if schema.is_missing(value):
         return "?"
     return "unreachable" if math.isinf(float(value)) else f"{float(value):,.1f}"
 

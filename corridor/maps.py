@@ -384,13 +384,9 @@ def _default_title(network: Network, *, year: int | None, diff: ScenarioDiff | N
     return title
 
 
-def _missing(value: Any) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
-
-
 def _date_or_none(value: Any) -> int | str | None:
     """A date field as a year (``2018``) or its text (``"2023-08"``), or ``None``."""
-    if _missing(value):
+    if schema.is_missing(value):
         return None
     return int(value) if isinstance(value, int | float) else str(value)
 
@@ -426,8 +422,8 @@ def _hub_frame(network: Network, ranking: pd.DataFrame | None, *, lon_start: flo
         top = frame["score"].max()
         share = (frame["score"] / top) if top and top > 0 else frame["score"] * 0.0
         low, high = HUB_RADIUS
-        frame["radius"] = [low if _missing(s) else low + (high - low) * math.sqrt(max(s, 0.0)) for s in share]
-        frame["colour"] = ["#bbbbbb" if _missing(s) else centrality_colour(s) for s in share]
+        frame["radius"] = [low if schema.is_missing(s) else low + (high - low) * math.sqrt(max(s, 0.0)) for s in share]
+        frame["colour"] = ["#bbbbbb" if schema.is_missing(s) else centrality_colour(s) for s in share]
     else:
         frame["radius"] = 6.0
         frame["colour"] = [KIND_COLOURS.get(kind, "#444444") for kind in frame["kind"]]
@@ -479,7 +475,7 @@ def _link_frame(
             elif link_id in diff.changed:
                 change = "changed"
         operating = link.get("operating_speed_kmh")
-        speed = float(link["speed_kmh"]) if _missing(operating) else float(operating)
+        speed = float(link["speed_kmh"]) if schema.is_missing(operating) else float(operating)
         mode = str(link["mode"])
         colour = DIFF_COLOURS.get(change, LAYER_COLOURS[mode])
         weight = LAYER_WEIGHTS[mode] + (2.5 if change in ("added", "changed") else 0.0)
@@ -542,7 +538,7 @@ def escape(value: Any) -> str:
     str
         The escaped text.
     """
-    text = html.escape("" if _missing(value) else str(value), quote=True)
+    text = html.escape("" if schema.is_missing(value) else str(value), quote=True)
     return text.replace("`", "&#96;").replace("$", "&#36;").replace("\\", "&#92;")
 
 
@@ -1065,10 +1061,10 @@ def _rank_texts(hub: dict[str, Any], content: MapContent) -> tuple[str, str]:
     if content.measure is None:
         return "", ""
     of = int(content.hubs["rank"].notna().sum())
-    if not _missing(hub["rank"]):
+    if not schema.is_missing(hub["rank"]):
         return f"{int(hub['rank'])} of {of}", f"{hub['score']:.4g}"
     city_rank: Any = hub.get("city_rank")  # a cell of the hubs frame: None, NaN or a rank
-    if not _missing(city_rank):
+    if not schema.is_missing(city_rank):
         return f"part of {content.hubs.at[hub['city'], 'name']} (rank {int(city_rank)} of {of})", ""
     return "not ranked", ""
 
@@ -1254,7 +1250,7 @@ def saving_text(hours: Any) -> str:
     str
         The words; ``""`` for ``None`` or NaN.
     """
-    if _missing(hours):
+    if schema.is_missing(hours):
         return ""
     value = float(hours)
     if math.isinf(value):
@@ -1265,7 +1261,7 @@ def saving_text(hours: Any) -> str:
 
 
 def _hours(value: Any) -> str:
-    if _missing(value):
+    if schema.is_missing(value):
         return ""
     return "unreachable" if math.isinf(float(value)) else f"{float(value):,.1f}"
 

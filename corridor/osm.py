@@ -59,7 +59,7 @@ import numpy as np
 from pyproj import Geod
 from shapely.geometry import LineString, Polygon
 
-from corridor import _validate
+from corridor import _validate, schema
 from corridor._errors import CorridorError, NetworkFileError
 from corridor.network import Network
 from corridor.params import ModelParams
@@ -1545,7 +1545,7 @@ def _great_circle_m(lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray, lon2: 
 
 
 def _text(value: Any) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if schema.is_missing(value):
         return ""
     if isinstance(value, list):
         return ";".join(sorted({str(v) for v in value if v}))

@@ -18,7 +18,6 @@ naming the file, the entry (``add_links[2] 'yuwan_hsr'``) and the field.
 
 from __future__ import annotations
 
-import difflib
 import math
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
@@ -33,7 +32,7 @@ from pyproj import Geod
 from shapely.geometry import LineString, Point, mapping
 
 from corridor import _validate, schema
-from corridor._errors import NetworkFileError, ParameterError, ScenarioError
+from corridor._errors import NetworkFileError, ParameterError, ScenarioError, did_you_mean
 from corridor.graph import graph_from_network
 from corridor.network import Network, _frame
 from corridor.params import ModelParams
@@ -377,7 +376,7 @@ def _read_toml(path: Path) -> dict[str, Any]:
 def _check_top_level(path: Path, data: Mapping[str, Any]) -> None:
     for key, value in data.items():
         if key not in _TOP_LEVEL:
-            msg = f"{path}: unknown field '{key}'{_suggest(key, _TOP_LEVEL)}; known fields: {', '.join(_TOP_LEVEL)}"
+            msg = f"{path}: unknown field '{key}'{did_you_mean(key, _TOP_LEVEL)}; known fields: {', '.join(_TOP_LEVEL)}"
             raise ScenarioError(msg)
         _check_type(f"{path}: field '{key}'", value, _TOP_LEVEL[key])
     for key in ("year", "baseline_year"):
@@ -443,7 +442,7 @@ def _scenario_from_table(path: Path, data: Mapping[str, Any]) -> Scenario:
 def _check_fields(entry: Entry, fields: Mapping[str, tuple[str, bool]]) -> None:
     for name, value in entry.data.items():
         if name not in fields:
-            msg = f"{entry.where}: unknown field '{name}'{_suggest(name, fields)}; known fields: {', '.join(fields)}"
+            msg = f"{entry.where}: unknown field '{name}'{did_you_mean(name, fields)}; known fields: {', '.join(fields)}"
             raise ScenarioError(msg)
         _check_type(f"{entry.where} field '{name}'", value, fields[name][0])
     for name, (_, required) in fields.items():
@@ -508,9 +507,6 @@ def _merged(parent: Scenario, child: Scenario) -> Scenario:
     return merged
 
 
-def _suggest(value: str, choices: Iterable[str]) -> str:
-    close = difflib.get_close_matches(str(value), list(choices), n=1)
-    return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 # -- applying to a network -------------------------------------------------------------------------
@@ -683,7 +679,7 @@ def _add_links(links: gpd.GeoDataFrame, hubs: gpd.GeoDataFrame, entries: list[En
             raise ScenarioError(msg)
         for end in ("from_hub", "to_hub"):
             if data[end] not in hub_ids:
-                msg = f"{entry.where} field '{end}': unknown hub {data[end]!r}{_suggest(data[end], hub_ids)}"
+                msg = f"{entry.where} field '{end}': unknown hub {data[end]!r}{did_you_mean(data[end], hub_ids)}"
                 raise ScenarioError(msg)
         coords = [_hub_xy(hubs, data["from_hub"]), *_via_points(entry, hubs), _hub_xy(hubs, data["to_hub"])]
         geometry = LineString(coords)
@@ -713,7 +709,7 @@ def _via_points(entry: Entry, hubs: gpd.GeoDataFrame) -> list[tuple[float, float
         where = f"{entry.where} field 'via' item {index}"
         if isinstance(item, str):
             if item not in hubs.index:
-                msg = f"{where}: unknown hub {item!r}{_suggest(item, hubs.index)}; give a hub id or [lon, lat]"
+                msg = f"{where}: unknown hub {item!r}{did_you_mean(item, hubs.index)}; give a hub id or [lon, lat]"
                 raise ScenarioError(msg)
             points.append(_hub_xy(hubs, item))
         elif (
@@ -796,7 +792,7 @@ def _as_scenario_error(entry: Entry, check, record: Mapping[str, Any], hub_ids: 
 def _known(entry: Entry, frame: gpd.GeoDataFrame, kind: str) -> str:
     row_id = entry.data["id"]
     if row_id not in frame.index:
-        msg = f"{entry.where} field 'id': unknown {kind[:-1]} {row_id!r}{_suggest(row_id, frame.index)}"
+        msg = f"{entry.where} field 'id': unknown {kind[:-1]} {row_id!r}{did_you_mean(row_id, frame.index)}"
         raise ScenarioError(msg)
     return row_id
 
@@ -807,7 +803,7 @@ def _check_references(scenario: Scenario, hub_ids: set[str]) -> None:
         for name in ("origin", "destination"):
             hub = entry.data[name]
             if hub not in hub_ids:
-                msg = f"{entry.where} field '{name}': unknown hub {hub!r}{_suggest(hub, hub_ids)}"
+                msg = f"{entry.where} field '{name}': unknown hub {hub!r}{did_you_mean(hub, hub_ids)}"
                 raise ScenarioError(msg)
         if entry.data["origin"] == entry.data["destination"]:
             msg = f"{entry.where} field 'destination': same hub as the origin ('{entry.data['origin']}')"

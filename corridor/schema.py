@@ -135,6 +135,21 @@ LINK_DEFAULTS: dict[str, Any] = {f.name: f.default for f in LINK_FIELDS if not f
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
+def is_missing(value: Any) -> bool:
+    """Whether a field holds no value: ``None`` or a float NaN (how pandas fills optional columns).
+
+    Parameters
+    ----------
+    value
+        Any field value.
+
+    Returns
+    -------
+    bool
+    """
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
 def parse_date(value: Any) -> float | None:
     """A date as a fractional year at the start of its month (``"2023-08"`` -> 2023.583).
 
@@ -154,7 +169,7 @@ def parse_date(value: Any) -> float | None:
     ValueError
         If the value is not a date in one of those forms, or lies outside 1800-2100.
     """
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if is_missing(value):
         return None
     if isinstance(value, bool):
         raise ValueError(value)
