@@ -199,11 +199,11 @@ def run_child(task: str, nodes: int) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def command_seconds(argv: list[str]) -> tuple[float, float, str]:
-    """CPU (the child's user + system) and wall seconds of one command, and what it printed."""
+def command_seconds(argv: list[str], env: dict[str, str] | None = None) -> tuple[float, float, str]:
+    """CPU (the child's user + system) and wall seconds of one command (``env``: variables to add), and what it printed."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    out = subprocess.run(argv, cwd=ROOT, stdout=subprocess.PIPE, text=True, check=True).stdout
+    out = subprocess.run(argv, cwd=ROOT, stdout=subprocess.PIPE, text=True, check=True, env={**os.environ, **(env or {})}).stdout
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime, wall, out
@@ -214,6 +214,8 @@ ROUTE_IMPORTS = "import corridor.cli, corridor.routing, corridor._render"
 ROUTE_COMMAND = "corridor route Chongqing Beijing"
 ROUTE_IMPORTS_COMMAND = f'python -c "{ROUTE_IMPORTS}"'
 ROUTE_HELP_COMMAND = "corridor route --help"
+ONE_BLAS_THREAD = {"OPENBLAS_NUM_THREADS": "1"}
+ROUTE_ONE_THREAD_COMMAND = f"OPENBLAS_NUM_THREADS=1 {ROUTE_COMMAND}"
 NETWORKX_COMMAND = 'python -c "import networkx"'
 
 
@@ -336,17 +338,19 @@ def task_note(task: str, runs: list[dict], nodes: int) -> str | None:
 
 def command_note(rows: dict[str, list[tuple[float, float, str]]]) -> str | None:
     """Why ``corridor route`` misses 2x ``import networkx``, from the commands' medians (``None`` when it meets it)."""
-    names = (ROUTE_COMMAND, ROUTE_IMPORTS_COMMAND, ROUTE_HELP_COMMAND, NETWORKX_COMMAND)
-    route, imports, help_, unit = (statistics.median(c for c, *_ in rows[name]) for name in names)
+    names = (ROUTE_COMMAND, ROUTE_ONE_THREAD_COMMAND, ROUTE_IMPORTS_COMMAND, ROUTE_HELP_COMMAND, NETWORKX_COMMAND)
+    route, one_thread, imports, help_, unit = (statistics.median(c for c, *_ in rows[name]) for name in names)
     if route <= 2.0 * unit:
         return None
     return (
         f"- `{ROUTE_COMMAND}`: {route / unit:.2f}x `import networkx`, missed by {route / unit / 2.0:.1f}x. Its imports alone "
         f"(`{ROUTE_IMPORTS}`) take {imports:.3f} s ({imports / unit:.2f}x): networkx, and through `corridor.graph` shapely "
         "(which loads numpy) and pyproj, which the graph builder needs for every edge's LineString and the urban links' "
-        f"lengths, then typer and rich. typer's dispatch of a command (it builds the options with pydantic) is most of the rest: "
-        f"`{ROUTE_HELP_COMMAND}`, which reads no data, takes {help_:.3f} s. Within 2x needs `corridor.graph` to import shapely "
-        "and pyproj only where geometry is asked for, and a lighter command dispatch."
+        "lengths, then typer and rich. Importing numpy starts OpenBLAS's thread pool, whose threads spin on the other core: "
+        f"with one BLAS thread the command takes {one_thread:.3f} s ({one_thread / unit:.2f}x). typer's dispatch (it builds the "
+        f"options with pydantic) adds to the start-up of every command: `{ROUTE_HELP_COMMAND}`, which imports no analysis and "
+        f"reads no data, takes {help_:.3f} s. Within 2x needs `corridor.graph` to import shapely and pyproj only where geometry "
+        "is asked for, one BLAS thread for the CLI, and a lighter command dispatch."
     )
 
 
@@ -369,14 +373,15 @@ def command_rows(runs: int) -> tuple[list[str], str | None]:
     Returns the table rows and the note on the goal (``None`` when met).
     """
     corridor = [Path(sys.executable).with_name("corridor").as_posix(), "route", "Chongqing", "Beijing"]
-    pairs = {
-        ROUTE_COMMAND: corridor,
-        f"{ROUTE_COMMAND} --k 3": [*corridor, "--k", "3"],
-        ROUTE_HELP_COMMAND: [corridor[0], "route", "--help"],
-        ROUTE_IMPORTS_COMMAND: [sys.executable, "-c", ROUTE_IMPORTS],
-        NETWORKX_COMMAND: [sys.executable, "-c", "import networkx"],
+    commands: dict[str, tuple[list[str], dict[str, str] | None]] = {
+        ROUTE_COMMAND: (corridor, None),
+        f"{ROUTE_COMMAND} --k 3": ([*corridor, "--k", "3"], None),
+        ROUTE_ONE_THREAD_COMMAND: (corridor, ONE_BLAS_THREAD),
+        ROUTE_HELP_COMMAND: ([corridor[0], "route", "--help"], None),
+        ROUTE_IMPORTS_COMMAND: ([sys.executable, "-c", ROUTE_IMPORTS], None),
+        NETWORKX_COMMAND: ([sys.executable, "-c", "import networkx"], None),
     }
-    measured = {name: [command_seconds(argv) for _ in range(runs)] for name, argv in pairs.items()}
+    measured = {name: [command_seconds(argv, env) for _ in range(runs)] for name, (argv, env) in commands.items()}
     base = statistics.median(cpu for cpu, *_ in measured[NETWORKX_COMMAND])
     rows = []
     for name, values in measured.items():
