@@ -654,7 +654,7 @@ def _add_urban_edges(graph: nx.MultiDiGraph, profile: str, params: ModelParams) 
     hours = params.value(profile, "urban_h")
     cost = hours * params.value(profile, "value_of_time")
     hub_nodes = graph.graph["hub_nodes"]
-    for hub, node in hub_nodes.items():
+    for node in hub_nodes.values():
         data = graph.nodes[node]
         city = hub_nodes.get(data["city"])
         if city is None or city == node:

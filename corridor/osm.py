@@ -1414,7 +1414,10 @@ class _SplitWays:
         return ends
 
     def _node_attributes(self, node: int) -> dict[str, Any]:
-        return {"x": float(self.x[node]), "y": float(self.y[node]), "mode": str(self.mode[node]), "osm_id": int(self.osm_id[node]), "name": self.names.get(node, "")}
+        return {
+            "x": float(self.x[node]), "y": float(self.y[node]), "mode": str(self.mode[node]), "osm_id": int(self.osm_id[node]),
+            "name": self.names.get(node, ""),
+        }
 
     def _edge_attributes(self, edge: int) -> dict[str, Any]:
         way = self.ways[int(self.way[edge])]
@@ -1725,7 +1728,9 @@ def network_from_graph(graph: nx.MultiDiGraph, *, source: str | None = None) -> 
         hub_points.append(Point(data["x"], data["y"]))
     for node, hub in junction_id.items():
         data = nodes[node]
-        hub_rows.append({**HUB_DEFAULTS, "id": hub, "name": data.get("name") or hub, "kind": JUNCTION, "city": hub, "source": OSM_SOURCE, "osm_id": data.get("osm_id")})
+        hub_rows.append(
+            {**HUB_DEFAULTS, "id": hub, "name": data.get("name") or hub, "kind": JUNCTION, "city": hub, "source": OSM_SOURCE, "osm_id": data.get("osm_id")}
+        )
         hub_points.append(Point(data["x"], data["y"]))
 
     link_rows, link_lines = [], []

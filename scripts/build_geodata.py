@@ -95,7 +95,7 @@ def hav_km(a, b):
 
 
 def geod_len_km(coords):
-    lons, lats = zip(*coords)
+    lons, lats = zip(*coords, strict=True)
     return GEOD.line_length(lons, lats) / 1000.0
 
 
@@ -347,7 +347,8 @@ def share_chain_times(entries: dict, facts: dict, drawn: dict) -> None:
         assert remaining > 0, f"chain {row['link_id']} {when}: its links' own times exceed it"
         for lid in free:
             minutes = round(remaining * weights[lid] / sum(weights.values()), 1)
-            source = f"derived: share of the published {row['note'].split(' (')[0] or row['link_id']} time ({row['value']} min) — {row['source']} — \"{row['quote']}\""
+            chain = row["note"].split(" (")[0] or row["link_id"]
+            source = f"derived: share of the published {chain} time ({row['value']} min) — {row['source']} — \"{row['quote']}\""
             entries[lid][1].setdefault("section_times", []).append({"from": when, "minutes": minutes, "source": source})
     for _, kw in entries.values():
         kw.get("section_times", []).sort(key=lambda t: str(t["from"]))

@@ -1,4 +1,5 @@
 """Checks of the shipped geodata (geodata/hubs.geojson, geodata/links.geojson)."""
+import itertools
 import json
 import math
 from pathlib import Path
@@ -46,7 +47,7 @@ def hav_km(a, b):
 
 
 def line_km(coords):
-    return sum(hav_km(a, b) for a, b in zip(coords, coords[1:]))
+    return sum(hav_km(a, b) for a, b in itertools.pairwise(coords))
 
 
 @pytest.fixture(scope="module")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from pathlib import Path
@@ -462,7 +463,7 @@ def test_trans_pacific_link_is_unwrapped_and_the_view_is_the_pacific(tmp_path):
     content = maps.map_content(network, routes=routes)
     lines = [*content.links.geometry, *content.route_lines(routes[0])]
     for line in lines:
-        steps = [abs(b[0] - a[0]) for a, b in zip(line.coords, line.coords[1:])]
+        steps = [abs(b[0] - a[0]) for a, b in itertools.pairwise(line.coords)]
         assert max(steps) < 180, f"a segment jumps {max(steps)} degrees"
     assert content.hubs.geometry["los_angeles"].x == pytest.approx(360 - 118.27)
     west, south, east, north = content.bounds

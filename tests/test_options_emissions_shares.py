@@ -101,7 +101,6 @@ def test_params_reject_unknown_chain_mode():
 
 def test_cli_options_json(tmp_path):
     from corridor.cli import app
-
     from tests.conftest import MINI
 
     result = CliRunner().invoke(app, ["options", "Chongqing", "Singapore", "--network", str(MINI), "--json"])

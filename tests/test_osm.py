@@ -71,7 +71,10 @@ def _by_way(graph: nx.MultiDiGraph) -> dict[int, list[dict]]:
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [("120", 120.0), ("100 km/h", 100.0), ("50 mph", 80.4672), ("80;100", 90.0), ("none", None), ("signals", None), ("CN:urban", None), (None, None), (["60", "80"], 70.0)],
+    [
+        ("120", 120.0), ("100 km/h", 100.0), ("50 mph", 80.4672), ("80;100", 90.0), ("none", None), ("signals", None), ("CN:urban", None),
+        (None, None), (["60", "80"], 70.0),
+    ],
 )
 def test_parse_maxspeed(value, expected):
     assert parse_maxspeed(value) == (pytest.approx(expected) if expected else None)
@@ -660,7 +663,8 @@ def test_pbf_imports_as_its_xml(tmp_path, fixture, hubs, snap_km):
     xml = network_graph_from_xml(OSM / fixture, hubs, max_snap_km=snap_km)
     _same_graph(xml, network_graph_from_pbf(pbf, hubs, max_snap_km=snap_km))
     assert is_pbf(pbf) and not is_pbf(OSM / fixture)
-    assert network_from_graph(xml).links.drop(columns="geometry").equals(network_from_graph(network_graph_from_pbf(pbf, hubs, max_snap_km=snap_km)).links.drop(columns="geometry"))
+    from_pbf = network_from_graph(network_graph_from_pbf(pbf, hubs, max_snap_km=snap_km))
+    assert network_from_graph(xml).links.drop(columns="geometry").equals(from_pbf.links.drop(columns="geometry"))
 
 
 def test_pbf_imports_as_its_xml_in_corner_cases(tmp_path):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from corridor import NoRouteError
@@ -17,7 +19,7 @@ def trains_2025(builtin_network):
 def _changes_at(route, hub: str) -> bool:
     """Whether the route leaves one line for another at ``hub`` (consecutive train legs)."""
     trains = [leg for leg in route.legs if leg.mode in ("hsr", "rail")]
-    return any(a.destination == hub and b.origin == hub and a.line != b.line for a, b in zip(trains, trains[1:]))
+    return any(a.destination == hub and b.origin == hub and a.line != b.line for a, b in itertools.pairwise(trains))
 
 
 def test_a_line_change_without_a_published_through_service_is_a_change_of_train(trains_2025):
@@ -38,7 +40,7 @@ def test_through_pairs_do_not_chain_into_a_change_no_train_makes(trains_2025):
     # through pairs, but no pair joins the Zhengzhou–Wanzhou and Zhengzhou–Xuzhou lines.
     route = find_routes(trains_2025, "wanzhou_north", "xuzhou_east", direct=True)[0]
     trains = [leg.line for leg in route.legs if leg.mode in ("hsr", "rail")]
-    assert not any(a == "Zhengzhou–Wanzhou HSR" and b == "Zhengzhou–Xuzhou HSR" for a, b in zip(trains, trains[1:]))
+    assert not any(a == "Zhengzhou–Wanzhou HSR" and b == "Zhengzhou–Xuzhou HSR" for a, b in itertools.pairwise(trains))
 
 
 def test_direct_routes_board_once(trains_2025):
@@ -59,6 +61,6 @@ def test_through_trains_never_turn_back(trains_2025):
     # a train from Wanzhou does not run north to Zhengzhou East and back south to Wuhan.
     route = find_routes(trains_2025, "wanzhou_north", "wuhan_station", direct=True)[0]
     trains = [leg for leg in route.legs if leg.mode in ("hsr", "rail")]
-    assert not any(a.destination == "zhengzhou_east" and b.origin == "zhengzhou_east" for a, b in zip(trains, trains[1:]))
+    assert not any(a.destination == "zhengzhou_east" and b.origin == "zhengzhou_east" for a, b in itertools.pairwise(trains))
     northbound = find_routes(trains_2025, "wanzhou_north", "beijing_west", direct=True)[0]
     assert northbound.transfers == 0 and "zhengzhou_east" in northbound.hubs
