@@ -36,6 +36,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from corridor.schema import is_missing
 from corridor.settings import MODE_LABELS
 
 if TYPE_CHECKING:  # tables are drawn with rich alone: `corridor route` starts without pandas
@@ -135,7 +136,7 @@ def _number_format(title: str, values: Sequence[Any]) -> Callable[[float], str]:
 
 
 def _text(value: Any) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if is_missing(value):
         return ""
     if isinstance(value, list):
         return ", ".join(map(str, value))

@@ -25,7 +25,6 @@ Every file is written through :func:`corridor._io.atomic_path`.
 from __future__ import annotations
 
 import json
-import math
 import warnings
 from collections.abc import Iterable
 from pathlib import Path
@@ -42,6 +41,7 @@ from corridor._errors import NetworkFileError
 from corridor._io import atomic_path
 from corridor.network import Network, network_from_features
 from corridor.params import ModelParams
+from corridor.schema import is_missing
 from corridor.settings import CRS
 
 #: Name and version of the graph layout written to ``corridor_meta``.
@@ -344,9 +344,7 @@ def _native(value: Any) -> Any:
         return None
     if hasattr(value, "item") and not hasattr(value, "geom_type"):
         value = value.item()
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    return value
+    return None if is_missing(value) else value
 
 
 def network_from_graph_gpkg(path: str | Path) -> Network:
@@ -457,7 +455,7 @@ def save_network_gpkg(network: Network, path: str | Path) -> None:
 
 
 def _whole_numbers(column: pd.Series) -> bool:
-    values = [v for v in column if v is not None and not (isinstance(v, float) and math.isnan(v))]
+    values = [v for v in column if not is_missing(v)]
     return bool(values) and all(isinstance(v, int | float) and not isinstance(v, bool) and float(v).is_integer() for v in values)
 
 
