@@ -172,6 +172,17 @@ def betweenness(
     CorridorError
         If ``k`` is out of range, or zero-time edges join more nodes both
         ways than their routes can be counted (:data:`MAX_ZERO_TIME_ROUTES`).
+
+    Notes
+    -----
+    Both kernels (igraph's, and the exact one for zero-time edges) use
+    Brandes' algorithm: one shortest-path search per source, then the
+    dependencies accumulated back from the farthest node.
+
+    References
+    ----------
+    .. [1] Brandes, U. (2001), "A faster algorithm for betweenness
+       centrality", Journal of Mathematical Sociology 25(2), 163-177.
     """
     nodes = list(graph.nodes)
     n = len(nodes)
@@ -215,6 +226,18 @@ def harmonic_closeness(graph: nx.MultiDiGraph, *, weight: str = WEIGHT) -> dict[
     The sum over other nodes ``v`` of ``1 / d(v, node)`` in ``weight`` units
     (unnormalised; distances *to* the node, as networkx counts them). Nodes at
     zero time count nothing, as in networkx.
+
+    Parameters
+    ----------
+    graph
+        Any directed graph; parallel edges count with their least weight.
+    weight
+        Edge attribute giving the distances.
+
+    Returns
+    -------
+    dict
+        Harmonic closeness by node, in ``1 / weight`` units.
     """
     distances = dijkstra(_exact_matrix(graph, weight), directed=True)
     return dict(zip(graph.nodes, _harmonic(distances).tolist(), strict=True))
@@ -578,6 +601,11 @@ def hub_ranking(
     pandas.DataFrame
         Columns ``rank, id, name, score`` (degree and strength add one column
         per mode), highest score first; equal scores share a rank.
+
+    Raises
+    ------
+    CorridorError
+        For a measure not in :data:`MEASURES`.
     """
     if measure not in MEASURES:
         msg = f"unknown measure {measure!r}; use one of {', '.join(MEASURES)}"
@@ -793,6 +821,18 @@ def total_travel_time(graph: nx.MultiDiGraph, demand: pd.DataFrame) -> float:
     """Demand-weighted travel time: the sum over OD pairs of flow x fastest hours.
 
     Pairs with no route are left out (count them with :func:`pairs_cut_off`).
+
+    Parameters
+    ----------
+    graph
+        A corridor graph.
+    demand
+        OD flows by hub id (see :func:`corridor.demand.demand_matrix`).
+
+    Returns
+    -------
+    float
+        Flow x hours summed over the pairs that a route joins.
     """
     trees = _trees(graph, demand)
     reached = np.isfinite(trees.hours)
@@ -800,7 +840,20 @@ def total_travel_time(graph: nx.MultiDiGraph, demand: pd.DataFrame) -> float:
 
 
 def pairs_cut_off(graph: nx.MultiDiGraph, demand: pd.DataFrame) -> int:
-    """Number of OD pairs with demand that no route joins."""
+    """Number of OD pairs with demand that no route joins.
+
+    Parameters
+    ----------
+    graph
+        A corridor graph.
+    demand
+        OD flows by hub id (see :func:`corridor.demand.demand_matrix`).
+
+    Returns
+    -------
+    int
+        Pairs with positive demand and no route.
+    """
     trees = _trees(graph, demand)
     return int(((trees.demand > 0) & ~np.isfinite(trees.hours)).sum())
 
@@ -909,7 +962,23 @@ def criticality(
 
 
 def removal_ids(graph: nx.MultiDiGraph, *, links: bool = False, by_station: bool = False) -> list[str]:
-    """Ids of the hubs (cities, or stations with ``by_station``) or links :func:`criticality` removes, in its order."""
+    """Ids of the hubs (cities, or stations with ``by_station``) or links :func:`criticality` removes, in its order.
+
+    Parameters
+    ----------
+    graph
+        A corridor graph.
+    links
+        Link ids instead of hub ids.
+    by_station
+        Single hubs instead of cities with their stations (ignored for links).
+
+    Returns
+    -------
+    list of str
+        The ids, in the order :func:`criticality` removes them (its ``only``
+        takes any subset, for a sweep split over workers).
+    """
     if not links:
         return list(_hubs(graph, by_station).labels)
     coo = sparse_matrix(graph, WEIGHT)[0].tocoo()
@@ -917,7 +986,20 @@ def removal_ids(graph: nx.MultiDiGraph, *, links: bool = False, by_station: bool
 
 
 def rank_removals(frame: pd.DataFrame, *, top: int | None = None) -> pd.DataFrame:
-    """Rows of :func:`criticality` (any order, with or without ``rank``) ranked by loss, then pairs cut, then id."""
+    """Rows of :func:`criticality` (any order, with or without ``rank``) ranked by loss, then pairs cut, then id.
+
+    Parameters
+    ----------
+    frame
+        Criticality rows, e.g. the blocks of a split sweep concatenated.
+    top
+        Keep this many rows (default: all).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows with a fresh ``rank`` column first, numbered from 1.
+    """
     frame = frame.drop(columns="rank", errors="ignore")
     frame = frame.sort_values(["loss_hours", "pairs_cut", "id"], ascending=[False, False, True], kind="stable")
     frame = frame.reset_index(drop=True)
@@ -968,6 +1050,18 @@ def compare_rankings(ranking: pd.DataFrame, other: pd.DataFrame) -> pd.DataFrame
     """Add a ``change`` column: places gained since ``other`` (positive: moved up).
 
     Hubs absent from ``other`` (not yet open then) get ``None``.
+
+    Parameters
+    ----------
+    ranking
+        A ranking from :func:`hub_ranking`.
+    other
+        The ranking compared with (e.g. the same measure in an earlier year).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``ranking`` with a ``change`` column (integers, or ``None``).
     """
     before = other.set_index("id")["rank"]
     change = [int(before[hub] - rank) if hub in before.index else None for hub, rank in zip(ranking["id"], ranking["rank"], strict=True)]
@@ -976,6 +1070,17 @@ def compare_rankings(ranking: pd.DataFrame, other: pd.DataFrame) -> pd.DataFrame
 
 def ranking_report(graph: nx.MultiDiGraph, ranking: pd.DataFrame, *, measure: str, by_station: bool = False) -> dict:
     """A ranking as one JSON-ready object, the contract of ``corridor rank --json``.
+
+    Parameters
+    ----------
+    graph
+        The graph ranked (for its profile and year).
+    ranking
+        A ranking from :func:`hub_ranking`, compared or not.
+    measure
+        The measure it ranks by.
+    by_station
+        Whether it ranks single hubs rather than cities.
 
     Returns
     -------
@@ -1004,10 +1109,20 @@ def ranking_report(graph: nx.MultiDiGraph, ranking: pd.DataFrame, *, measure: st
 def criticality_report(graph: nx.MultiDiGraph, table: pd.DataFrame, *, links: bool = False) -> dict:
     """A criticality table as one JSON-ready object, the contract of ``corridor critical --json``.
 
+    Parameters
+    ----------
+    graph
+        The graph the removals were made on (for its profile and year).
+    table
+        A table from :func:`criticality`.
+    links
+        Whether the table removes links rather than hubs.
+
     Returns
     -------
     dict
-        ``{"removed": "hubs"|"links", "profile", "year", "items": [{"rank", "id", "name", "extra_hours", "pairs_cut"}]}``
+        ``{"removed": "hubs"|"links", "profile", "year", "items": [...]}``,
+        each item with the columns of :data:`CRITICALITY_COLUMNS`.
     """
     return {
         "removed": "links" if links else "hubs",

@@ -207,7 +207,23 @@ def _read_layer(path: Path, layer: str, **kwargs: Any) -> pd.DataFrame:
 
 
 def read_meta(path: str | Path) -> dict[str, Any]:
-    """The ``corridor_meta`` table of a corridor GeoPackage as a dict (empty when absent)."""
+    """The ``corridor_meta`` table of a corridor GeoPackage as a dict (empty when absent).
+
+    Parameters
+    ----------
+    path
+        A GeoPackage written by corridor.
+
+    Returns
+    -------
+    dict
+        Each key of the table with its value decoded from JSON.
+
+    Raises
+    ------
+    NetworkFileError
+        When the file cannot be read or the table is malformed.
+    """
     path = Path(path)
     if META_LAYER not in _layers(path):
         return {}
@@ -221,6 +237,17 @@ def read_meta(path: str | Path) -> dict[str, Any]:
 
 def network_graph_from_gpkg(path: str | Path) -> nx.MultiDiGraph:
     """The stored graph of a graph GeoPackage, as saved (no profile applied).
+
+    Parameters
+    ----------
+    path
+        A graph GeoPackage (``corridor import-osm``).
+
+    Returns
+    -------
+    networkx.MultiDiGraph
+        The nodes and edges as stored, with ``hub_nodes`` and
+        ``terminal_nodes``; ``profile`` and ``year`` are ``None``.
 
     Raises
     ------
@@ -352,6 +379,16 @@ def network_from_graph_gpkg(path: str | Path) -> Network:
 
     See :func:`corridor.osm.network_from_graph`.
 
+    Parameters
+    ----------
+    path
+        A graph GeoPackage (``corridor import-osm``).
+
+    Returns
+    -------
+    Network
+        The user's hubs, a ``junction`` hub per node, and the links.
+
     Raises
     ------
     NetworkFileError
@@ -364,6 +401,18 @@ def network_from_graph_gpkg(path: str | Path) -> Network:
 
 def load_gpkg(path: str | Path) -> Network:
     """The network of a corridor GeoPackage of either layout (told apart by its layers).
+
+    Parameters
+    ----------
+    path
+        A network GeoPackage (layers ``hubs`` and ``links``, ``corridor
+        export``) or a graph GeoPackage (``nodes`` and ``edges``,
+        ``corridor import-osm``).
+
+    Returns
+    -------
+    Network
+        As :func:`network_from_gpkg` or :func:`network_from_graph_gpkg` reads it.
 
     Raises
     ------
@@ -432,6 +481,13 @@ def save_network_gpkg(network: Network, path: str | Path) -> None:
 
     List fields (``aliases``, ``via``) are written as JSON text and named in
     ``corridor_meta`` so :func:`network_from_gpkg` restores them.
+
+    Parameters
+    ----------
+    network
+        The network to write.
+    path
+        The ``.gpkg`` file; replaced atomically.
     """
     frames, json_fields, int_fields = {}, {}, {}
     for name, frame in (("hubs", network.hubs), ("links", network.links)):
@@ -464,6 +520,16 @@ def network_from_gpkg(path: str | Path) -> Network:
 
     A one-part ``MultiLineString`` or ``MultiPoint`` (as geopandas/pyogrio
     and QGIS write edited layers) is read as its line or point.
+
+    Parameters
+    ----------
+    path
+        A network GeoPackage (``corridor export``).
+
+    Returns
+    -------
+    Network
+        The validated hubs and links.
 
     Raises
     ------

@@ -89,6 +89,12 @@ class Network:
 
         Read from the features while no frame has been built; from the frame
         (as it stands, changes included) once one has.
+
+        Returns
+        -------
+        dict
+            Hub id to the hub's fields (``city`` filled with the hub's own id
+            where it has none).
         """
         if self._hubs is not None:
             return _frame_records(self._hubs)
@@ -100,7 +106,13 @@ class Network:
         return records
 
     def link_records(self) -> dict[str, dict[str, Any]]:
-        """Links as plain dicts by id, optional fields filled, ``geometry`` a shapely line (see :meth:`hub_records`)."""
+        """Links as plain dicts by id, optional fields filled, ``geometry`` a shapely line (see :meth:`hub_records`).
+
+        Returns
+        -------
+        dict
+            Link id to the link's fields.
+        """
         if self._links is not None:
             return _frame_records(self._links)
         assert self._features is not None  # __init__ requires features when a frame is missing
@@ -168,7 +180,25 @@ def load_network(path: str | Path | None = None) -> Network:
 
 
 def network_from_files(hubs_path: Path, links_path: Path, *, source: str | None = None) -> Network:
-    """Load and validate a network from a hubs file and a links file (GeoJSON)."""
+    """Load and validate a network from a hubs file and a links file (GeoJSON).
+
+    Parameters
+    ----------
+    hubs_path, links_path
+        GeoJSON FeatureCollections of points (hubs) and lines (links).
+    source
+        Where the network was read from (default: the hubs file's folder).
+
+    Returns
+    -------
+    Network
+        The validated network.
+
+    Raises
+    ------
+    NetworkFileError
+        As :func:`load_network`.
+    """
     hub_features = _validate.read_feature_collection(hubs_path, "Point")
     link_features = _validate.read_feature_collection(links_path, "LineString")
     return network_from_features(
@@ -186,7 +216,24 @@ def network_from_features(
 ) -> Network:
     """Validate GeoJSON-like features (``properties`` + ``geometry``) and build a Network.
 
-    ``hubs_name`` and ``links_name`` are the names errors report.
+    Parameters
+    ----------
+    hub_features, link_features
+        GeoJSON-like features of hubs (points) and links (lines).
+    source
+        Where the features came from, for messages and reports.
+    hubs_name, links_name
+        The names errors report for the hubs and the links.
+
+    Returns
+    -------
+    Network
+        A network built from the features (frames made on first use).
+
+    Raises
+    ------
+    NetworkFileError
+        For the first invalid feature or field, or when there are no hubs.
     """
     hub_records = [f["properties"] for f in hub_features]
     link_records = [f["properties"] for f in link_features]

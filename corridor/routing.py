@@ -49,7 +49,21 @@ ELIMINATION_DEPTH = 2
 
 @dataclass
 class Leg:
-    """A stretch of a route on one line (or a transfer across a city)."""
+    """A stretch of a route on one line (or a transfer across a city).
+
+    Attributes
+    ----------
+    mode
+        The mode of the line, or ``"urban"`` for a transfer across a city.
+    line
+        The line's name, or ``"across <city>"`` for a transfer.
+    origin, destination
+        Hub ids (junction ids on an imported network) where the leg starts and ends.
+    length_km, time_h
+        Length and time on the move along the leg.
+    links
+        Ids of the links the leg runs on, in travel order.
+    """
 
     mode: str
     line: str
@@ -60,7 +74,14 @@ class Leg:
     links: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
-        """The leg in the JSON contract: mode, line, from, to, length_km, time_h, links."""
+        """The leg in the JSON contract: mode, line, from, to, length_km, time_h, links.
+
+        Returns
+        -------
+        dict
+            The leg's fields, ``origin`` and ``destination`` as ``from`` and
+            ``to``, length rounded to 0.1 km and time to 0.01 h.
+        """
         return {
             "mode": self.mode,
             "line": self.line,
@@ -122,7 +143,15 @@ class Route:
         return list(dict.fromkeys(leg.mode for leg in self.legs if leg.mode != "urban"))
 
     def as_dict(self) -> dict:
-        """The route in the JSON contract (see README, "JSON output")."""
+        """The route in the JSON contract (see README, "JSON output").
+
+        Returns
+        -------
+        dict
+            Hubs, rounded totals (``length_km``, ``time_h``, ``moving_h``,
+            ``terminal_h``, ``cost``, ``co2_kg``), ``transfers``, ``modes``
+            and ``legs`` (each as in :meth:`Leg.as_dict`).
+        """
         return {
             "hubs": self.hubs,
             "length_km": round(self.length_km, 1),
@@ -306,8 +335,13 @@ def candidate_paths(
     -----
     Banning more lines never makes a path cheaper, so an elimination's
     follow-ups are computed when it is yielded, and the merged stream stays
-    in order of weight. Yen, J. Y. (1971), "Finding the k shortest loopless
-    paths in a network", Management Science 17(11).
+    in order of weight. Yen's paths are loopless in graph nodes, not in hubs:
+    a path may still pass a hub twice through different terminals.
+
+    References
+    ----------
+    .. [1] Yen, J. Y. (1971), "Finding the k shortest loopless paths in a
+       network", Management Science 17(11), 712-716.
     """
     best = best or best_path(graph, source, target, weight=weight)
     if best is None:
@@ -372,8 +406,22 @@ def route_from_nodes(
 ) -> Route:
     """Summarise a node path of ``graph`` as a :class:`Route`.
 
-    Between consecutive nodes the edge of ``keys`` is taken where given,
-    else the parallel edge with the least ``weight``.
+    Parameters
+    ----------
+    graph
+        A corridor graph.
+    nodes
+        The path's graph nodes, from a hub node to a hub node.
+    weight
+        Edge attribute that picks the parallel edge where ``keys`` is not given.
+    keys
+        The key of the edge taken between each pair of consecutive nodes
+        (default: the parallel edge with the least ``weight``).
+
+    Returns
+    -------
+    Route
+        The path's hubs, legs (grouped by mode and line), totals and geometry.
     """
     keys = keys if keys is not None else _edge_keys(graph, nodes, weight)
     legs: list[Leg] = []
@@ -527,7 +575,18 @@ def skim_matrix(
 
 
 def od_matrix(*args: Any, **kwargs: Any) -> pd.DataFrame:
-    """Deprecated name of :func:`skim_matrix` (an OD matrix is the demand table; this is a skim), kept for one release."""
+    """Deprecated name of :func:`skim_matrix` (an OD matrix is the demand table; this is a skim), kept for one release.
+
+    Parameters
+    ----------
+    *args, **kwargs
+        Passed to :func:`skim_matrix`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The skim; a ``DeprecationWarning`` is issued first.
+    """
     import warnings
 
     warnings.warn("corridor.routing.od_matrix is renamed skim_matrix", DeprecationWarning, stacklevel=2)
@@ -546,6 +605,21 @@ def shortest_path_lengths(
     The graph is converted to a sparse matrix once per graph version and
     weight, then each call is one run of scipy's compiled Dijkstra with
     ``indices=sources``.
+
+    Parameters
+    ----------
+    graph
+        A corridor graph (or any graph whose nodes ``sparse_matrix`` indexes).
+    sources, targets
+        Graph nodes (``targets`` default: every node, in ``graph.nodes`` order).
+    weight
+        Edge attribute minimised.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``len(sources) x len(targets)`` in the attribute's units, ``inf``
+        where no path exists, 0 from a node to itself.
     """
     from scipy.sparse.csgraph import dijkstra
 
@@ -732,6 +806,20 @@ def cached_per_graph(graph: nx.MultiDiGraph, key: tuple, build: Callable[[], Any
 
     Derived structures (sparse matrices, simple views, igraph copies) are
     built once per graph version and dropped with the graph.
+
+    Parameters
+    ----------
+    graph
+        The graph the structure is derived from (held weakly).
+    key
+        What is built (and from which options), e.g. ``("csr", weight)``.
+    build
+        Called with no arguments when the graph's version has no value for ``key``.
+
+    Returns
+    -------
+    Any
+        The cached value, built now or on an earlier call.
     """
     version = graph.graph.get("version")
     per_graph = _cache.get(graph)
@@ -747,6 +835,20 @@ def sparse_matrix(graph: nx.MultiDiGraph, weight: str = "travel_time") -> tuple[
 
     Cached per graph and ``graph.graph["version"]``: after changing a graph in
     place, give it a new version (any new value) so routes see the change.
+
+    Parameters
+    ----------
+    graph
+        Any networkx multigraph.
+    weight
+        Edge attribute (missing counts as 0).
+
+    Returns
+    -------
+    tuple
+        ``(matrix, index)``: the ``n x n`` ``scipy.sparse.csr_array`` (a zero
+        weight stored as 1e-9, since csgraph drops explicit zeros) and the
+        node-to-row dict.
 
     Notes
     -----
@@ -774,8 +876,18 @@ def sparse_matrix(graph: nx.MultiDiGraph, weight: str = "travel_time") -> tuple[
 def simple_digraph(graph: nx.MultiDiGraph, weight: str = "travel_time") -> nx.DiGraph:
     """The graph with parallel edges reduced to the one of least ``weight`` (cached).
 
-    Each edge keeps ``weight`` and the ``line`` of the chosen edge (``None``
-    for terminal and urban edges).
+    Parameters
+    ----------
+    graph
+        A corridor graph.
+    weight
+        Edge attribute that chooses among parallel edges.
+
+    Returns
+    -------
+    networkx.DiGraph
+        Every node of ``graph``; each edge keeps ``weight`` and the ``line``
+        of the chosen edge (``None`` for terminal and urban edges).
     """
 
     def build() -> nx.DiGraph:
@@ -829,6 +941,15 @@ def _no_route_message(graph: nx.MultiDiGraph, source: str, target: str) -> str:
 def routes_report(graph: nx.MultiDiGraph, routes: Sequence[Route], *, by: str) -> dict:
     """Routes as one JSON-ready object, the stable contract of ``corridor route --json``.
 
+    Parameters
+    ----------
+    graph
+        The graph the routes were found on (for hub names, profile and year).
+    routes
+        Routes between one pair of hubs, best first (at least one).
+    by
+        The criterion they were found by (``"time"``, ``"length"``, ``"cost"``).
+
     Returns
     -------
     dict
@@ -854,7 +975,18 @@ def routes_report(graph: nx.MultiDiGraph, routes: Sequence[Route], *, by: str) -
 
 
 def write_routes_geojson(routes: Sequence[Route], path: str | Path, report: dict | None = None) -> None:
-    """Write routes as a GeoJSON FeatureCollection (one LineString each), atomically."""
+    """Write routes as a GeoJSON FeatureCollection (one LineString each), atomically.
+
+    Parameters
+    ----------
+    routes
+        The routes to write.
+    path
+        The output file.
+    report
+        :func:`routes_report` of the routes: each feature's properties are
+        its route's entry (default: :meth:`Route.as_dict`).
+    """
     import json
 
     from shapely.geometry import mapping
@@ -872,6 +1004,13 @@ def write_matrix(matrix: pd.DataFrame, path: str | Path) -> None:
 
     Pairs with no route (``inf`` in :func:`skim_matrix`) are written as missing values: empty
     cells in CSV, nulls in Parquet (``NaN`` when read back with pandas).
+
+    Parameters
+    ----------
+    matrix
+        A skim or other OD table indexed by hub id.
+    path
+        A ``.csv`` or ``.parquet`` file.
     """
     target = check_output_path(path, (".csv", ".parquet"), what="output")
     matrix = matrix.replace(float("inf"), float("nan"))

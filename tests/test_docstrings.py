@@ -49,20 +49,10 @@ CHECKS = frozenset({"GL08", "PR01", "PR02", "RT01"})
 #: Modules not checked: the command line, whose docstrings are typer's help text.
 NOT_CHECKED = frozenset({"corridor.cli"})
 
-#: TODO(issue 15), for the lead to clear: modules (and References checks) being edited by others
-#: when this test came in, skipped until their docstrings are done. ``corridor._render`` was on
-#: that list too; it is private, so it is not checked at all. ``test_pending_is_still_needed``
-#: fails on an entry that names nothing checked, and warns (not fails, so the engineers editing
-#: these modules are not stopped) for each entry that passes: take it off then.
-PENDING = frozenset({
-    "corridor.centrality",
-    "corridor.io",
-    "corridor.network",
-    "corridor.routing",
-    # the References checks of the algorithms cited in those modules
-    "corridor.centrality.betweenness",  # Brandes (2001)
-    "corridor.routing.candidate_paths",  # Yen (1971)
-})  # fmt: skip
+#: Modules (and References checks) skipped until their docstrings are done; empty since issue 15.
+#: ``test_pending_is_still_needed`` fails on an entry that names nothing checked, and warns (not
+#: fails) for each entry that passes: take it off then.
+PENDING: frozenset[str] = frozenset()
 
 #: Functions implementing a named algorithm, which their References section cites.
 REFERENCES = {
