@@ -191,9 +191,11 @@ def find_routes(
     k
         Number of routes wanted. ``k=1`` runs one Dijkstra search. For more,
         candidates come lazily, cheapest first (see :func:`candidate_paths`),
-        and a candidate is kept only when it differs from every kept route by
-        at least ``MIN_DIFFERENCE`` of the longer one's link-km; the search
-        stops once ``k`` routes are kept.
+        and a candidate is kept only when it visits no hub twice (a route that
+        passes its own destination, or any hub, and comes back is a loop, not
+        an alternative) and differs from every kept route by at least
+        ``MIN_DIFFERENCE`` of the longer one's link-km; the search stops once
+        ``k`` routes are kept.
     direct
         Only routes on one vehicle, without a change on the way (the
         "fastest train" of a timetable; see :func:`corridor.graph.without_changes`).
@@ -235,6 +237,8 @@ def find_routes(
     kept_links: list[dict[str, float]] = []
     for nodes, keys in candidate_paths(graph, source, target, weight=weight, best=best):
         route = route_from_nodes(graph, nodes, weight, keys=keys)
+        if routes and len(set(route.hubs)) < len(route.hubs):  # a loop through a hub: not an alternative
+            continue
         links = _link_lengths(route)
         if all(_difference(links, other) >= MIN_DIFFERENCE for other in kept_links):
             routes.append(route)

@@ -83,3 +83,13 @@ def test_whole_candidate_stream_is_in_order_and_unique(mini_freight):
     weights = [routing._path_weight(mini_freight, path, "travel_time") for path in paths]
     assert weights == sorted(weights)
     assert len(set(paths)) == len(paths) > 3
+
+
+def test_alternatives_never_visit_a_hub_twice(builtin_network):
+    """Issue 10/12: Chengdu East to Chongqing North (hsr and rail, 2016) offered as route 3 a 941 km
+    loop that reached Chongqing North, ran on to Lichuan and Wanzhou and came back to it."""
+    graph = graph_from_network(builtin_network, profile="passenger", year=2016, modes=["hsr", "rail"])
+    routes = find_routes(graph, "chengdu_east", "cq_north", k=3)
+    assert routes[0].hubs == ["chengdu_east", "cq_north"]
+    for route in routes:
+        assert len(set(route.hubs)) == len(route.hubs), route.hubs
