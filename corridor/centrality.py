@@ -918,7 +918,7 @@ def criticality(
     base_ok: npt.NDArray[np.bool_] = (trees.demand > 0) & np.isfinite(trees.hours)
     candidates: Mapping[str, tuple[str, np.ndarray, np.ndarray | None]]
     if links:
-        candidates = _link_removals(graph, rows, cols)
+        candidates = _link_removals(graph)
         names = {link: name for link, (name, _, _) in candidates.items()}
     else:
         candidates = {
@@ -981,8 +981,7 @@ def removal_ids(graph: nx.MultiDiGraph, *, links: bool = False, by_station: bool
     """
     if not links:
         return list(_hubs(graph, by_station).labels)
-    coo = sparse_matrix(graph, WEIGHT)[0].tocoo()
-    return list(_link_removals(graph, coo.row.astype(np.int64), coo.col.astype(np.int64)))
+    return list(_link_removals(graph))
 
 
 def rank_removals(frame: pd.DataFrame, *, top: int | None = None) -> pd.DataFrame:
@@ -1007,32 +1006,45 @@ def rank_removals(frame: pd.DataFrame, *, top: int | None = None) -> pd.DataFram
     return frame if top is None else frame.head(top)
 
 
-def _link_removals(graph: nx.MultiDiGraph, rows: np.ndarray, cols: np.ndarray) -> dict[str, tuple[str, np.ndarray, np.ndarray]]:
-    """For each link: its name, the matrix entries it holds, and their weights without it."""
-    _, index = sparse_matrix(graph, WEIGHT)
-    position = pd.Index(rows * len(index) + cols)
-    others: dict[int, dict[str, float]] = {}
-    names: dict[str, str] = {}
-    for u, v, data in graph.edges(data=True):
-        key = index[u] * len(index) + index[v]
-        time = data.get(WEIGHT, 0.0)
-        label = data.get("link_id") if data.get("edge_type", LINK) == LINK else None
-        if label is not None:
-            names.setdefault(label, data.get("name") or label)
-        best = others.setdefault(key, {})
-        tag = label if label is not None else f"\0{len(best)}"
-        best[tag] = min(best.get(tag, np.inf), time if time > 0 else 1e-9)
-    pairs: dict[str, list[int]] = {}
-    for key, times in others.items():
-        for tag in times:
-            if not tag.startswith("\0"):
-                pairs.setdefault(tag, []).append(key)
-    removals = {}
-    for link in sorted(pairs):
-        entries = position.get_indexer(pairs[link])
-        replacement = np.array([min((t for tag, t in others[key].items() if tag != link), default=np.inf) for key in pairs[link]])
-        removals[link] = (names[link], entries, replacement)
-    return removals
+def _link_removals(graph: nx.MultiDiGraph) -> dict[str, tuple[str, np.ndarray, np.ndarray]]:
+    """For each link: its name, the matrix entries it holds, and their weights without it (cached per graph).
+
+    The entries are positions in ``sparse_matrix(graph, WEIGHT)[0].tocoo()``, found for all
+    links at once by one ``get_indexer``.
+    """
+
+    def build() -> dict[str, tuple[str, np.ndarray, np.ndarray]]:
+        matrix, index = sparse_matrix(graph, WEIGHT)
+        coo = matrix.tocoo()
+        position = pd.Index(coo.row.astype(np.int64) * len(index) + coo.col.astype(np.int64))
+        others: dict[int, dict[str, float]] = {}
+        names: dict[str, str] = {}
+        for u, v, data in graph.edges(data=True):
+            key = index[u] * len(index) + index[v]
+            time = data.get(WEIGHT, 0.0)
+            label = data.get("link_id") if data.get("edge_type", LINK) == LINK else None
+            if label is not None:
+                names.setdefault(label, data.get("name") or label)
+            best = others.setdefault(key, {})
+            tag = label if label is not None else f"\0{len(best)}"
+            best[tag] = min(best.get(tag, np.inf), time if time > 0 else 1e-9)
+        pairs: dict[str, list[int]] = {}
+        for key, times in others.items():
+            for tag in times:
+                if not tag.startswith("\0"):
+                    pairs.setdefault(tag, []).append(key)
+        links = sorted(pairs)
+        if not links:
+            return {}
+        held_by = position.get_indexer([key for link in links for key in pairs[link]])
+        entries = np.split(held_by, np.cumsum([len(pairs[link]) for link in links[:-1]], dtype=np.int64))
+        removals = {}
+        for link, held in zip(links, entries, strict=True):
+            replacement = np.array([min((t for tag, t in others[key].items() if tag != link), default=np.inf) for key in pairs[link]])
+            removals[link] = (names[link], held, replacement)
+        return removals
+
+    return cached_per_graph(graph, ("link_removals",), build)
 
 
 def _uses_edges(pred: np.ndarray, used: np.ndarray, tails: np.ndarray, heads: np.ndarray) -> np.ndarray:
