@@ -36,6 +36,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, TypeGuard, cast
 
 import networkx as nx
+import shapely
 from pyproj import Geod
 from shapely.geometry import LineString
 
@@ -485,7 +486,7 @@ def _add_link(
     geometry = link["geometry"]
     directions = [(u, v, geometry, False)]
     if link.get("oneway") is not True:
-        directions.append((v, u, LineString(geometry.coords[::-1]), True))
+        directions.append((v, u, shapely.reverse(geometry), True))
     # OpenStreetMap does not say where trains stop: no dwell on a link that touches a junction.
     at_junction = graph.nodes[u]["node_type"] == JUNCTION or graph.nodes[v]["node_type"] == JUNCTION
     for a, b, line, reverse in directions:

@@ -137,7 +137,7 @@ class ModelParams:
             parameter, or the mode's entry, is not given.
         """
         entry = self.data[profile].get(name, 0.0)
-        if isinstance(entry, Mapping):
+        if isinstance(entry, dict):  # tables load and merge as dicts; a plain type check is 5x an ABC's
             return float(entry.get(mode, 0.0))
         return float(entry)
 
