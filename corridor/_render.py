@@ -549,9 +549,10 @@ def options(report: dict) -> None:
     """Print the options by mode chain (``corridor options``) as one table."""
     unit = "TEU" if report["profile"] == "freight" else "passenger"
     network = f"network of {report['year']}" if report.get("year") is not None else "network open today"
+    share = f"share % ({report.get('share_label', 'indicative')})"
     rows = [
         {"chain": o["chain"], "door to door h": o["time_h"], "moving h": o["moving_h"], "km": o["length_km"], "cost": o["cost"],
-         f"kg CO2e/{unit}": o["co2_kg"], "transfers": o["transfers"], f"share % ({report.get('share_label', 'indicative')})": round(100 * o["share"], 1) if "share" in o else None}
+         f"kg CO2e/{unit}": o["co2_kg"], "transfers": o["transfers"], share: round(100 * o["share"], 1) if "share" in o else None}
         for o in report["options"]
     ]  # fmt: skip
     table(f"Options by mode chain, {report['origin']} to {report['destination']} ({report['profile']}, {network}, best of each chain by {report['by']})", rows)

@@ -457,7 +457,10 @@ def route_from_nodes(
         start, end = _place(graph, u), _place(graph, v)
         if graph.nodes[v].get("hub") is not None and hubs[-1] != end:
             hubs.append(end)
-        line = edge.get("line", edge.get("name", "")) if edge_type == LINK else f"across {graph.nodes[u]['name'] if graph.nodes[u].get('kind') == 'city' else graph.nodes[v]['name']}"
+        if edge_type == LINK:
+            line = edge.get("line", edge.get("name", ""))
+        else:  # an urban transfer, named by its city
+            line = f"across {graph.nodes[u]['name'] if graph.nodes[u].get('kind') == 'city' else graph.nodes[v]['name']}"
         link_id = edge.get("link_id")
         if legs and legs[-1].mode == edge["mode"] and legs[-1].line == line:
             leg = legs[-1]

@@ -33,7 +33,7 @@ from corridor.demand import demand_matrix
 from corridor.graph import graph_from_network
 from corridor.network import load_network
 from corridor.params import ModelParams
-from corridor.routing import skim_matrix, simple_digraph
+from corridor.routing import simple_digraph, skim_matrix
 from corridor.settings import GEODATA_DIR
 
 MINI = Path(__file__).parent / "data" / "mini"
@@ -324,7 +324,8 @@ def test_mini_criticality_of_hubs(mini_freight, mini_demand):
     assert rows.loc["chongqing", "pairs_cut"] == 0
     assert rows.loc["qinzhou_port", "pairs_cut"] == 2  # Chongqing-Singapore and Hanoi-Chongqing
     assert rows.loc["qinzhou_port", "demand_cut"] == pytest.approx(mini_demand.loc["chongqing", "singapore"] + mini_demand.loc["hanoi", "chongqing"])
-    assert rows.loc["qinzhou_port", "loss_hours"] == pytest.approx(rows.loc["qinzhou_port", "extra_hours"] + rows.loc["qinzhou_port", "demand_cut"] * UNSERVED_PENALTY_H)
+    port = rows.loc["qinzhou_port"]
+    assert port["loss_hours"] == pytest.approx(port["extra_hours"] + port["demand_cut"] * UNSERVED_PENALTY_H)
     assert table["id"].iloc[0] == "qinzhou_port"
     assert table["loss_hours"].is_monotonic_decreasing
     assert rows.loc[["huaihua", "guiyang", "singapore", "hanoi"], "extra_hours"].eq(0).all()

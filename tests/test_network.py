@@ -46,7 +46,10 @@ def test_mini_network_loads(mini_network):
 
 # (what to break, file, expected fragments of the one-line message)
 CASES = {
-    "unknown from_hub": (lambda h, l: _link(l, "yuhuai")["properties"].update(from_hub="cq_wset"), "links.geojson", ["'yuhuai'", "'from_hub'", "did you mean 'cq_west'"]),
+    "unknown from_hub": (
+        lambda h, l: _link(l, "yuhuai")["properties"].update(from_hub="cq_wset"),
+        "links.geojson", ["'yuhuai'", "'from_hub'", "did you mean 'cq_west'"],
+    ),
     "unknown to_hub": (lambda h, l: _link(l, "sea_sg")["properties"].update(to_hub="nowhere"), "links.geojson", ["'sea_sg'", "'to_hub'", "unknown hub"]),
     "duplicate link id": (lambda h, l: _link(l, "jiaoliu")["properties"].update(id="yuhuai"), "links.geojson", ["'yuhuai'", "'id'", "duplicate"]),
     "duplicate hub id": (lambda h, l: _hub(h, "guiyang")["properties"].update(id="huaihua"), "hubs.geojson", ["'huaihua'", "'id'", "duplicate"]),
@@ -59,18 +62,39 @@ CASES = {
     "hsr with freight": (lambda h, l: _link(l, "yugui_hsr")["properties"].update(freight=True), "links.geojson", ["'yugui_hsr'", "'freight'"]),
     "self loop": (lambda h, l: _link(l, "g75")["properties"].update(to_hub="chongqing"), "links.geojson", ["'g75'", "itself"]),
     "empty geometry": (lambda h, l: _link(l, "g75")["geometry"].update(coordinates=[]), "links.geojson", ["'g75'", "'geometry'", "empty"]),
-    "point for a link": (lambda h, l: _link(l, "g75").update(geometry={"type": "Point", "coordinates": [1, 2]}), "links.geojson", ["'g75'", "'geometry'", "LineString"]),
+    "point for a link": (
+        lambda h, l: _link(l, "g75").update(geometry={"type": "Point", "coordinates": [1, 2]}),
+        "links.geojson", ["'g75'", "'geometry'", "LineString"],
+    ),
     "null geometry": (lambda h, l: _hub(h, "hanoi").update(geometry=None), "hubs.geojson", ["'hanoi'", "'geometry'"]),
-    "latitude out of range": (lambda h, l: _hub(h, "hanoi")["geometry"].update(coordinates=[105.8, 121.0]), "hubs.geojson", ["'hanoi'", "'geometry'", "out of range"]),
-    "projected coordinates": (lambda h, l: _link(l, "jiaoliu")["geometry"].update(coordinates=[[500000, 3000000], [600000, 3100000]]), "links.geojson", ["'jiaoliu'", "out of range"]),
+    "latitude out of range": (
+        lambda h, l: _hub(h, "hanoi")["geometry"].update(coordinates=[105.8, 121.0]),
+        "hubs.geojson", ["'hanoi'", "'geometry'", "out of range"],
+    ),
+    "projected coordinates": (
+        lambda h, l: _link(l, "jiaoliu")["geometry"].update(coordinates=[[500000, 3000000], [600000, 3100000]]),
+        "links.geojson", ["'jiaoliu'", "out of range"],
+    ),
     "other crs": (lambda h, l: h.update(crs={"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::3857"}}), "hubs.geojson", ["'crs'", "EPSG:4326"]),
     "unknown kind": (lambda h, l: _hub(h, "hanoi")["properties"].update(kind="village"), "hubs.geojson", ["'hanoi'", "'kind'", "rail_station"]),
     "missing id": (lambda h, l: _hub(h, "hanoi")["properties"].pop("id"), "hubs.geojson", ["'id'", "missing"]),
-    "freight_terminal not a flag": (lambda h, l: _hub(h, "cq_port")["properties"].update(freight_terminal="no"), "hubs.geojson", ["'cq_port'", "'freight_terminal'", "true or false"]),
+    "freight_terminal not a flag": (
+        lambda h, l: _hub(h, "cq_port")["properties"].update(freight_terminal="no"),
+        "hubs.geojson", ["'cq_port'", "'freight_terminal'", "true or false"],
+    ),
     "bad year": (lambda h, l: _link(l, "g75")["properties"].update(opened="2010s"), "links.geojson", ["'g75'", "'opened'", "year"]),
-    "two-part link": (lambda h, l: _link(l, "g75").update(geometry={"type": "MultiLineString", "coordinates": [[[106.5, 29.5], [107, 28]], [[107, 28], [108, 22]]]}), "links.geojson", ["'g75'", "'geometry'", "2 parts", "split it into 2 links"]),
-    "two-part hub": (lambda h, l: _hub(h, "hanoi").update(geometry={"type": "MultiPoint", "coordinates": [[105.8, 21.0], [105.9, 21.1]]}), "hubs.geojson", ["'hanoi'", "'geometry'", "2 parts", "a hub is one point"]),
-    "link of no parts": (lambda h, l: _link(l, "g75").update(geometry={"type": "MultiLineString", "coordinates": []}), "links.geojson", ["'g75'", "'geometry'", "empty"]),
+    "two-part link": (
+        lambda h, l: _link(l, "g75").update(geometry={"type": "MultiLineString", "coordinates": [[[106.5, 29.5], [107, 28]], [[107, 28], [108, 22]]]}),
+        "links.geojson", ["'g75'", "'geometry'", "2 parts", "split it into 2 links"],
+    ),
+    "two-part hub": (
+        lambda h, l: _hub(h, "hanoi").update(geometry={"type": "MultiPoint", "coordinates": [[105.8, 21.0], [105.9, 21.1]]}),
+        "hubs.geojson", ["'hanoi'", "'geometry'", "2 parts", "a hub is one point"],
+    ),
+    "link of no parts": (
+        lambda h, l: _link(l, "g75").update(geometry={"type": "MultiLineString", "coordinates": []}),
+        "links.geojson", ["'g75'", "'geometry'", "empty"],
+    ),
 }
 
 

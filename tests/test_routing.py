@@ -153,5 +153,7 @@ def test_od_matrix_is_a_deprecated_name_of_skim_matrix(mini_freight):
 def test_every_analysis_is_importable_from_the_package():
     import corridor
 
-    for name in ("skim_matrix", "hub_ranking", "criticality", "compare_scenario", "rank_candidates", "accessibility_by_mode", "scenario_isochrones", "calibrate"):
+    names = ("skim_matrix", "hub_ranking", "criticality", "compare_scenario", "rank_candidates", "accessibility_by_mode",
+             "scenario_isochrones", "calibrate")  # fmt: skip
+    for name in names:
         assert callable(getattr(corridor, name)), name
