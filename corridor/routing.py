@@ -191,9 +191,9 @@ def find_routes(
     k
         Number of routes wanted. ``k=1`` runs one Dijkstra search. For more,
         candidates come lazily, cheapest first (see :func:`candidate_paths`),
-        and a candidate is kept only when it visits no hub twice (a route that
-        passes its own destination, or any hub, and comes back is a loop, not
-        an alternative) and differs from every kept route by at least
+        and a candidate is kept only when it visits no city twice (a route that
+        passes its own destination, or any city, and comes back is a loop, not
+        an alternative; changing stations within a city is no visit) and differs from every kept route by at least
         ``MIN_DIFFERENCE`` of the longer one's link-km; the search stops once
         ``k`` routes are kept.
     direct
@@ -237,7 +237,7 @@ def find_routes(
     kept_links: list[dict[str, float]] = []
     for nodes, keys in candidate_paths(graph, source, target, weight=weight, best=best):
         route = route_from_nodes(graph, nodes, weight, keys=keys)
-        if routes and len(set(route.hubs)) < len(route.hubs):  # a loop through a hub: not an alternative
+        if routes and _loops(graph, nodes):
             continue
         links = _link_lengths(route)
         if all(_difference(links, other) >= MIN_DIFFERENCE for other in kept_links):
@@ -246,6 +246,20 @@ def find_routes(
             if len(routes) == k:
                 break
     return routes
+
+
+def _loops(graph: nx.MultiDiGraph, nodes: Sequence[int]) -> bool:
+    """Whether a path leaves a city and comes back to it (consecutive hubs of one city are one visit)."""
+    hub_nodes = graph.graph["hub_nodes"]
+    cities: list[str] = []
+    for node in nodes:
+        hub = graph.nodes[node].get("hub")
+        if hub is None:
+            continue
+        city = graph.nodes[hub_nodes[hub]].get("city") or hub if hub in hub_nodes else hub
+        if not cities or cities[-1] != city:
+            cities.append(city)
+    return len(set(cities)) < len(cities)
 
 
 #: A path as its nodes and the key of the edge taken between each pair of them.
