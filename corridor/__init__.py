@@ -2,7 +2,8 @@
 
 The public modules, one per concern:
 
-- :mod:`corridor.network`: load and validate hubs and links (``load_network``)
+- :mod:`corridor.network`: validate hubs and links (``Network``);
+  :mod:`corridor.io`: load a GeoJSON folder or a GeoPackage (``load_network``)
 - :mod:`corridor.params`: the travel-time and cost model's parameters
 - :mod:`corridor.graph`: the multimodal routing graph (``graph_from_network``)
 - :mod:`corridor.hubs`: find hubs by name (``resolve_hub``)
@@ -27,7 +28,7 @@ _LAZY = {
     # data and model
     "ModelParams": "corridor.params",
     "Network": "corridor.network",
-    "load_network": "corridor.network",
+    "load_network": "corridor.io",
     "graph_from_network": "corridor.graph",
     # routes and skims
     "Route": "corridor.routing",

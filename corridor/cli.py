@@ -97,7 +97,7 @@ def _apply(base: Network, scenario: str | Path, model: ModelParams) -> AppliedSc
 def _load_graph(network: Path | None, profile: str | None, year: int | None, modes: str | None, avoid: str | None, params: Path | None):
     """The routing graph the options ask for; no profile means passenger when the modes name hsr (it carries no freight)."""
     from corridor.graph import graph_from_network
-    from corridor.network import load_network
+    from corridor.io import load_network
 
     model = _model(params)
     profile = profile or ("passenger" if "hsr" in [mode.lower() for mode in _split(modes) or ()] else "freight")
@@ -136,7 +136,7 @@ def overview(
 ) -> None:
     """Summarise the network, show the key routes, and write the overview map."""
     from corridor import _render
-    from corridor.network import load_network
+    from corridor.io import load_network
     from corridor.overview import network_overview
 
     model = _model(params)
@@ -163,7 +163,7 @@ def validate(
     as_json: JsonOption = False,
 ) -> None:
     """Check network files: one line per network; exit 0 when all are valid, else 2."""
-    from corridor.network import load_network
+    from corridor.io import load_network
     from corridor.sourcing import sourcing_report
 
     checked: list[dict[str, Any]] = []
@@ -201,7 +201,7 @@ def validate(
 def hubs(network: NetworkOption = None, as_json: JsonOption = False) -> None:
     """List the hubs with their ids and names (not the junctions of an imported network)."""
     from corridor import _render
-    from corridor.network import load_network
+    from corridor.io import load_network
 
     frame = load_network(network).hubs
     frame = frame[frame["kind"] != "junction"]
@@ -303,7 +303,7 @@ def calibrate(
     from corridor import _render
     from corridor.calibration import calibrate as fit
     from corridor.calibration import mape, read_calibration_rows
-    from corridor.network import load_network
+    from corridor.io import load_network
 
     fitted_params, rows = fit(load_network(network), read_calibration_rows())
     fitted = {
@@ -448,7 +448,7 @@ def rank(
         return hub_ranking(graph, measure=by, demand=flows, by_station=stations, k=sample, seed=seed)
 
     if scenario is not None:
-        from corridor.network import load_network
+        from corridor.io import load_network
         from corridor.scenario import scenario_graphs
 
         base = load_network(network)
@@ -590,8 +590,7 @@ def export(
     network: NetworkOption = None,
 ) -> None:
     """Export a network (hubs and links) to a GeoPackage that --network accepts."""
-    from corridor.io import save_network_gpkg
-    from corridor.network import load_network
+    from corridor.io import load_network, save_network_gpkg
 
     loaded = load_network(network)
     save_network_gpkg(loaded, out)
@@ -632,8 +631,8 @@ def map_(
 ) -> None:
     """Write an interactive map of the network: layers by mode, hubs by centrality, routes, a scenario's changes."""
     from corridor.figures import check_figure_path, write_figure
+    from corridor.io import load_network
     from corridor.maps import build_content, check_map_options, check_map_path, write_map
-    from corridor.network import load_network
 
     # Both outputs are checked before anything is computed or written.
     check_map_path(out)
@@ -684,7 +683,7 @@ def whatif(
 ) -> None:
     """Compare the network before and after a scenario: times, routes, demand-weighted saving, hub ranks."""
     from corridor import _render
-    from corridor.network import load_network
+    from corridor.io import load_network
     from corridor.scenario import load_scenario
     from corridor.whatif import compare_scenario
 
@@ -717,7 +716,7 @@ def accessibility(
     from corridor import _render
     from corridor.accessibility import accessibility_by_mode
     from corridor.hubs import resolve_hub
-    from corridor.network import load_network
+    from corridor.io import load_network
 
     base = load_network(network)
     model = _model(params)
@@ -764,7 +763,7 @@ def isochrones(
     from corridor import _render
     from corridor import isochrones as iso
     from corridor.graph import graph_from_network
-    from corridor.network import load_network
+    from corridor.io import load_network
 
     base = load_network(network)
     model = _model(params)
@@ -827,7 +826,7 @@ def candidates(
     from corridor.candidates import candidates_report, generate_candidates, rank_candidates, read_candidates
     from corridor.demand import demand_matrix
     from corridor.graph import graph_from_network
-    from corridor.network import load_network
+    from corridor.io import load_network
     from corridor.scenario import apply_scenario, load_scenario
 
     spec = load_scenario(scenario) if scenario else None

@@ -15,8 +15,8 @@ Two layouts, told apart by their layers:
   ``links.geojson``; :func:`network_from_gpkg` reads it back as a
   :class:`corridor.network.Network`, validated like the GeoJSON files.
 
-:func:`load_gpkg` reads either layout as a Network (``load_network`` calls
-it for a ``.gpkg``); :func:`graph_from_gpkg` is
+:func:`load_gpkg` reads either layout as a Network, and :func:`load_network`
+any network: a GeoJSON folder or either GeoPackage; :func:`graph_from_gpkg` is
 ``graph_from_network(load_gpkg(path), ...)``.
 
 Every file is written through :func:`corridor._io.atomic_path`.
@@ -28,21 +28,23 @@ import json
 import warnings
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import geopandas as gpd
 import networkx as nx
 import numpy as np
-import pandas as pd
 from shapely.geometry import shape
 
 from corridor import _validate
 from corridor._errors import NetworkFileError
 from corridor._io import atomic_path
-from corridor.network import Network, network_from_features
+from corridor.network import HUBS_FILE, LINKS_FILE, Network, network_from_features, network_from_files
 from corridor.params import ModelParams
 from corridor.schema import is_missing
-from corridor.settings import CRS
+from corridor.settings import CRS, GEODATA_DIR
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+    import pandas as pd
 
 #: Name and version of the graph layout written to ``corridor_meta``.
 GRAPH_FORMAT = "corridor-graph"
@@ -76,6 +78,8 @@ def save_graph_gpkg(graph: nx.MultiDiGraph, path: str | Path) -> None:
     path
         The ``.gpkg`` file; replaced atomically.
     """
+    import geopandas as gpd
+
     node_columns, edge_columns = _node_rows(graph), _edge_rows(graph)
     nodes = gpd.GeoDataFrame(node_columns, crs=graph.graph.get("crs", CRS))
     edges = gpd.GeoDataFrame(edge_columns, crs=graph.graph.get("crs", CRS))
@@ -95,6 +99,8 @@ def save_graph_gpkg(graph: nx.MultiDiGraph, path: str | Path) -> None:
 
 
 def _flag_names(columns: dict[str, Any]) -> list[str]:
+    import pandas as pd
+
     return [name for name, column in columns.items() if isinstance(column, pd.arrays.BooleanArray)]
 
 
@@ -151,6 +157,8 @@ def _put(columns: dict[str, list], name: str, row: int, value: Any) -> None:
 
 def _pad(columns: dict[str, list], count: int) -> dict[str, Any]:
     """Pad the columns to ``count`` rows; give flag columns a nullable boolean type (not text)."""
+    import pandas as pd
+
     typed: dict[str, Any] = {}
     for name, column in columns.items():
         if len(column) < count:
@@ -162,6 +170,7 @@ def _pad(columns: dict[str, list], count: int) -> dict[str, Any]:
 
 
 def _write_layers(path: Path, layers: dict[str, gpd.GeoDataFrame], meta: dict[str, Any]) -> None:
+    import pandas as pd
     import pyogrio
 
     path.unlink(missing_ok=True)
@@ -433,6 +442,43 @@ def load_gpkg(path: str | Path) -> Network:
     raise NetworkFileError(msg)
 
 
+def load_network(path: str | Path | None = None) -> Network:
+    """Load and validate a network, GeoJSON folder or GeoPackage (told apart by the path).
+
+    Reading a GeoJSON folder imports neither geopandas nor pandas (routing on
+    the built-in network starts without them).
+
+    Parameters
+    ----------
+    path
+        A folder holding ``hubs.geojson`` and ``links.geojson``, a GeoPackage
+        with ``hubs`` and ``links`` layers (``corridor export``), a graph
+        GeoPackage of ``corridor import-osm`` (its nodes become ``junction``
+        hubs, see :func:`corridor.osm.network_from_graph`), or ``None`` for
+        the built-in western land-sea corridor.
+
+    Returns
+    -------
+    Network
+
+    Raises
+    ------
+    NetworkFileError
+        With one line naming the file, the feature id and the field of the
+        first problem found.
+    """
+    folder = Path(path) if path is not None else GEODATA_DIR
+    if folder.suffix.lower() == ".gpkg":
+        return load_gpkg(folder)
+    if not folder.exists():
+        msg = f"{folder}: does not exist; give a folder holding {HUBS_FILE} and {LINKS_FILE}, or a .gpkg"
+        raise NetworkFileError(msg)
+    if not folder.is_dir():
+        msg = f"{folder}: not a folder; give a folder holding {HUBS_FILE} and {LINKS_FILE}, or a .gpkg"
+        raise NetworkFileError(msg)
+    return network_from_files(folder / HUBS_FILE, folder / LINKS_FILE, source="built-in" if path is None else str(folder))
+
+
 def graph_from_gpkg(
     path: str | Path,
     *,
@@ -534,7 +580,7 @@ def network_from_gpkg(path: str | Path) -> Network:
     Raises
     ------
     NetworkFileError
-        As :func:`corridor.network.load_network`, naming ``FILE:hubs`` or
+        As :func:`load_network`, naming ``FILE:hubs`` or
         ``FILE:links``, the feature and the field; also for a multi-geometry
         of several parts.
     """

@@ -1,10 +1,11 @@
 """The corridor network as data: hubs and links, loaded and validated.
 
 A network is two GeoJSON files in EPSG:4326: ``hubs.geojson`` (points) and
-``links.geojson`` (lines between hubs). :func:`load_network` reads and checks
-them; :class:`Network` holds them as plain records for the graph builder and
-as GeoDataFrames (built on first use) for the maps, summaries and scenarios,
-so routing on GeoJSON files never imports geopandas or pandas.
+``links.geojson`` (lines between hubs). :func:`network_from_files` reads and
+checks them (:func:`corridor.io.load_network` picks the format of a path);
+:class:`Network` holds them as plain records for the graph builder and as
+GeoDataFrames (built on first use) for the maps, summaries and scenarios, so
+routing on GeoJSON files never imports geopandas or pandas.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from shapely.geometry import shape
 
 from corridor import _validate, schema
 from corridor._errors import NetworkFileError
-from corridor.settings import CRS, GEODATA_DIR, MODES, STATUSES
+from corridor.settings import CRS, MODES, STATUSES
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -143,42 +144,6 @@ class Network:
         }
 
 
-def load_network(path: str | Path | None = None) -> Network:
-    """Load and validate a network.
-
-    Parameters
-    ----------
-    path
-        A folder holding ``hubs.geojson`` and ``links.geojson``, a GeoPackage
-        with ``hubs`` and ``links`` layers (``corridor export``), a graph
-        GeoPackage of ``corridor import-osm`` (its nodes become ``junction``
-        hubs, see :func:`corridor.osm.network_from_graph`), or ``None`` for
-        the built-in western land-sea corridor.
-
-    Returns
-    -------
-    Network
-
-    Raises
-    ------
-    NetworkFileError
-        With one line naming the file, the feature id and the field of the
-        first problem found.
-    """
-    folder = Path(path) if path is not None else GEODATA_DIR
-    if folder.suffix.lower() == ".gpkg":
-        from corridor.io import load_gpkg
-
-        return load_gpkg(folder)
-    if not folder.exists():
-        msg = f"{folder}: does not exist; give a folder holding {HUBS_FILE} and {LINKS_FILE}, or a .gpkg"
-        raise NetworkFileError(msg)
-    if not folder.is_dir():
-        msg = f"{folder}: not a folder; give a folder holding {HUBS_FILE} and {LINKS_FILE}, or a .gpkg"
-        raise NetworkFileError(msg)
-    return network_from_files(folder / HUBS_FILE, folder / LINKS_FILE, source="built-in" if path is None else str(folder))
-
-
 def network_from_files(hubs_path: Path, links_path: Path, *, source: str | None = None) -> Network:
     """Load and validate a network from a hubs file and a links file (GeoJSON).
 
@@ -197,7 +162,7 @@ def network_from_files(hubs_path: Path, links_path: Path, *, source: str | None 
     Raises
     ------
     NetworkFileError
-        As :func:`load_network`.
+        As :func:`corridor.io.load_network`.
     """
     hub_features = _validate.read_feature_collection(hubs_path, "Point")
     link_features = _validate.read_feature_collection(links_path, "LineString")

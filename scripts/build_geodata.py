@@ -497,7 +497,7 @@ def main():
     (out / "links.geojson").write_text(json.dumps(fc(lf), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     # The runtime schema is the last word: the built files must load as any user's network would.
     sys.path.insert(0, str(ROOT))
-    from corridor.network import load_network  # noqa: E402
+    from corridor.io import load_network  # noqa: E402
 
     load_network(out)
     import sources_md  # noqa: E402

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from corridor.calibration import calibrate, mape, read_calibration_rows
-from corridor.network import load_network
+from corridor.io import load_network
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "calibration.md"
 START, END = "<!-- calibration tables: start -->", "<!-- calibration tables: end -->"

@@ -16,7 +16,8 @@ from typer.testing import CliRunner
 from corridor import _render
 from corridor.cli import main
 from corridor.graph import graph_from_network
-from corridor.network import Network, load_network
+from corridor.io import load_network
+from corridor.network import Network
 from corridor.params import ModelParams
 
 DATA = Path(__file__).parent / "data"

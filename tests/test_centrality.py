@@ -31,7 +31,7 @@ from corridor.centrality import (
 from corridor.cli import app
 from corridor.demand import demand_matrix
 from corridor.graph import graph_from_network
-from corridor.network import load_network
+from corridor.io import load_network
 from corridor.params import ModelParams
 from corridor.routing import simple_digraph, skim_matrix
 from corridor.settings import GEODATA_DIR

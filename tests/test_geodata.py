@@ -206,7 +206,7 @@ def test_open_links_have_opening_year(links):
 
 def test_year_1990_passenger_network_is_what_existed_in_1990():
     from corridor.graph import graph_from_network
-    from corridor.network import load_network
+    from corridor.io import load_network
     from corridor.routing import find_routes
 
     opened = {f["properties"]["id"]: f["properties"]["opened"] for f in load("links.geojson")["features"]}
@@ -226,7 +226,7 @@ def test_year_1990_passenger_network_is_what_existed_in_1990():
 def test_freight_reaches_central_and_south_china():
     """Regression for freight gaps: Changsha, Xi'an, Zhanjiang and Guangzhou were unreachable or only by absurd detours."""
     from corridor.graph import graph_from_network
-    from corridor.network import load_network
+    from corridor.io import load_network
     from corridor.routing import skim_matrix
 
     graph = graph_from_network(load_network(), profile="freight")

@@ -247,7 +247,7 @@ def test_graph_gpkg_edge_to_a_missing_node_names_the_edge(saved, tmp_path):
 
 
 def test_imported_gpkg_loads_as_a_network(imported, saved):
-    from corridor.network import load_network
+    from corridor.io import load_network
     from corridor.osm import OSM_SOURCE
 
     network = load_network(saved)
@@ -274,7 +274,7 @@ def test_imported_gpkg_loads_as_a_network(imported, saved):
 
 @pytest.mark.parametrize("profile", ["freight", "passenger"])
 def test_imported_network_routes_like_graph_from_gpkg(imported, saved, profile):
-    from corridor.network import load_network
+    from corridor.io import load_network
 
     expected = skim_matrix(graph_from_gpkg(saved, profile=profile))
     assert skim_matrix(graph_from_network(load_network(saved), profile=profile)).equals(expected)

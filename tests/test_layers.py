@@ -32,8 +32,6 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
 #: Edges that break the layering today, each with why and where it is being fixed.
 #: The test fails when one of them goes away, so the list stays honest.
 KNOWN: dict[tuple[str, str], str] = {
-    ("network", "io"): "load_network picks GeoJSON or GeoPackage inside network.py: every cycle (-> io -> network, "
-    "-> io -> graph -> network, -> io -> osm -> network) runs through it",
     ("io", "graph"): "io.graph_from_gpkg builds a graph: up from data (cycle graph -> network -> io -> graph)",
     ("osm", "graph"): "the OSM import goes through a graph before it is a Network (issue 15: build a Network directly)",
 }

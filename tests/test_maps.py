@@ -15,8 +15,8 @@ from corridor import maps
 from corridor._errors import CorridorError
 from corridor.figures import write_figure
 from corridor.graph import graph_from_network
+from corridor.io import load_network
 from corridor.mapdata import map_routes
-from corridor.network import load_network
 from corridor.scenario import apply_scenario, load_scenario
 
 MINI = Path(__file__).parent / "data" / "mini"

@@ -11,7 +11,7 @@ from conftest import run_corridor
 
 from corridor import NetworkFileError
 from corridor.graph import graph_from_network
-from corridor.network import load_network
+from corridor.io import load_network
 
 MINI = Path(__file__).parent / "data" / "mini"
 

@@ -9,7 +9,8 @@ import sys
 import pytest
 
 from corridor.graph import graph_from_network
-from corridor.network import Network, load_network
+from corridor.io import load_network
+from corridor.network import Network
 
 HEAVY = ("pandas", "scipy", "geopandas")
 
