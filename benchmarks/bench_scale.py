@@ -43,7 +43,8 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from corridor.centrality import betweenness, hub_ranking  # noqa: E402
-from corridor.io import graph_from_gpkg, save_graph_gpkg  # noqa: E402
+from corridor.gpkg_graph import graph_from_gpkg  # noqa: E402
+from corridor.io import save_graph_gpkg  # noqa: E402
 from corridor.osm import network_graph_from_xml  # noqa: E402
 from corridor.routing import skim_matrix  # noqa: E402
 

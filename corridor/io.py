@@ -16,8 +16,9 @@ Two layouts, told apart by their layers:
   :class:`corridor.network.Network`, validated like the GeoJSON files.
 
 :func:`load_gpkg` reads either layout as a Network, and :func:`load_network`
-any network: a GeoJSON folder or either GeoPackage; :func:`graph_from_gpkg` is
-``graph_from_network(load_gpkg(path), ...)``.
+any network: a GeoJSON folder or either GeoPackage. The routing graph of a
+GeoPackage (:func:`corridor.gpkg_graph.graph_from_gpkg`) is built a layer up,
+in :mod:`corridor.gpkg_graph`: this module never builds a graph.
 
 Every file is written through :func:`corridor._io.atomic_path`.
 """
@@ -38,7 +39,6 @@ from corridor import _validate
 from corridor._errors import NetworkFileError
 from corridor._io import atomic_path
 from corridor.network import HUBS_FILE, LINKS_FILE, Network, network_from_features, network_from_files
-from corridor.params import ModelParams
 from corridor.schema import is_missing
 from corridor.settings import CRS, GEODATA_DIR
 
@@ -71,7 +71,8 @@ def save_graph_gpkg(graph: nx.MultiDiGraph, path: str | Path) -> None:
     ----------
     graph
         A graph from :func:`corridor.osm.network_graph_from_xml`, from
-        :func:`graph_from_gpkg` or :func:`corridor.osm.graph_for_profile`.
+        :func:`corridor.gpkg_graph.graph_from_gpkg` or
+        :func:`corridor.osm.graph_for_profile`.
         ``urban`` edges are left out (they are rebuilt on load); the stored
         ``travel_time`` and ``cost`` are those of ``graph["profile"]``, for
         reading in a GIS only.
@@ -477,46 +478,6 @@ def load_network(path: str | Path | None = None) -> Network:
         msg = f"{folder}: not a folder; give a folder holding {HUBS_FILE} and {LINKS_FILE}, or a .gpkg"
         raise NetworkFileError(msg)
     return network_from_files(folder / HUBS_FILE, folder / LINKS_FILE, source="built-in" if path is None else str(folder))
-
-
-def graph_from_gpkg(
-    path: str | Path,
-    *,
-    profile: str = "freight",
-    year: int | None = None,
-    modes: Iterable[str] | None = None,
-    avoid: Iterable[str] | None = None,
-    params: ModelParams | None = None,
-) -> nx.MultiDiGraph:
-    """The routing graph of a GeoPackage network, for one profile, year, mode filter and parameters.
-
-    ``graph_from_network(load_gpkg(path), ...)``: one representation for
-    either layout.
-
-    Parameters
-    ----------
-    path
-        A graph GeoPackage (``corridor import-osm``) or a network GeoPackage
-        (``corridor export``; hubs and links layers).
-    profile
-        ``"freight"`` or ``"passenger"``: links whose flag for the profile is
-        false are left out.
-    year
-        As in :func:`corridor.graph.graph_from_network`. An imported graph has
-        no opening years: every year sees all of it open.
-    modes, avoid
-        Modes that may (default: all) and may not be used.
-    params
-        Travel-time and cost parameters (default: ``corridor/model.toml``).
-
-    Returns
-    -------
-    networkx.MultiDiGraph
-        A graph in the corridor layout (``docs/DEVELOPING.md``).
-    """
-    from corridor.graph import graph_from_network
-
-    return graph_from_network(load_gpkg(path), profile=profile, year=year, modes=modes, avoid=avoid, params=params)
 
 
 # -- networks ----------------------------------------------------------------------

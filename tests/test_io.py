@@ -9,9 +9,9 @@ import pytest
 from typer.testing import CliRunner
 
 from corridor import NetworkFileError
+from corridor.gpkg_graph import graph_from_gpkg
 from corridor.graph import graph_from_network
 from corridor.io import (
-    graph_from_gpkg,
     network_from_gpkg,
     network_graph_from_gpkg,
     read_meta,
