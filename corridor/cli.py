@@ -11,7 +11,7 @@ import contextlib
 import json
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, cast
 
@@ -100,10 +100,15 @@ def _load_graph(network: Path | None, profile: str | None, year: int | None, mod
     from corridor.io import load_network
 
     model = _model(params)
-    profile = profile or ("passenger" if "hsr" in [mode.lower() for mode in _split(modes) or ()] else "freight")
+    profile = _profile_for(profile, _split(modes) or ())
     return graph_from_network(
         load_network(network), profile=profile, year=year, modes=_split(modes), avoid=_split(avoid), params=model
     )
+
+
+def _profile_for(profile: str | None, modes: Iterable[str]) -> str:
+    """The profile asked for, else passenger when the modes name hsr (it carries no freight), else freight."""
+    return profile or ("passenger" if "hsr" in [mode.lower() for mode in modes] else "freight")
 
 
 @contextlib.contextmanager
@@ -835,7 +840,7 @@ def candidates(
     if spec is not None:
         loaded, model, scenario_year = apply_scenario(loaded, spec, params=model)
         year = year if year is not None else scenario_year
-    profile = profile or ("passenger" if mode == "hsr" else "freight")
+    profile = _profile_for(profile, [mode])
     graph = graph_from_network(loaded, profile=profile, year=year, params=model)
     found = read_candidates(from_file, graph, mode=mode) if from_file else generate_candidates(graph, mode=mode, max_km=max_km, network=loaded)
     flows = demand_matrix(graph, csv=demand)

@@ -42,6 +42,7 @@ from shapely.geometry import LineString
 
 from corridor import schema
 from corridor._errors import CorridorError
+from corridor.hubs import names_of
 from corridor.network import Network
 from corridor.params import ModelParams
 from corridor.settings import CRS, JUNCTION, MODES, PROFILES
@@ -151,7 +152,7 @@ def graph_from_network(
             continue
         if not schema.hub_open(hub, year):
             graph.graph["excluded_hubs"][hub_id] = f"opens in {hub['opened']}"
-            graph.graph["excluded_hub_names"][hub_id] = _names(hub)
+            graph.graph["excluded_hub_names"][hub_id] = names_of(hub)
             continue
         node = graph.graph["hub_nodes"][hub_id] = len(graph)
         graph.add_node(node, **_hub_attributes(hub))
@@ -262,13 +263,6 @@ def without_changes(graph: nx.MultiDiGraph, origin: str, destination: str) -> nx
         if (kind == "board" and u not in starts) or (kind == "alight" and v not in ends)
     ])
     return direct
-
-
-def _names(hub: Mapping[str, Any]) -> list[str]:
-    """The names a hub answers to besides its id (English, Chinese, pinyin, aliases)."""
-    aliases = hub.get("aliases")
-    candidates = (hub.get("name"), hub.get("name_zh"), hub.get("pinyin"), *(aliases if isinstance(aliases, list) else ()))
-    return [name for name in candidates if isinstance(name, str) and name]
 
 
 def with_link_modes(graph: nx.MultiDiGraph, modes: Iterable[str]) -> nx.MultiDiGraph:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Mapping
+from typing import Any
 
 import networkx as nx
 
@@ -42,12 +44,25 @@ def hub_names(graph: nx.MultiDiGraph) -> dict[str, list[str]]:
         The id, English and Chinese names, pinyin and aliases of each hub in
         the graph, empty ones left out.
     """
-    names: dict[str, list[str]] = {}
-    for hub, node in graph.graph["hub_nodes"].items():
-        data = graph.nodes[node]
-        candidates = [hub, data["name"], data["name_zh"], data["pinyin"], *data["aliases"]]
-        names[hub] = [c for c in candidates if c]
-    return names
+    return {hub: [hub, *names_of(graph.nodes[node])] for hub, node in graph.graph["hub_nodes"].items()}
+
+
+def names_of(hub: Mapping[str, Any]) -> list[str]:
+    """The names a hub record or hub node answers to besides its id: English, Chinese, pinyin, aliases.
+
+    Parameters
+    ----------
+    hub
+        A hub record or the attributes of its graph node.
+
+    Returns
+    -------
+    list of str
+        The non-empty names, in that order.
+    """
+    aliases = hub.get("aliases")
+    candidates = (hub.get("name"), hub.get("name_zh"), hub.get("pinyin"), *(aliases if isinstance(aliases, list) else ()))
+    return [name for name in candidates if isinstance(name, str) and name]
 
 
 def resolve_hub(graph: nx.MultiDiGraph, name: str) -> str:
