@@ -59,7 +59,7 @@ def main() -> None:
           f"{len(candidates):,} rail candidates")
 
     start = time.perf_counter()
-    ranked = rank_candidates(graph, candidates, params=params, demand=demand, progress=False)
+    ranked = rank_candidates(graph, candidates, params=params, demand=demand)
     corridor_s = time.perf_counter() - start
 
     sample = candidates[:: max(len(candidates) // args.naive, 1)][: args.naive]

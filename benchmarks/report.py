@@ -180,7 +180,7 @@ def child_candidates(nodes: int) -> dict:
         return savings
 
     def ours() -> dict[str, float]:
-        ranked = rank_candidates(graph, candidates, params=params, demand=demand, progress=False)
+        ranked = rank_candidates(graph, candidates, params=params, demand=demand)
         return ranked.set_index("id")["saving_h"].to_dict()
 
     def equal(a: dict, b: dict) -> bool:
