@@ -549,21 +549,21 @@ def import_osm(
     """Import railways, expressways, ferries and waterways from OSM PBF or XML, snap hubs, write a GeoPackage."""
     from corridor import _render
     from corridor._io import check_output_path
-    from corridor.io import save_graph_gpkg
-    from corridor.osm import DEFAULT_SPEEDS_KMH, is_pbf, network_graph_from_pbf, network_graph_from_xml, parse_places, summary
+    from corridor.io import save_network_gpkg
+    from corridor.osm import DEFAULT_SPEEDS_KMH, is_pbf, network_from_pbf, network_from_xml, parse_places, summary
 
     check_output_path(out, (".gpkg",), what="GeoPackage")
     ranks = None if places is None else parse_places(places)
     with _render.status("importing...") as step:
-        build = network_graph_from_pbf if is_pbf(osm_file) else network_graph_from_xml
-        graph = build(osm_file, hubs_file, places=ranks, max_snap_km=max_snap_km, on_step=step)
+        build = network_from_pbf if is_pbf(osm_file) else network_from_xml
+        network = build(osm_file, hubs_file, places=ranks, max_snap_km=max_snap_km, on_step=step)
         step("writing the GeoPackage")
-        save_graph_gpkg(graph, out)
-    report = {**summary(graph), "out": str(out)}
+        save_network_gpkg(network, out)
+    report = {**summary(network), "out": str(out)}
     if as_json:
         _print_json(report)
         return
-    typer.echo(f"wrote {out}: {report['nodes']:,} nodes, {report['edges']:,} edges, {report['hubs']} hubs (© OpenStreetMap contributors, ODbL)")
+    typer.echo(f"wrote {out}: {report['hubs']} hubs, {report['junctions']:,} junctions, {report['links']:,} links (© OpenStreetMap contributors, ODbL)")
     found = report["hubs_found"]
     if found is not None:
         counts = found["found"]

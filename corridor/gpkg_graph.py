@@ -1,8 +1,8 @@
-"""The routing graph of a corridor GeoPackage, either layout.
+"""The routing graph of a corridor GeoPackage.
 
-:func:`graph_from_gpkg` is ``graph_from_network(load_gpkg(path), ...)``: the
+:func:`graph_from_gpkg` is ``graph_from_network(network_from_gpkg(path), ...)``: the
 GeoPackage is read as a :class:`corridor.network.Network` by
-:func:`corridor.io.load_gpkg` (data layer) and built into a graph by
+:func:`corridor.io.network_from_gpkg` (data layer) and built into a graph by
 :func:`corridor.graph.graph_from_network`, so it sits in the graph layer
 (``tests/test_layers.py``) and :mod:`corridor.io` never imports the graph.
 """
@@ -15,7 +15,7 @@ from pathlib import Path
 import networkx as nx
 
 from corridor.graph import graph_from_network
-from corridor.io import load_gpkg
+from corridor.io import network_from_gpkg
 from corridor.params import ModelParams
 
 
@@ -30,19 +30,18 @@ def graph_from_gpkg(
 ) -> nx.MultiDiGraph:
     """The routing graph of a GeoPackage network, for one profile, year, mode filter and parameters.
 
-    ``graph_from_network(load_gpkg(path), ...)``: one representation for
-    either layout.
+    ``graph_from_network(network_from_gpkg(path), ...)``.
 
     Parameters
     ----------
     path
-        A graph GeoPackage (``corridor import-osm``) or a network GeoPackage
-        (``corridor export``; hubs and links layers).
+        A network GeoPackage (``corridor export``, ``corridor import-osm``;
+        hubs and links layers).
     profile
         ``"freight"`` or ``"passenger"``: links whose flag for the profile is
         false are left out.
     year
-        As in :func:`corridor.graph.graph_from_network`. An imported graph has
+        As in :func:`corridor.graph.graph_from_network`. An imported network has
         no opening years: every year sees all of it open.
     modes, avoid
         Modes that may (default: all) and may not be used.
@@ -54,4 +53,4 @@ def graph_from_gpkg(
     networkx.MultiDiGraph
         A graph in the corridor layout (``docs/DEVELOPING.md``).
     """
-    return graph_from_network(load_gpkg(path), profile=profile, year=year, modes=modes, avoid=avoid, params=params)
+    return graph_from_network(network_from_gpkg(path), profile=profile, year=year, modes=modes, avoid=avoid, params=params)

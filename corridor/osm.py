@@ -1,11 +1,11 @@
-"""Import OpenStreetMap railways, motorways, ferries and waterways as a corridor graph.
+"""Import OpenStreetMap railways, motorways, ferries and waterways as a corridor network.
 
 An OSM XML extract (``.osm``, ``.osm.bz2`` or ``.osm.gz``) is read offline with
 :func:`osmnx.graph_from_xml`; a PBF extract (``.osm.pbf``) is read with pyosmium
 in passes that keep only corridor ways, hub features and their nodes (see
 :func:`read_osm_pbf`), into arrays that are split, snapped and simplified by
 the same rules without a graph of every node (see
-:func:`network_graph_from_pbf`). Every way is classified into a corridor mode by
+:func:`network_from_pbf`). Every way is classified into a corridor mode by
 its tags (see :func:`classify_way`), ways no mode uses are dropped, missing
 speeds are filled from :data:`DEFAULT_SPEEDS_KMH`, each mode becomes its own
 network (a level crossing joins no rail line to a road), the topology is
@@ -15,23 +15,18 @@ are snapped to the nearest node of each mode that serves their kind. Without a
 hubs file, the hubs are the extract's own named railway stations, ports,
 freight yards and places (see :func:`hubs_from_xml`).
 
-The import (:func:`network_graph_from_xml`, or :func:`network_graph_from_pbf`;
-stored by ``corridor import-osm``)
-is a graph: hub nodes joined by ``board``/``alight`` edges to their snapped
-node per mode (``node_type="terminal"``, ``hub`` set), other network nodes
-with ``node_type="network"`` and ``hub=None``, and network edges with their
-own ``speed_kmh`` and ``freight``/``passenger`` flags.
-
-Every analysis works on one representation, a :class:`corridor.network.Network`
-of hubs and links: :func:`network_from_graph` turns the import into one. Its
-hubs are the user's hubs plus every network node as a hub of kind
-``junction`` (id ``n<node>``; where lines meet, never a trip's end); its
-links are the network edges (one link per edge, both directions; ``oneway``
-where OSM has one direction only) and, for each snapped hub and mode, an
-access link from the hub to its junction (the snap distance, at least
-:data:`MIN_ACCESS_M`). :func:`graph_for_profile` builds the routing graph
-from it with :func:`corridor.graph.graph_from_network`, as ``--network
-net.gpkg`` does, so ``travel_time`` and ``cost`` follow any profile and
+The import (:func:`network_from_xml`, or :func:`network_from_pbf`; written
+by ``corridor import-osm`` with :func:`corridor.io.save_network_gpkg`, as
+any network) is a :class:`corridor.network.Network` of hubs and links, an
+:class:`OsmNetwork` that also holds the notes of the import. Its hubs are
+the user's hubs plus every network node as a hub of kind ``junction`` (id
+``n<node>``; where lines meet, never a trip's end); its links are the
+network edges (one link per edge, both directions; ``oneway`` where OSM has
+one direction only; their own ``speed_kmh`` and ``freight``/``passenger``
+flags) and, for each snapped hub and mode, an access link from the hub to
+its junction (the snap distance, at least :data:`MIN_ACCESS_M`).
+:func:`corridor.graph.graph_from_network` builds the routing graph from it,
+as from any network, so ``travel_time`` and ``cost`` follow any profile and
 parameters. Links carry no opening years: every year sees them open.
 
 OSM data is (c) OpenStreetMap contributors, ODbL 1.0: networks built from it
@@ -57,12 +52,11 @@ from xml.sax import SAXException
 import networkx as nx
 import numpy as np
 from pyproj import Geod
-from shapely.geometry import LineString, Polygon
+from shapely.geometry import LineString, Point, Polygon
 
 from corridor import _validate, schema
 from corridor._errors import CorridorError, NetworkFileError
 from corridor.network import Network
-from corridor.params import ModelParams
 from corridor.settings import CRS, JUNCTION, MODES
 
 #: The ``source`` of every hub and link made from OpenStreetMap data.
@@ -340,7 +334,7 @@ def read_osm_xml(path: str | Path) -> nx.MultiDiGraph:
     osmnx's ``graph_from_xml`` has no tag filter: it turns every way into
     edges and keeps the tags named in ``osmnx.settings.useful_tags_way``, so
     railways and ferries survive as long as their tags are kept. Filtering
-    happens afterwards in :func:`network_graph_from_xml`.
+    happens afterwards in :func:`network_from_xml`.
 
     Parameters
     ----------
@@ -738,7 +732,7 @@ def hubs_from_xml(path: str | Path, *, places: Iterable[str] = DEFAULT_PLACES) -
         from the tag and ``source``), with ids made from the English or Latin
         name (``osm_<element>_<id>``, e.g. ``osm_node_62``, where there is none); ports are snapped to
         :data:`EXTRACT_PORT_MODES` and get their kind when snapped (see
-        :func:`network_graph_from_xml`). Then the counts: ``found`` by
+        :func:`network_from_xml`). Then the counts: ``found`` by
         category (``rail_station``, ``port``, ``freight_yard``, ``place``),
         ``unnamed`` (features left out) and ``places`` (the ranks taken).
 
@@ -951,15 +945,15 @@ def _settle_ports(
 # -- building ------------------------------------------------------------------
 
 
-def network_graph_from_xml(
+def network_from_xml(
     path: str | Path,
     hubs: str | Path | list[dict[str, Any]] | None = None,
     *,
     places: Iterable[str] | None = None,
     max_snap_km: float = MAX_SNAP_KM,
     on_step: Callable[[str], None] | None = None,
-) -> nx.MultiDiGraph:
-    """The network of an OSM XML file with the user's hubs, before choosing a profile.
+) -> OsmNetwork:
+    """The network of an OSM XML file with the user's hubs: hubs, junctions, links and access links.
 
     Parameters
     ----------
@@ -981,49 +975,48 @@ def network_graph_from_xml(
 
     Returns
     -------
-    networkx.MultiDiGraph
-        Every mode and both profile flags; edges carry ``speed_kmh`` (their
-        own speed), ``freight``, ``passenger``, ``length`` and ``geometry``
-        but no ``travel_time`` yet (see :func:`graph_for_profile`).
-        ``graph["unsnapped"]`` lists ``(hub, mode, km)`` for terminals not
-        made because the mode's nearest node was too far; ``graph["isolated"]``
-        lists ``(hub, mode, km, nodes)`` for terminals on a piece of network
-        cut off from the mode's main network (``km`` away from it).
-        ``graph["hubs_found"]`` holds the counts of :func:`hubs_from_xml`
-        when the hubs came from the extract, else ``None``.
+    OsmNetwork
+        The hubs, then a ``junction`` hub per network node; the network's
+        links (their own ``speed_kmh``, ``freight`` and ``passenger``
+        flags, ``oneway``), then the access links (see the module
+        docstring). Its ``unsnapped``, ``isolated`` and ``hubs_found``
+        note what the import could not do and where the hubs came from.
+        :func:`corridor.graph.graph_from_network` builds its routing graph
+        for a profile.
 
     Raises
     ------
     NetworkFileError
         For an unreadable extract or hubs file, one with no way of any
         corridor mode, or, without ``hubs``, one with no named station, port,
-        yard or place; or a ``max_snap_km`` that is not a positive number.
+        yard or place; a ``max_snap_km`` that is not a positive number; or a
+        hub whose id is also a junction's.
     CorridorError
         For ``places`` given with ``hubs``, or a rank not in :data:`PLACE_RANKS`.
     """
     path = Path(path)
-    return _network_graph(
+    return _import(
         path, hubs, lambda: read_osm_xml(path), _SplitGraph.of_raw, lambda ranks: hubs_from_xml(path, places=ranks),
         reading="reading OSM XML", places=places, max_snap_km=max_snap_km, on_step=on_step,
     )  # fmt: skip
 
 
-def network_graph_from_pbf(
+def network_from_pbf(
     path: str | Path,
     hubs: str | Path | list[dict[str, Any]] | None = None,
     *,
     places: Iterable[str] | None = None,
     max_snap_km: float = MAX_SNAP_KM,
     on_step: Callable[[str], None] | None = None,
-) -> nx.MultiDiGraph:
-    """The network of an OSM PBF file: :func:`network_graph_from_xml` for ``.osm.pbf``.
+) -> OsmNetwork:
+    """The network of an OSM PBF file: :func:`network_from_xml` for ``.osm.pbf``.
 
     The corridor ways and their nodes are read into arrays by
     :func:`read_osm_pbf` and split, snapped and simplified in arrays (see
     :class:`_SplitWays`): no graph of the unsimplified network is built,
     so peak memory follows the corridor network, not the size of the
     extract, at about 1 KB per kept node. The same data as XML gives the
-    same graph (``tests/test_osm.py`` compares them).
+    same network (``tests/test_osm.py`` compares them).
 
     Parameters
     ----------
@@ -1043,26 +1036,26 @@ def network_graph_from_pbf(
 
     Returns
     -------
-    networkx.MultiDiGraph
-        The graph :func:`network_graph_from_xml` describes.
+    OsmNetwork
+        The network :func:`network_from_xml` describes.
 
     Raises
     ------
     NetworkFileError
-        As :func:`network_graph_from_xml`, and when a way uses a node the
+        As :func:`network_from_xml`, and when a way uses a node the
         file does not hold.
     CorridorError
-        As :func:`network_graph_from_xml`, and when pyosmium is not installed.
+        As :func:`network_from_xml`, and when pyosmium is not installed.
     """
     path = Path(path)
-    return _network_graph(
+    return _import(
         path, hubs, lambda: read_osm_pbf(path), lambda ways: _SplitWays.of_ways(ways, path),
         lambda ranks: hubs_from_pbf(path, places=ranks), reading="reading OSM PBF (corridor ways, then their nodes)",
         places=places, max_snap_km=max_snap_km, on_step=on_step,
     )  # fmt: skip
 
 
-def _network_graph(
+def _import(
     path: Path,
     hubs: str | Path | list[dict[str, Any]] | None,
     read: Callable[[], Any],
@@ -1073,8 +1066,8 @@ def _network_graph(
     places: Iterable[str] | None,
     max_snap_km: float,
     on_step: Callable[[str], None] | None,
-) -> nx.MultiDiGraph:
-    """The steps of :func:`network_graph_from_xml`: ``read`` the file (step ``reading``), then ``split_by_mode`` what it read."""
+) -> OsmNetwork:
+    """The steps of :func:`network_from_xml`: ``read`` the file (step ``reading``), then ``split_by_mode`` what it read."""
     if not (isinstance(max_snap_km, int | float) and math.isfinite(max_snap_km) and max_snap_km > 0):
         msg = f"--max-snap-km {max_snap_km!r}: give a positive distance in km (a hub farther than this from a mode gets no terminal)"
         raise NetworkFileError(msg)
@@ -1115,53 +1108,8 @@ def _network_graph(
     step("simplifying")
     simple = split.simplify(hub_at)
     del split
-    step("building the corridor graph")
-    graph = _corridor_layout(simple, hub_records, snaps, unsnapped, source=str(path))
-    graph.graph["isolated"] = isolated
-    graph.graph["hubs_found"] = hubs_found
-    return graph
-
-
-def graph_from_xml(
-    path: str | Path,
-    hubs: str | Path | list[dict[str, Any]] | None = None,
-    *,
-    places: Iterable[str] | None = None,
-    profile: str = "freight",
-    modes: Iterable[str] | None = None,
-    avoid: Iterable[str] | None = None,
-    params: ModelParams | None = None,
-    max_snap_km: float = MAX_SNAP_KM,
-) -> nx.MultiDiGraph:
-    """The routing graph of an OSM XML file for one profile (see :func:`network_graph_from_xml`).
-
-    ``graph_for_profile(network_graph_from_xml(...), ...)``, for every year
-    (OpenStreetMap maps no opening years).
-
-    Parameters
-    ----------
-    path
-        OSM XML extract (``.osm``, ``.osm.bz2``, ``.osm.gz``).
-    hubs, places, max_snap_km
-        As for :func:`network_graph_from_xml`.
-    profile, modes, avoid, params
-        As for :func:`graph_for_profile`.
-
-    Returns
-    -------
-    networkx.MultiDiGraph
-        The routing graph, as :func:`graph_for_profile` returns it.
-
-    Raises
-    ------
-    NetworkFileError
-        As :func:`network_graph_from_xml` and :func:`network_from_graph`.
-    CorridorError
-        As :func:`network_graph_from_xml`, and for a profile not in
-        ``PROFILES`` or ``modes`` and ``avoid`` that leave no mode.
-    """
-    network = network_graph_from_xml(path, hubs, places=places, max_snap_km=max_snap_km)
-    return graph_for_profile(network, profile=profile, modes=modes, avoid=avoid, params=params)
+    step("building the network")
+    return _osm_network(simple, hub_records, snaps, source=str(path), unsnapped=unsnapped, isolated=isolated, hubs_found=hubs_found)
 
 
 def _way_attributes(tags: Mapping[str, Any], timed_km: float | None) -> dict[str, Any] | None:
@@ -1611,183 +1559,165 @@ def _nearest(ids: np.ndarray, px: np.ndarray, py: np.ndarray, hx: np.ndarray, hy
     return [int(n) for n in ids[np.atleast_1d(at)]]
 
 
-def _corridor_layout(
-    simple: nx.MultiDiGraph,
-    hubs: list[dict[str, Any]],
-    snaps: dict[tuple[str, str], tuple[int, float]],
-    unsnapped: list[tuple[str, str, float]],
-    *,
-    source: str,
-) -> nx.MultiDiGraph:
-    """Relabel to 0..n-1 (hubs first), add hub nodes and board/alight edges, tidy edge attributes."""
-    graph: nx.MultiDiGraph = nx.MultiDiGraph(
-        crs=CRS,
-        name=f"corridor ({source})",
-        source=source,
-        imported="osm",
-        profile=None,
-        year=None,
-        modes=sorted({d["mode"] for _, _, d in simple.edges(data=True)}, key=MODES.index),
-        version=0,
-        excluded_hubs={},
-        hub_nodes={},
-        terminal_nodes={},
-        unsnapped=unsnapped,
-    )
-    for hub in hubs:
-        node = graph.graph["hub_nodes"][hub["id"]] = len(graph)
-        graph.add_node(
-            node, x=hub["lon"], y=hub["lat"], node_type="hub", hub=hub["id"], name=hub["name"], name_zh=hub["name_zh"],
-            pinyin=hub["pinyin"], aliases=list(hub["aliases"]), kind=hub["kind"], city=hub["city"], country=hub["country"],
-        )  # fmt: skip
-        graph.nodes[node].update({key: hub[key] for key in ("population", "source") if hub.get(key)})  # hubs taken from the extract
-    offset = len(graph)
-    relabel = {old: offset + i for i, old in enumerate(simple.nodes)}
-    for old, data in simple.nodes(data=True):
-        node_type = "terminal" if "hub" in data else "network"
-        graph.add_node(
-            relabel[old], x=data["x"], y=data["y"], node_type=node_type, hub=data.get("hub"), mode=data["mode"],
-            name=data.get("name") or "", osm_id=data["osm_id"],
-        )  # fmt: skip
-    for u, v, key, data in simple.edges(keys=True, data=True):
-        a, b = relabel[u], relabel[v]
-        geometry = data.get("geometry")
-        if geometry is None:
-            geometry = LineString([(simple.nodes[u]["x"], simple.nodes[u]["y"]), (simple.nodes[v]["x"], simple.nodes[v]["y"])])
-        name, ref = _text(data.get("name")), _text(data.get("ref"))
-        line = (ref or name) if data["mode"] == "expressway" else (name or ref)
-        osmid = data.get("osmid")
-        graph.add_edge(
-            a, b, key=key, edge_type="link", mode=data["mode"], link_id=f"{min(a, b)}-{max(a, b)}" + (f"-{key}" if key else ""),
-            name=name or ref or f"unnamed {data['mode']}", line=line or f"unnamed {data['mode']}", status="open", cross_border=False,
-            length=float(data["length"]), speed_kmh=float(data["speed_kmh"]), speed_source=_text(data["speed_source"]),
-            freight=bool(data["freight"]), passenger=bool(data["passenger"]), osm_class=_text(data["osm_class"]),
-            osmid=_text(osmid), oneway=bool(_first(data.get("oneway", False))), reversed=bool(_first(data.get("reversed", False))),
-            geometry=geometry,
-        )  # fmt: skip
-    for (hub_id, mode), (old, metres) in snaps.items():
-        hub_at, node = graph.graph["hub_nodes"][hub_id], relabel[old]
-        graph.graph["terminal_nodes"][hub_id, mode] = node
-        at_hub = (graph.nodes[hub_at]["x"], graph.nodes[hub_at]["y"])
-        at_node = (graph.nodes[node]["x"], graph.nodes[node]["y"])
-        for u, v, edge_type, segment in ((hub_at, node, "board", LineString([at_hub, at_node])), (node, hub_at, "alight", LineString([at_node, at_hub]))):
-            graph.add_edge(u, v, edge_type=edge_type, mode=mode, length=metres, geometry=segment, freight=mode != "hsr", passenger=mode in PASSENGER_MODES)
-    return graph
+# -- the network ---------------------------------------------------------------
 
 
-# -- profiles ----------------------------------------------------------------
-
-
-def network_from_graph(graph: nx.MultiDiGraph, *, source: str | None = None) -> Network:
-    """The hubs and links of an imported network graph (see the module docstring).
+class OsmNetwork(Network):
+    """A network imported from OpenStreetMap, with the notes of its import.
 
     Parameters
     ----------
-    graph
-        A graph from :func:`network_graph_from_xml` or
-        :func:`corridor.io.network_graph_from_gpkg`.
+    hubs, links
+        The hubs and links (see the module docstring), GeoDataFrames indexed by id.
     source
-        The network's ``source`` (default: the graph's).
+        The extract's path.
+    unsnapped
+        ``(hub, mode, km)`` of each terminal not made because the mode's
+        nearest node was farther than ``max_snap_km`` (``inf`` where the
+        extract has no node of the mode).
+    isolated
+        ``(hub, mode, km, nodes)`` of each terminal on a piece of network cut
+        off from the mode's main network (``km`` away from it).
+    hubs_found
+        The counts of :func:`hubs_from_xml` when the hubs came from the
+        extract, else ``None``.
 
-    Returns
-    -------
-    corridor.network.Network
-        Hubs: the user's hubs, then one ``junction`` hub per network node
-        (id ``n<node>``, name the OSM node's name if any). Links: one per
-        network edge (id its ``link_id``; ``oneway`` true where only one
-        direction exists), then the access links (id ``<hub>-<mode>-access``).
-        Every link is ``open`` with no opening year.
-
-    Raises
-    ------
-    NetworkFileError
-        When a user hub's id is also a junction id.
+    Attributes
+    ----------
+    unsnapped, isolated, hubs_found
+        As given.
     """
-    from shapely.geometry import Point
 
-    from corridor.schema import HUB_DEFAULTS, LINK_DEFAULTS
+    def __init__(
+        self,
+        hubs: Any,
+        links: Any,
+        source: str,
+        *,
+        unsnapped: list[tuple[str, str, float]],
+        isolated: list[tuple[str, str, float, int]],
+        hubs_found: dict[str, Any] | None,
+    ) -> None:
+        super().__init__(hubs, links, source)
+        self.unsnapped, self.isolated, self.hubs_found = unsnapped, isolated, hubs_found
 
-    nodes = graph.nodes
-    hub_nodes = graph.graph["hub_nodes"]
-    junction_id = {node: f"n{node}" for node, data in graph.nodes(data=True) if data.get("node_type") != "hub"}
-    clash = set(hub_nodes) & set(junction_id.values())
+
+def _osm_network(
+    simple: nx.MultiDiGraph,
+    hubs: list[dict[str, Any]],
+    snaps: dict[tuple[str, str], tuple[int, float]],
+    *,
+    source: str,
+    unsnapped: list[tuple[str, str, float]],
+    isolated: list[tuple[str, str, float, int]],
+    hubs_found: dict[str, Any] | None,
+) -> OsmNetwork:
+    """The hubs and links of the simplified network and the snapped hubs (see the module docstring).
+
+    Junction ``n<k>`` is the ``k``-th node counting the user's hubs first,
+    then the nodes of ``simple`` in order.
+    """
+    junction = {node: f"n{len(hubs) + i}" for i, node in enumerate(simple.nodes)}
+    clash = {hub["id"] for hub in hubs} & set(junction.values())
     if clash:
-        msg = f"{graph.graph.get('source', 'network')}: hub id '{sorted(clash)[0]}' is also a junction id (n<node>); rename the hub"
+        msg = f"{source}: hub id '{sorted(clash)[0]}' is also a junction id (n<node>); rename the hub"
         raise NetworkFileError(msg)
-    hub_rows, hub_points = [], []
-    for hub, node in hub_nodes.items():
-        data = nodes[node]
-        hub_rows.append(
+    hub_rows, hub_points = _hub_rows(simple, hubs, junction)
+    link_rows, link_lines = _line_links(simple, junction)
+    access_rows, access_lines = _access_links(simple, hubs, snaps, junction)
+    _check_records(source, hub_rows, link_rows + access_rows)
+    return OsmNetwork(
+        _frame(hub_rows, hub_points), _frame(link_rows + access_rows, link_lines + access_lines), source,
+        unsnapped=unsnapped, isolated=isolated, hubs_found=hubs_found,
+    )  # fmt: skip
+
+
+def _hub_rows(simple: nx.MultiDiGraph, hubs: list[dict[str, Any]], junction: dict[int, str]) -> tuple[list[dict[str, Any]], list[Point]]:
+    """The user's hubs, then one ``junction`` hub per node (named by the OSM node's name, else its id)."""
+    rows, points = [], []
+    for hub in hubs:
+        rows.append(
             {
-                **HUB_DEFAULTS, "id": hub, "name": data["name"], "name_zh": data.get("name_zh") or "",
-                "pinyin": data.get("pinyin") or "", "aliases": list(data.get("aliases") or []), "kind": data["kind"],
-                "city": data.get("city") or hub, "country": data.get("country") or "", "population": data.get("population"),
-                "source": data.get("source") or "",
+                **schema.HUB_DEFAULTS, "id": hub["id"], "name": hub["name"], "name_zh": hub["name_zh"] or "", "pinyin": hub["pinyin"] or "",
+                "aliases": list(hub["aliases"] or []), "kind": hub["kind"], "city": hub["city"] or hub["id"],
+                "country": hub["country"] or "", "population": hub.get("population") or None, "source": hub.get("source") or "",
             }
         )  # fmt: skip
-        hub_points.append(Point(data["x"], data["y"]))
-    for node, hub in junction_id.items():
-        data = nodes[node]
-        hub_rows.append(
-            {**HUB_DEFAULTS, "id": hub, "name": data.get("name") or hub, "kind": JUNCTION, "city": hub, "source": OSM_SOURCE, "osm_id": data.get("osm_id")}
-        )
-        hub_points.append(Point(data["x"], data["y"]))
+        points.append(Point(hub["lon"], hub["lat"]))
+    for node, hub_id in junction.items():
+        data = simple.nodes[node]
+        name = data.get("name") or hub_id
+        rows.append({**schema.HUB_DEFAULTS, "id": hub_id, "name": name, "kind": JUNCTION, "city": hub_id, "source": OSM_SOURCE, "osm_id": data["osm_id"]})
+        points.append(Point(data["x"], data["y"]))
+    return rows, points
 
-    link_rows, link_lines = [], []
-    first: dict[str, tuple[int, int, Any]] = {}  # link id -> (u, v, osmid) of its first direction
-    oneway: dict[str, bool] = {}
-    for u, v, data in graph.edges(data=True):
-        if data.get("edge_type") != "link":
-            continue
-        link_id = data["link_id"]
+
+def _line_links(simple: nx.MultiDiGraph, junction: dict[int, str]) -> tuple[list[dict[str, Any]], list[LineString]]:
+    """One link per edge of ``simple``: the two directions of a two-way edge are one link, ``oneway`` false.
+
+    A link's id is ``<a>-<b>`` of its junctions' numbers, lower first
+    (``-<key>`` after it for a parallel edge), and ``-<u>`` after that for
+    another edge between the same nodes.
+    """
+    number = {node: int(hub_id[1:]) for node, hub_id in junction.items()}
+    rows: dict[str, dict[str, Any]] = {}
+    lines: list[LineString] = []
+    first: dict[str, tuple[int, int, str]] = {}  # link id -> (u, v, osmid) of its first direction
+    for u, v, key, data in simple.edges(keys=True, data=True):
+        a, b, osmid = number[u], number[v], _text(data.get("osmid"))
+        link_id = f"{min(a, b)}-{max(a, b)}" + (f"-{key}" if key else "")
         seen = first.get(link_id)
-        if seen is not None and (seen[0], seen[1]) == (v, u) and seen[2] == data.get("osmid"):
-            oneway[link_id] = False  # the other direction of a link already listed
+        if seen is not None and seen == (b, a, osmid):
+            rows[link_id]["oneway"] = False  # the other direction of a link already listed
             continue
         if seen is not None:
-            link_id = f"{link_id}-{u}"  # another edge between the same nodes
-        first[link_id] = (u, v, data.get("osmid"))
-        oneway[link_id] = True
-        link_rows.append(
-            {
-                **LINK_DEFAULTS, "id": link_id, "mode": data["mode"], "from_hub": junction_id[u], "to_hub": junction_id[v],
-                "length_km": data["length"] / 1000.0, "speed_kmh": float(data["speed_kmh"]), "status": "open",
-                "freight": bool(data.get("freight", True)), "passenger": bool(data.get("passenger", True)),
-                "name": data.get("name") or "", "line": data.get("line") or "", "source": OSM_SOURCE,
-                "osmid": data.get("osmid") or "", "osm_class": data.get("osm_class") or "", "speed_source": data.get("speed_source") or "",
-            }
-        )  # fmt: skip
-        link_lines.append(data["geometry"])
-    for row in link_rows:
-        row["oneway"] = oneway[row["id"]]
-    for (hub, mode), node in graph.graph["terminal_nodes"].items():
-        hub_at = hub_nodes[hub]
-        board: dict[str, Any] = next((d for d in graph[hub_at][node].values() if d.get("edge_type") == "board"), {})
-        speeds = [d["speed_kmh"] for _, _, d in graph.out_edges(node, data=True) if d.get("edge_type") == "link" and d["mode"] == mode]
-        speeds += [d["speed_kmh"] for _, _, d in graph.in_edges(node, data=True) if d.get("edge_type") == "link" and d["mode"] == mode]
+            link_id = f"{link_id}-{a}"  # another edge between the same nodes
+        first[link_id] = (a, b, osmid)
+        mode = data["mode"]
+        name, ref = _text(data.get("name")), _text(data.get("ref"))
+        line = (ref or name) if mode == "expressway" else (name or ref)
+        rows[link_id] = {
+            **schema.LINK_DEFAULTS, "id": link_id, "mode": mode, "from_hub": junction[u], "to_hub": junction[v],
+            "length_km": float(data["length"]) / 1000.0, "speed_kmh": float(data["speed_kmh"]), "status": "open",
+            "freight": bool(data["freight"]), "passenger": bool(data["passenger"]), "name": name or ref or f"unnamed {mode}",
+            "line": line or f"unnamed {mode}", "source": OSM_SOURCE, "osmid": osmid, "osm_class": _text(data["osm_class"]),
+            "speed_source": _text(data["speed_source"]), "oneway": True,
+        }  # fmt: skip
+        geometry = data.get("geometry")
+        lines.append(geometry if geometry is not None else LineString([_xy(simple, u), _xy(simple, v)]))
+    return list(rows.values()), lines
+
+
+def _access_links(
+    simple: nx.MultiDiGraph, hubs: list[dict[str, Any]], snaps: dict[tuple[str, str], tuple[int, float]], junction: dict[int, str]
+) -> tuple[list[dict[str, Any]], list[LineString]]:
+    """One link per snapped hub and mode, from the hub to its junction: the snap distance (at least
+    :data:`MIN_ACCESS_M`) at the fastest speed of the junction's lines."""
+    where = {hub["id"]: hub for hub in hubs}
+    rows, lines = [], []
+    for (hub_id, mode), (node, metres) in snaps.items():
+        speeds = [d["speed_kmh"] for _, _, d in (*simple.out_edges(node, data=True), *simple.in_edges(node, data=True))]
         if not speeds:
             continue  # a snapped node with no line of its mode
-        name = nodes[hub_at]["name"]
-        link_rows.append(
+        hub = where[hub_id]
+        rows.append(
             {
-                **LINK_DEFAULTS, "id": f"{hub}-{mode}-access", "mode": mode, "from_hub": hub, "to_hub": junction_id[node],
-                "length_km": max(float(board.get("length", 0.0)), MIN_ACCESS_M) / 1000.0, "speed_kmh": float(max(speeds)),
-                "status": "open", "freight": bool(board.get("freight", mode != "hsr")),
-                "passenger": bool(board.get("passenger", mode in PASSENGER_MODES)), "name": f"access to {name}",
-                "line": f"access to {name}", "source": OSM_SOURCE, "oneway": False,
+                **schema.LINK_DEFAULTS, "id": f"{hub_id}-{mode}-access", "mode": mode, "from_hub": hub_id, "to_hub": junction[node],
+                "length_km": max(metres, MIN_ACCESS_M) / 1000.0, "speed_kmh": float(max(speeds)), "status": "open",
+                "freight": mode != "hsr", "passenger": mode in PASSENGER_MODES, "name": f"access to {hub['name']}",
+                "line": f"access to {hub['name']}", "source": OSM_SOURCE, "oneway": False,
             }
         )  # fmt: skip
-        a, b = (nodes[hub_at]["x"], nodes[hub_at]["y"]), (nodes[node]["x"], nodes[node]["y"])
-        link_lines.append(LineString([a, b]))
-    source = source or str(graph.graph.get("source", "imported network"))
-    _check_records(source, hub_rows, link_rows)
-    hubs = _frame(hub_rows, hub_points)
-    links = _frame(link_rows, link_lines)
-    return Network(hubs=hubs, links=links, source=source)
+        lines.append(LineString([(hub["lon"], hub["lat"]), _xy(simple, node)]))
+    return rows, lines
+
+
+def _xy(graph: nx.MultiDiGraph, node: int) -> tuple[float, float]:
+    return graph.nodes[node]["x"], graph.nodes[node]["y"]
 
 
 def _check_records(source: str, hubs: list[dict[str, Any]], links: list[dict[str, Any]]) -> None:
-    """Validate converted records as network files are (one line naming the record and field)."""
+    """Validate the records as network files are (one line naming the record and field)."""
     ids = {h["id"] for h in hubs}
     for hub in hubs:
         if hub["kind"] != JUNCTION:
@@ -1806,107 +1736,55 @@ def _frame(rows: list[dict[str, Any]], geometry: list[Any]):
     return frame
 
 
-def graph_for_profile(
-    network: nx.MultiDiGraph,
-    *,
-    profile: str = "freight",
-    year: int | None = None,
-    modes: Iterable[str] | None = None,
-    avoid: Iterable[str] | None = None,
-    params: ModelParams | None = None,
-) -> nx.MultiDiGraph:
-    """The routing graph of an imported network for one profile, mode filter and parameters.
+def summary(network: OsmNetwork) -> dict[str, Any]:
+    """Hubs, junctions, links and kilometres by mode of an imported network (for the CLI).
 
-    ``graph_from_network(network_from_graph(network), ...)``: link edges run
-    at ``params.speed_kmh(profile, mode, speed_kmh)`` with no dwell time (OSM
-    does not say where trains stop), a hub boards and alights its modes at
-    the mode's ``terminal_h`` and reaches its junction by an access link,
-    and city centres join their stations by ``urban`` edges.
-
-    Parameters
-    ----------
-    network
-        A graph from :func:`network_graph_from_xml` or
-        :func:`corridor.io.network_graph_from_gpkg`.
-    profile
-        ``"freight"`` or ``"passenger"``.
-    year
-        As for :func:`corridor.graph.graph_from_network`; OpenStreetMap maps
-        what exists, with no opening years, so every year sees the whole network.
-    modes, avoid
-        Modes that may (default: all) and may not be used.
-    params
-        Travel-time and cost parameters (default: ``corridor/model.toml``).
-
-    Returns
-    -------
-    networkx.MultiDiGraph
-        The routing graph, as :func:`corridor.graph.graph_from_network`
-        returns it, with the network's ``source``, ``imported`` and
-        ``unsnapped`` graph attributes.
-
-    Raises
-    ------
-    NetworkFileError
-        As :func:`network_from_graph`.
-    CorridorError
-        As :func:`corridor.graph.graph_from_network` (a profile not in
-        ``PROFILES``, a year outside 1800-2100, or ``modes`` and ``avoid``
-        that leave no mode).
-    """
-    from corridor.graph import graph_from_network
-
-    graph = graph_from_network(network_from_graph(network), profile=profile, year=year, modes=modes, avoid=avoid, params=params)
-    graph.graph.update({k: network.graph[k] for k in ("source", "imported", "unsnapped") if k in network.graph})
-    return graph
-
-
-def summary(graph: nx.MultiDiGraph) -> dict[str, Any]:
-    """Nodes, hubs, terminals and kilometres by mode of an imported graph (for the CLI).
-
-    ``edges_by_mode`` and ``km_by_mode`` count a two-way line once;
-    ``default_speed_edges`` counts, by mode, the links with no readable
-    ``maxspeed`` (at the default speed of their class, :data:`DEFAULT_SPEEDS_KMH`);
+    ``edges_by_mode`` and ``km_by_mode`` count the network's lines (a
+    two-way line once), not the access links; ``default_speed_edges``
+    counts, by mode, the lines with no readable ``maxspeed`` (at the
+    default speed of their class, :data:`DEFAULT_SPEEDS_KMH`);
     ``hubs_found`` is the count of hubs taken from the extract (see
     :func:`hubs_from_xml`), ``None`` when a hubs file gave them.
 
     Parameters
     ----------
-    graph
-        A graph from :func:`network_graph_from_xml` or
-        :func:`network_graph_from_pbf`.
+    network
+        A network from :func:`network_from_xml` or :func:`network_from_pbf`.
 
     Returns
     -------
     dict
-        ``source``, ``nodes``, ``edges``, ``hubs`` (counts),
-        ``terminals`` (``"<hub>/<mode>"``), ``edges_by_mode``, ``km_by_mode``
-        (km, to 0.1), ``default_speed_edges``, ``hubs_found``, and the
-        ``unsnapped`` (``hub``, ``mode``, ``nearest_km``; ``None`` where the
-        mode has no node) and ``isolated`` (``hub``, ``mode``,
-        ``main_network_km``, ``piece_nodes``) terminals.
+        ``source``, ``hubs`` (the user's or the extract's), ``junctions``,
+        ``links`` (counts; lines and access links), ``terminals``
+        (``"<hub>/<mode>"``, one per access link), ``edges_by_mode``,
+        ``km_by_mode`` (km, to 0.1), ``default_speed_edges``,
+        ``hubs_found``, and the ``unsnapped`` (``hub``, ``mode``,
+        ``nearest_km``; ``None`` where the mode has no node) and
+        ``isolated`` (``hub``, ``mode``, ``main_network_km``,
+        ``piece_nodes``) terminals.
     """
+    hubs, links = network.hubs, network.links
+    junctions = hubs["kind"] == JUNCTION
+    on_line = links["from_hub"].isin(hubs.index[junctions])
     km: dict[str, float] = {}
     defaults: dict[str, int] = {}
     edges: dict[str, int] = {}
-    for _, _, data in graph.edges(data=True):
-        if data.get("edge_type") != "link" or data.get("reversed"):
-            continue  # a two-way link is one line: count its forward edge only
-        mode = data["mode"]
+    for mode, length_km, speed_source in zip(*(links.loc[on_line, c].tolist() for c in ("mode", "length_km", "speed_source")), strict=True):
         edges[mode] = edges.get(mode, 0) + 1
-        km[mode] = km.get(mode, 0.0) + data["length"] / 1000.0
-        if data.get("speed_source") == "default":
+        km[mode] = km.get(mode, 0.0) + length_km
+        if speed_source == "default":
             defaults[mode] = defaults.get(mode, 0) + 1
+    access = links[~on_line]
     return {
-        "source": graph.graph.get("source"),
-        "nodes": graph.number_of_nodes(),
-        "edges": graph.number_of_edges(),
-        "hubs": len(graph.graph["hub_nodes"]),
-        "terminals": [f"{hub}/{mode}" for hub, mode in graph.graph["terminal_nodes"]],
+        "source": network.source,
+        "hubs": int((~junctions).sum()),
+        "junctions": int(junctions.sum()),
+        "links": len(links),
+        "terminals": [f"{hub}/{mode}" for hub, mode in zip(access["from_hub"], access["mode"], strict=True)],
         "edges_by_mode": edges,
         "km_by_mode": {mode: round(value, 1) for mode, value in km.items()},
         "default_speed_edges": defaults,
-        "hubs_found": graph.graph.get("hubs_found"),
-        "unsnapped": [{"hub": h, "mode": m, "nearest_km": None if d == math.inf else d} for h, m, d in graph.graph.get("unsnapped", [])],
-        "isolated": [{"hub": h, "mode": m, "main_network_km": km, "piece_nodes": n} for h, m, km, n in graph.graph.get("isolated", [])],
+        "hubs_found": network.hubs_found,
+        "unsnapped": [{"hub": h, "mode": m, "nearest_km": None if d == math.inf else d} for h, m, d in network.unsnapped],
+        "isolated": [{"hub": h, "mode": m, "main_network_km": d, "piece_nodes": n} for h, m, d, n in network.isolated],
     }
