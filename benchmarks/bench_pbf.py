@@ -16,8 +16,8 @@ Each measurement runs in a fresh process and reports wall time and peak
 resident set size (``resource.getrusage``, the whole process, interpreter
 and libraries included):
 
-- corridor: ``corridor.osm.network_graph_from_pbf`` (read in passes, split by
-  mode, find hubs, snap, simplify, lay out) and ``corridor.io.save_graph_gpkg``,
+- corridor: ``corridor.osm.network_from_pbf`` (read in passes, split by
+  mode, find hubs, snap, simplify, build the network) and ``corridor.io.save_network_gpkg``,
   the whole ``import-osm``; the time and peak RSS at the start of each step
   are reported under ``steps``;
 - osmnx: ``osmnx.graph_from_xml`` (unsimplified, all ways) on the XML of the
@@ -115,20 +115,20 @@ def _peak_mib() -> float:
 def _run_measurement(kind: str, path: Path) -> None:
     start = time.perf_counter()
     if kind == "corridor":
-        from corridor.io import save_graph_gpkg
-        from corridor.osm import network_graph_from_pbf, summary
+        from corridor.io import save_network_gpkg
+        from corridor.osm import network_from_pbf, summary
 
         steps: dict[str, list[float]] = {}  # step: [seconds from the start, peak MiB so far] when it began
 
         def step(name: str) -> None:
             steps[name] = [round(time.perf_counter() - start, 1), round(_peak_mib())]
 
-        graph = network_graph_from_pbf(path, max_snap_km=30.0, on_step=step)
+        network = network_from_pbf(path, max_snap_km=30.0, on_step=step)
         step("writing the GeoPackage")
-        save_graph_gpkg(graph, path.with_suffix(".gpkg"))
+        save_network_gpkg(network, path.with_suffix(".gpkg"))
         path.with_suffix(".gpkg").unlink()
-        info = summary(graph)
-        extra = {"graph_nodes": info["nodes"], "hubs": info["hubs"], "steps": steps}
+        info = summary(network)
+        extra = {"graph_nodes": info["hubs"] + info["junctions"], "hubs": info["hubs"], "steps": steps}
     else:
         import osmnx as ox
 

@@ -12,10 +12,10 @@ buildings (ways no mode uses). 50 cities sit at railway junctions.
 
 Each step is timed against its plain peer in the same run:
 
-- import: ``corridor.osm.network_graph_from_xml`` (read, classify, split by
-  mode, snap, simplify) vs plain ``osmnx.graph_from_xml`` (read, simplify);
-- GeoPackage: ``save_graph_gpkg`` and ``graph_from_gpkg`` (load, rebuild
-  travel times for the freight profile);
+- import: ``corridor.osm.network_from_xml`` (read, classify, split by
+  mode, snap, simplify, build the network) vs plain ``osmnx.graph_from_xml`` (read, simplify);
+- GeoPackage: ``save_network_gpkg`` and ``graph_from_gpkg`` (load, build the
+  routing graph with travel times for the freight profile);
 - 50-hub skim: ``corridor.routing.skim_matrix`` vs networkx
   ``single_source_dijkstra_path_length`` from each hub (values checked equal);
 - sampled betweenness: ``corridor.centrality.betweenness(k, seed)`` vs
@@ -44,8 +44,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from corridor.centrality import betweenness, hub_ranking  # noqa: E402
 from corridor.gpkg_graph import graph_from_gpkg  # noqa: E402
-from corridor.io import save_graph_gpkg  # noqa: E402
-from corridor.osm import network_graph_from_xml  # noqa: E402
+from corridor.io import save_network_gpkg  # noqa: E402
+from corridor.osm import network_from_xml, summary  # noqa: E402
 from corridor.routing import skim_matrix  # noqa: E402
 
 WEST, EAST, SOUTH, NORTH = 103.0, 109.0, 25.0, 30.0
@@ -165,17 +165,17 @@ def main() -> None:
         plain, plain_s = timed(lambda: ox.graph_from_xml(osm))
         plain_size = (len(plain), plain.number_of_edges())
         del plain
-        network, import_s = timed(lambda: network_graph_from_xml(osm, hubs_csv, max_snap_km=30.0))
+        network, import_s = timed(lambda: network_from_xml(osm, hubs_csv, max_snap_km=30.0))
         rows.append(("import OSM XML (corridor vs osmnx.graph_from_xml)", import_s, plain_s, peak_mib()))
-        links = sum(1 for _, _, d in network.edges(data=True) if d["edge_type"] == "link")
+        info = summary(network)
         print(
-            f"imported: {len(network):,} nodes, {network.number_of_edges():,} edges ({links:,} links), "
-            f"{len(network.graph['terminal_nodes'])} terminals; plain osmnx: {plain_size[0]:,} nodes, {plain_size[1]:,} edges"
+            f"imported: {info['hubs']:,} hubs, {info['junctions']:,} junctions, {info['links']:,} links "
+            f"({len(info['terminals'])} access links); plain osmnx: {plain_size[0]:,} nodes, {plain_size[1]:,} edges"
         )
 
-        _, save_s = timed(lambda: save_graph_gpkg(network, gpkg))
+        _, save_s = timed(lambda: save_network_gpkg(network, gpkg))
         rows.append(("save GeoPackage", save_s, None, peak_mib()))
-        network = None  # free the import graph before loading the GeoPackage
+        network = None  # free the import before loading the GeoPackage
         graph, load_s = timed(lambda: graph_from_gpkg(gpkg, profile="freight"))
         rows.append(("load GeoPackage + freight travel times", load_s, None, peak_mib()))
         print(f"GeoPackage: {gpkg.stat().st_size / 2**20:.1f} MiB; routing graph {len(graph):,} nodes, {graph.number_of_edges():,} edges")

@@ -227,14 +227,14 @@ NETWORKX_COMMAND = 'python -c "import networkx"'
 def imported_gpkg(folder: Path, osm_nodes: int) -> tuple[Path, int]:
     """An imported network GeoPackage from a synthetic OSM extract (``benchmarks/bench_scale.py``), and its node count."""
     from benchmarks.bench_scale import write_extract, write_hubs
-    from corridor.io import save_graph_gpkg
-    from corridor.osm import network_graph_from_xml
+    from corridor.io import save_network_gpkg
+    from corridor.osm import network_from_xml
 
     _, hubs = write_extract(folder / "province.osm", osm_nodes)
     write_hubs(folder / "hubs.csv", hubs)
-    graph = network_graph_from_xml(folder / "province.osm", folder / "hubs.csv", max_snap_km=30.0)
-    save_graph_gpkg(graph, folder / "net.gpkg")
-    return folder / "net.gpkg", len(graph)
+    network = network_from_xml(folder / "province.osm", folder / "hubs.csv", max_snap_km=30.0)
+    save_network_gpkg(network, folder / "net.gpkg")
+    return folder / "net.gpkg", len(network.hubs)
 
 
 def plain_route_km(gpkg: str, loader: str) -> float:

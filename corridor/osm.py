@@ -1653,7 +1653,7 @@ def _hub_rows(simple: nx.MultiDiGraph, hubs: list[dict[str, Any]], junction: dic
 
 
 def _line_links(simple: nx.MultiDiGraph, junction: dict[int, str]) -> tuple[list[dict[str, Any]], list[LineString]]:
-    """One link per edge of ``simple``: the two directions of a two-way edge are one link, ``oneway`` false.
+    """One link per edge of ``simple`` but rings: the two directions of a two-way edge are one link, ``oneway`` false.
 
     A link's id is ``<a>-<b>`` of its junctions' numbers, lower first
     (``-<key>`` after it for a parallel edge), and ``-<u>`` after that for
@@ -1664,6 +1664,8 @@ def _line_links(simple: nx.MultiDiGraph, junction: dict[int, str]) -> tuple[list
     lines: list[LineString] = []
     first: dict[str, tuple[int, int, str]] = {}  # link id -> (u, v, osmid) of its first direction
     for u, v, key, data in simple.edges(keys=True, data=True):
+        if u == v:
+            continue  # a ring with no other junction on it: a line back to where it starts, which no trip takes
         a, b, osmid = number[u], number[v], _text(data.get("osmid"))
         link_id = f"{min(a, b)}-{max(a, b)}" + (f"-{key}" if key else "")
         seen = first.get(link_id)
@@ -1708,8 +1710,17 @@ def _access_links(
                 "line": f"access to {hub['name']}", "source": OSM_SOURCE, "oneway": False,
             }
         )  # fmt: skip
-        lines.append(LineString([(hub["lon"], hub["lat"]), _xy(simple, node)]))
+        lines.append(_access_line((hub["lon"], hub["lat"]), _xy(simple, node)))
     return rows, lines
+
+
+def _access_line(hub: tuple[float, float], node: tuple[float, float]) -> LineString:
+    """The line from a hub to its node; for a hub on its node, out and back :data:`MIN_ACCESS_M` / 2 northwards
+    (a line's positions may not all be equal)."""
+    if hub != node:
+        return LineString([hub, node])
+    lon, lat, _ = _GEOD.fwd(hub[0], hub[1], 0.0, MIN_ACCESS_M / 2.0)
+    return LineString([hub, (lon, lat), node])
 
 
 def _xy(graph: nx.MultiDiGraph, node: int) -> tuple[float, float]:

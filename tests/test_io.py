@@ -1,4 +1,4 @@
-"""GeoPackage in and out: imported graphs and exported networks round-trip and route alike."""
+"""GeoPackage in and out: exported and imported networks round-trip and route alike."""
 
 from __future__ import annotations
 
@@ -11,14 +11,8 @@ from typer.testing import CliRunner
 from corridor import NetworkFileError
 from corridor.gpkg_graph import graph_from_gpkg
 from corridor.graph import graph_from_network
-from corridor.io import (
-    network_from_gpkg,
-    network_graph_from_gpkg,
-    read_meta,
-    save_graph_gpkg,
-    save_network_gpkg,
-)
-from corridor.osm import graph_for_profile, network_graph_from_xml
+from corridor.io import load_network, network_from_gpkg, read_meta, save_network_gpkg
+from corridor.osm import network_from_xml
 from corridor.params import ModelParams
 from corridor.routing import skim_matrix
 
@@ -27,68 +21,14 @@ OSM = Path(__file__).parent / "data" / "osm"
 
 @pytest.fixture(scope="module")
 def imported():
-    return network_graph_from_xml(OSM / "province.osm", OSM / "hubs.csv")
+    return network_from_xml(OSM / "province.osm", OSM / "hubs.csv")
 
 
 @pytest.fixture(scope="module")
 def saved(imported, tmp_path_factory):
     path = tmp_path_factory.mktemp("gpkg") / "net.gpkg"
-    save_graph_gpkg(imported, path)
+    save_network_gpkg(imported, path)
     return path
-
-
-def test_graph_round_trip_is_exact(imported, saved):
-    loaded = network_graph_from_gpkg(saved)
-    assert loaded.graph["hub_nodes"] == imported.graph["hub_nodes"]
-    assert loaded.graph["terminal_nodes"] == imported.graph["terminal_nodes"]
-    assert loaded.graph["unsnapped"] == imported.graph["unsnapped"]
-    assert dict(loaded.nodes(data=True)) == dict(imported.nodes(data=True))
-    assert set(loaded.edges(keys=True)) == set(imported.edges(keys=True))
-    for u, v, k, data in imported.edges(keys=True, data=True):
-        other = loaded.edges[u, v, k]
-        assert other.keys() == data.keys()
-        for name, value in data.items():
-            if name == "geometry":
-                assert other[name].equals(value)
-            else:
-                assert other[name] == value and type(other[name]) is type(value), name
-
-
-def test_layers_follow_osmnx(saved):
-    import pyogrio
-
-    layers = {str(name): kind for name, kind in pyogrio.list_layers(saved)}
-    assert layers["nodes"] == "Point" and layers["edges"] == "LineString"
-    edges = pyogrio.read_dataframe(saved, layer="edges", read_geometry=False, max_features=1)
-    assert {"u", "v", "key", "length", "speed_kmh", "freight", "passenger"} <= set(edges.columns)
-    assert read_meta(saved)["format"] == "corridor-graph"
-
-
-@pytest.mark.parametrize("profile", ["freight", "passenger"])
-def test_loaded_graph_routes_like_the_imported_one(imported, saved, profile):
-    direct = skim_matrix(graph_for_profile(imported, profile=profile))
-    loaded = skim_matrix(graph_from_gpkg(saved, profile=profile))
-    assert loaded.equals(direct)
-
-
-def test_params_apply_on_load(saved):
-    base = skim_matrix(graph_from_gpkg(saved), ["a_city", "b_city"])
-    slower = ModelParams({"freight": {"terminal_h": {"expressway": 2.0, "rail": 7.0}}})
-    changed = skim_matrix(graph_from_gpkg(saved, params=slower), ["a_city", "b_city"])
-    assert changed.loc["a_city", "b_city"] == pytest.approx(base.loc["a_city", "b_city"] + 2.0)
-
-
-def test_mode_filter_on_load(saved):
-    graph = graph_from_gpkg(saved, profile="passenger", avoid=["hsr"])
-    assert "hsr" not in {d["mode"] for _, _, d in graph.edges(data=True)}
-    assert set(graph.graph["modes"]) == {"rail", "expressway", "waterway", "sea"}
-
-
-def test_save_is_atomic_and_overwrites(imported, tmp_path):
-    path = tmp_path / "net.gpkg"
-    save_graph_gpkg(imported, path)
-    save_graph_gpkg(imported, path)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["net.gpkg"]
 
 
 def test_network_round_trip(mini_network, tmp_path):
@@ -137,19 +77,6 @@ def test_not_a_geopackage(tmp_path):
         graph_from_gpkg(path)
     with pytest.raises(NetworkFileError, match="no such file"):
         graph_from_gpkg(tmp_path / "missing.gpkg")
-
-
-def test_plain_osmnx_geopackage_has_no_hubs(tmp_path):
-    import osmnx as ox
-
-    graph = nx.MultiDiGraph(crs="EPSG:4326")
-    graph.add_node(1, x=106.0, y=29.0)
-    graph.add_node(2, x=106.1, y=29.0)
-    graph.add_edge(1, 2, length=9700.0, highway="motorway")
-    path = tmp_path / "plain.gpkg"
-    ox.save_graph_geopackage(graph, path)
-    with pytest.raises(NetworkFileError, match="no column"):
-        graph_from_gpkg(path)
 
 
 def test_invalid_hubs_layer_names_layer_and_field(mini_network, tmp_path):
@@ -212,74 +139,75 @@ def test_network_gpkg_with_a_multi_part_geometry_names_file_feature_and_field(mi
     assert "\n" not in message
 
 
-def test_graph_gpkg_with_one_part_multilinestrings_routes_alike(saved, tmp_path):
-    import shutil
-
-    path = tmp_path / "edited.gpkg"
-    shutil.copy(saved, path)
-    _rewrite(path, "nodes")
-    _rewrite(path, "edges")
-    assert skim_matrix(graph_from_gpkg(path)).equals(skim_matrix(graph_from_gpkg(saved)))
-    loaded = network_graph_from_gpkg(path)
-    assert {data["geometry"].geom_type for _, _, data in loaded.edges(data=True)} == {"LineString"}
-    shutil.copy(saved, path)
-    _rewrite(path, "edges", part=0)
-    with pytest.raises(NetworkFileError, match=r"edited\.gpkg:edges: edge \(\d+, \d+, \d+\).* field 'geometry': a MultiLineString of 2 parts"):
-        graph_from_gpkg(path)
+# -- an imported network: written as any network ----------------------------------------
 
 
-def test_graph_gpkg_edge_to_a_missing_node_names_the_edge(saved, tmp_path):
-    import shutil
+def test_imported_network_round_trip_is_exact(imported, saved):
+    from geopandas.testing import assert_geodataframe_equal
 
-    import geopandas as gpd
-
-    path = tmp_path / "edited.gpkg"
-    shutil.copy(saved, path)
-    edges = gpd.read_file(path, layer="edges")
-    edges.loc[3, "v"] = 999_999_999
-    edges.to_file(path, layer="edges", driver="GPKG")
-    u, key = edges.loc[3, "u"], edges.loc[3, "key"]
-    with pytest.raises(NetworkFileError, match=rf"edited\.gpkg: layer 'edges' edge \({u}, 999999999, {key}\) refers to a node missing"):
-        network_graph_from_gpkg(path)
+    back = load_network(saved)
+    assert read_meta(saved)["format"] == "corridor-network"
+    for frame, other in ((imported.hubs, back.hubs), (imported.links, back.links)):
+        assert list(other.index) == list(frame.index)
+        assert_geodataframe_equal(other[frame.columns], frame, check_dtype=False)
 
 
-# -- an imported graph GeoPackage as a network -------------------------------------------
+def test_imported_network_has_junctions_and_access_links(imported):
+    from corridor.osm import OSM_SOURCE, read_hubs
 
-
-def test_imported_gpkg_loads_as_a_network(imported, saved):
-    from corridor.io import load_network
-    from corridor.osm import OSM_SOURCE
-
-    network = load_network(saved)
-    hubs, links = network.hubs, network.links
-    real = hubs[hubs["kind"] != "junction"]
-    assert list(real.index) == list(imported.graph["hub_nodes"])  # the hubs as they are
+    hubs, links = imported.hubs, imported.links
     junctions = hubs[hubs["kind"] == "junction"]
-    assert len(junctions) == sum(1 for _, d in imported.nodes(data=True) if d["node_type"] != "hub")
-    assert all(j == f"n{n}" for j, n in zip(junctions.index, [n for n, d in imported.nodes(data=True) if d["node_type"] != "hub"], strict=True))
+    assert list(hubs.index[: len(hubs) - len(junctions)]) == [hub["id"] for hub in read_hubs(OSM / "hubs.csv")]  # the hubs as they are
     assert set(junctions["source"]) == {OSM_SOURCE} and set(links["source"]) == {OSM_SOURCE}
     assert set(links["status"]) == {"open"}
     access = links[links.index.str.endswith("-access")]
-    assert len(access) == len(imported.graph["terminal_nodes"])
-    assert (access["length_km"] >= 0.005).all()
+    assert (access["length_km"] >= 0.005).all() and set(access["to_hub"]) <= set(junctions.index)
     one = links.loc["a_station-rail-access"]
-    assert one["from_hub"] == "a_station" and one["to_hub"] == f"n{imported.graph['terminal_nodes']['a_station', 'rail']}"
-    # one link per edge: both directions of a two-way edge are one link, a one-way edge is marked
-    edges = [d for _, _, d in imported.edges(data=True) if d["edge_type"] == "link"]
-    lines = links.drop(access.index)
-    assert {d["link_id"] for d in edges} <= set(lines.index)  # two one-way edges between the same nodes: two links
-    assert sum(1 if oneway else 2 for oneway in lines["oneway"]) == len(edges)
+    assert one["from_hub"] == "a_station" and hubs.loc[one["to_hub"], "osm_id"] == 1
+    lines = links.drop(access.index)  # one link per edge: both directions of a two-way edge are one link, a one-way edge is marked
+    assert set(lines["from_hub"]) | set(lines["to_hub"]) <= set(junctions.index)
     assert lines["oneway"].any() and not lines["oneway"].all()
 
 
 @pytest.mark.parametrize("profile", ["freight", "passenger"])
-def test_imported_network_routes_like_graph_from_gpkg(imported, saved, profile):
-    from corridor.io import load_network
-
-    expected = skim_matrix(graph_from_gpkg(saved, profile=profile))
-    assert skim_matrix(graph_from_network(load_network(saved), profile=profile)).equals(expected)
-    assert skim_matrix(graph_for_profile(imported, profile=profile)).equals(expected)  # the in-memory import too
+def test_saved_network_routes_like_the_imported_one(imported, saved, profile):
+    expected = skim_matrix(graph_from_network(imported, profile=profile))
+    assert skim_matrix(graph_from_gpkg(saved, profile=profile)).equals(expected)
     assert (expected.to_numpy() > 0).sum() > 0
+
+
+def test_params_apply_on_load(saved):
+    base = skim_matrix(graph_from_gpkg(saved), ["a_city", "b_city"])
+    slower = ModelParams({"freight": {"terminal_h": {"expressway": 2.0, "rail": 7.0}}})
+    changed = skim_matrix(graph_from_gpkg(saved, params=slower), ["a_city", "b_city"])
+    assert changed.loc["a_city", "b_city"] == pytest.approx(base.loc["a_city", "b_city"] + 2.0)
+
+
+def test_mode_filter_on_load(saved):
+    graph = graph_from_gpkg(saved, profile="passenger", avoid=["hsr"])
+    assert "hsr" not in {d["mode"] for _, _, d in graph.edges(data=True)}
+    assert set(graph.graph["modes"]) == {"rail", "expressway", "waterway", "sea"}
+
+
+def test_save_is_atomic_and_overwrites(imported, tmp_path):
+    path = tmp_path / "net.gpkg"
+    save_network_gpkg(imported, path)
+    save_network_gpkg(imported, path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["net.gpkg"]
+
+
+def test_graph_geopackage_of_an_earlier_import_says_import_again(tmp_path):
+    import osmnx as ox
+
+    graph = nx.MultiDiGraph(crs="EPSG:4326")
+    graph.add_node(1, x=106.0, y=29.0)
+    graph.add_node(2, x=106.1, y=29.0)
+    graph.add_edge(1, 2, length=9700.0, highway="motorway")
+    path = tmp_path / "plain.gpkg"
+    ox.save_graph_geopackage(graph, path)
+    with pytest.raises(NetworkFileError, match=r"plain\.gpkg: no layer\(s\) hubs, links; .*nodes and edges.*import the extract again") as error:
+        graph_from_gpkg(path)
+    assert "\n" not in str(error.value)
 
 
 def test_junctions_are_no_hubs(saved):

@@ -11,7 +11,6 @@ import ast
 from pathlib import Path
 
 import networkx as nx
-import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "corridor"
 
@@ -29,11 +28,10 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
     ("cli", frozenset({"cli", "__main__", "__init__"})),
 )  # fmt: skip
 
-#: Edges that break the layering today, each with why and where it is being fixed.
-#: The test fails when one of them goes away, so the list stays honest.
-KNOWN: dict[tuple[str, str], str] = {
-    ("osm", "graph"): "the OSM import goes through a graph before it is a Network (issue 15: build a Network directly)",
-}
+#: Edges that break the layering, each with why and where it is being fixed: none since issue 15
+#: (the OSM import builds a Network directly). The test fails when a listed edge goes away, so the
+#: list stays honest.
+KNOWN: dict[tuple[str, str], str] = {}
 
 LAYER_OF = {module: rank for rank, (_, modules) in enumerate(LAYERS) for module in modules}
 
@@ -92,7 +90,7 @@ def test_no_import_cycle():
     assert cycles == [], "import cycles: " + "; ".join(" -> ".join([*c, c[0]]) for c in cycles)
 
 
-@pytest.mark.parametrize("edge", sorted(KNOWN))
-def test_known_exceptions_still_exist(edge):
+def test_known_exceptions_still_exist():
     """A fixed exception is taken off :data:`KNOWN`, so the list never hides a new one."""
-    assert edge in import_graph().edges, f"{edge[0]} -> {edge[1]} is gone: remove it from KNOWN"
+    gone = sorted(edge for edge in KNOWN if edge not in import_graph().edges)
+    assert gone == [], "gone, remove from KNOWN: " + ", ".join(f"{a} -> {b}" for a, b in gone)

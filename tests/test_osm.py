@@ -1,4 +1,4 @@
-"""OpenStreetMap import: mode rules, speeds, snapping and the corridor layout (tests/data/osm)."""
+"""OpenStreetMap import: mode rules, speeds, snapping, and the network of hubs, junctions and links (tests/data/osm)."""
 
 from __future__ import annotations
 
@@ -7,24 +7,23 @@ import json
 import math
 from pathlib import Path
 
-import networkx as nx
 import pytest
 from conftest import CliResult, run_corridor
 
 from corridor import CorridorError, NetworkFileError
+from corridor.graph import graph_from_network
+from corridor.network import Network
 from corridor.osm import (
     DEFAULT_SPEEDS_KMH,
     KIND_MODES,
     PLACE_RANKS,
     classify_way,
     extract_category,
-    graph_for_profile,
     hubs_from_pbf,
     hubs_from_xml,
     is_pbf,
-    network_from_graph,
-    network_graph_from_pbf,
-    network_graph_from_xml,
+    network_from_pbf,
+    network_from_xml,
     parse_duration_h,
     parse_maxspeed,
     parse_places,
@@ -43,30 +42,42 @@ HUBS_CSV = OSM / "hubs.csv"
 
 @pytest.fixture(scope="module")
 def province():
-    return network_graph_from_xml(OSM / "province.osm", HUBS_CSV)
+    return network_from_xml(OSM / "province.osm", HUBS_CSV)
 
 
 @pytest.fixture(scope="module")
 def freight(province):
-    return graph_for_profile(province, profile="freight")
+    return graph_from_network(province, profile="freight")
 
 
 @pytest.fixture(scope="module")
 def passenger(province):
-    return graph_for_profile(province, profile="passenger")
+    return graph_from_network(province, profile="passenger")
 
 
-def _links(graph: nx.MultiDiGraph) -> list[dict]:
-    return [d for _, _, d in graph.edges(data=True) if d["edge_type"] == "link"]
+def _junctions(network: Network):
+    return network.hubs[network.hubs["kind"] == "junction"]
 
 
-def _by_way(graph: nx.MultiDiGraph) -> dict[int, list[dict]]:
-    """Link edges by the OSM way ids they came from (merged ways list both)."""
+def _lines(network: Network) -> list[dict]:
+    """The links of the OSM lines (between junctions; not the access links), as records."""
+    links = network.links
+    return links[links["from_hub"].isin(_junctions(network).index)].to_dict(orient="records")
+
+
+def _by_way(network: Network) -> dict[int, list[dict]]:
+    """Line links by the OSM way ids they came from (merged ways list both)."""
     ways: dict[int, list[dict]] = {}
-    for data in _links(graph):
+    for data in _lines(network):
         for way in data["osmid"].split(";"):
             ways.setdefault(int(way), []).append(data)
     return ways
+
+
+def _terminals(network: Network) -> dict[tuple[str, str], str]:
+    """The junction each hub's access link of each mode reaches."""
+    access = network.links[network.links.index.str.endswith("-access")]
+    return {(hub, mode): junction for hub, mode, junction in zip(access["from_hub"], access["mode"], access["to_hub"], strict=True)}
 
 
 @pytest.mark.parametrize(
@@ -112,8 +123,7 @@ def test_every_kind_snaps_to_known_modes():
 
 
 def test_railway_rules_and_speeds():
-    graph = network_graph_from_xml(OSM / "rail.osm", HUBS_CSV)
-    ways = _by_way(graph)
+    ways = _by_way(network_from_xml(OSM / "rail.osm", HUBS_CSV))
     assert {d["mode"] for d in ways[101]} == {"rail"}
     assert {(d["speed_kmh"], d["speed_source"]) for d in ways[101]} == {(100.0, "maxspeed")}
     assert {(d["speed_kmh"], d["speed_source"]) for d in ways[102]} == {(DEFAULT_SPEEDS_KMH["rail"], "default")}
@@ -126,45 +136,46 @@ def test_railway_rules_and_speeds():
     assert all(not d["freight"] and d["passenger"] for d in ways[201] + ways[203])
     assert {d["speed_kmh"] for d in ways[203]} == {200.0}
     assert {d["mode"] for d in ways[204]} == {"rail"}
-    assert all(len(d) == 2 for d in (ways[101], ways[204]))  # two-way: one edge each direction
+    assert all(len(d) == 1 and not d[0]["oneway"] for d in (ways[101], ways[204]))  # two-way: one link, both directions
 
 
 def test_road_rules_speeds_and_oneway():
-    graph = network_graph_from_xml(OSM / "road.osm", HUBS_CSV)
-    ways = _by_way(graph)
+    ways = _by_way(network_from_xml(OSM / "road.osm", HUBS_CSV))
     assert set(ways) == {301, 302, 303, 304, 305, 306, 309, 311, 312}  # no residential, building, proposed
     assert {d["speed_kmh"] for d in ways[301]} == {120.0}
     assert {(d["speed_kmh"], d["speed_source"]) for d in ways[302]} == {(120.0, "default")}
     assert {d["speed_kmh"] for d in ways[303]} == {100.0}
     assert {(d["speed_kmh"], d["speed_source"]) for d in ways[306]} == {(DEFAULT_SPEEDS_KMH["trunk"], "default")}
     assert {d["speed_kmh"] for d in ways[304]} == {DEFAULT_SPEEDS_KMH["motorway_link"]}
-    assert [d["speed_kmh"] for d in ways[309]] == pytest.approx([80.4672, 80.4672])
+    assert [(d["speed_kmh"], d["oneway"]) for d in ways[309]] == [(pytest.approx(80.4672), False)]  # 50 mph, one two-way link
     assert {d["speed_kmh"] for d in ways[311]} == {90.0}
-    assert all(d["oneway"] and not d["reversed"] for d in ways[301] + ways[303])
+    assert all(d["oneway"] for d in ways[301] + ways[303])
     assert len(ways[301]) == 2  # two segments (a junction at node 22 is kept by way 303), one direction only
     assert all("foo" not in d for d in ways[301])
 
 
 def test_ferry_and_waterways():
-    graph = network_graph_from_xml(OSM / "water.osm", HUBS_CSV)
-    ways = _by_way(graph)
+    ways = _by_way(network_from_xml(OSM / "water.osm", HUBS_CSV))
     assert set(ways) == {501, 502, 504}  # the untagged river is dropped
     assert {(d["mode"], d["speed_kmh"], d["freight"], d["passenger"]) for d in ways[501]} == {("sea", 30.0, True, False)}
     assert {d["mode"] for d in ways[502] + ways[504]} == {"waterway"}
 
 
 def test_modes_are_separate_networks(province):
-    """A level crossing (node 5) joins the railway to a trunk road in OSM, but not in the graph."""
-    crossing = [n for n, d in province.nodes(data=True) if d.get("osm_id") == 5]
-    assert [province.nodes[n]["mode"] for n in crossing] == ["expressway"]  # a junction of the trunk roads
-    rail_through = [d for d in _links(province) if d["mode"] == "rail" and (106.85, 29.495) in d["geometry"].coords]
+    """A level crossing (node 5) joins the railway to a trunk road in OSM, but not in the network."""
+    modes: dict[str, set[str]] = {}
+    for link in _lines(province):
+        for end in (link["from_hub"], link["to_hub"]):
+            modes.setdefault(end, set()).add(link["mode"])
+    assert all(len(found) == 1 for found in modes.values())  # a junction joins lines of one mode
+    junctions = _junctions(province)
+    crossing = junctions.index[junctions["osm_id"] == 5]
+    assert [modes[j] for j in crossing] == [{"expressway"}]  # a junction of the trunk roads
+    rail_through = [d for d in _lines(province) if d["mode"] == "rail" and (106.85, 29.495) in d["geometry"].coords]
     assert rail_through  # the railway runs through the crossing without stopping there
-    for u, v, data in province.edges(data=True):
-        if data["edge_type"] == "link":
-            assert province.nodes[u]["mode"] == province.nodes[v]["mode"] == data["mode"]
 
 
-def test_corridor_layout(freight):
+def test_routing_graph_layout(freight):
     graph = freight
     assert graph.graph["crs"] == "EPSG:4326"
     assert graph.graph["profile"] == "freight"
@@ -185,30 +196,36 @@ def test_corridor_layout(freight):
         for field in ("length", "travel_time", "cost", "mode", "edge_type", "geometry"):
             assert field in data
         assert data["travel_time"] >= 0 and data["length"] >= 0
-    assert not any(d["mode"] == "hsr" for d in _links(graph))  # freight: no HSR
+    assert not any(d["mode"] == "hsr" for _, _, d in graph.edges(data=True) if d["edge_type"] == "link")  # freight: no HSR
 
 
 def test_snapping(province):
-    terminals = province.graph["terminal_nodes"]
-    osm_id = {key: province.nodes[node]["osm_id"] for key, node in terminals.items()}
+    terminals = _terminals(province)
+    osm_id = {key: province.hubs.loc[junction, "osm_id"] for key, junction in terminals.items()}
     assert osm_id["a_station", "rail"] == 1
     assert osm_id["a_east", "hsr"] == 11
     assert osm_id["port_one", "sea"] == 51
     assert osm_id["river_port", "waterway"] == 54
     assert ("river_port", "rail") not in terminals  # modes column: waterway;expressway only
     assert not any(hub == "far_town" for hub, _ in terminals)
-    assert {(h, m) for h, m, _ in province.graph["unsnapped"]} >= {("far_town", "rail"), ("port_two", "expressway")}
-    near = network_graph_from_xml(OSM / "province.osm", HUBS_CSV, max_snap_km=1.0)
-    assert ("a_city", "expressway") not in near.graph["terminal_nodes"]  # 6.7 km away
-    assert ("a_station", "rail") in near.graph["terminal_nodes"]
+    assert {(h, m) for h, m, _ in province.unsnapped} >= {("far_town", "rail"), ("port_two", "expressway")}
+    near = _terminals(network_from_xml(OSM / "province.osm", HUBS_CSV, max_snap_km=1.0))
+    assert ("a_city", "expressway") not in near  # 6.7 km away
+    assert ("a_station", "rail") in near
 
 
-def test_only_hubs_and_terminals_belong_to_hubs(province):
-    """Network nodes belong to no hub, so ranking and removing a hub count only its own nodes."""
-    for _, data in province.nodes(data=True):
-        assert (data["hub"] is None) == (data["node_type"] == "network")
-    mid = [d for _, d in province.nodes(data=True) if d.get("osm_id") == 4 and d["mode"] == "rail"]
-    assert mid[0]["node_type"] == "network" and mid[0]["name"] == "中间站"
+def test_junctions_are_the_network_nodes(province):
+    """The user's hubs come first as they are; every network node is a junction, named by OSM where OSM names it."""
+    hubs = province.hubs
+    assert list(hubs.index[hubs["kind"] != "junction"]) == [hub["id"] for hub in read_hubs(HUBS_CSV)]
+    junctions = _junctions(province)
+    assert list(junctions.index) == [f"n{i}" for i in range(len(hubs) - len(junctions), len(hubs))]
+    assert (junctions["city"] == junctions.index).all()
+    on_rail = {link["from_hub"] for link in _lines(province) if link["mode"] == "rail"}
+    mid = junctions[(junctions["osm_id"] == 4) & junctions.index.isin(on_rail)]
+    assert list(mid["name"]) == ["中间站"]
+    unnamed = junctions[junctions["osm_id"] == 5]
+    assert list(unnamed["name"]) == list(unnamed.index)  # no OSM name: the junction's id
 
 
 def test_hub_ranking_counts_trips_through_terminals(freight):
@@ -226,9 +243,9 @@ def test_hub_ranking_counts_trips_through_terminals(freight):
 def test_travel_time_from_the_model(province):
     """Links run at the model's speed for their own speed, with no dwell (OSM does not say where trains stop)."""
     params = ModelParams()
-    speed = network_from_graph(province).links["speed_kmh"].to_dict()
+    speed = province.links["speed_kmh"].to_dict()
     for profile in ("freight", "passenger"):
-        graph = graph_for_profile(province, profile=profile, params=params)
+        graph = graph_from_network(province, profile=profile, params=params)
         for _, _, d in graph.edges(data=True):
             if d["edge_type"] == "link":
                 hours = d["length"] / 1000.0 / params.speed_kmh(profile, d["mode"], speed[d["link_id"]])
@@ -236,7 +253,7 @@ def test_travel_time_from_the_model(province):
             elif d["edge_type"] in ("board", "alight"):
                 assert d["travel_time"] == pytest.approx(params.value(profile, "terminal_h", d["mode"]) * 3600.0)
     slow = ModelParams({"freight": {"speed_kmh": {"expressway": 30.0}}})
-    fast_graph, slow_graph = graph_for_profile(province, params=params), graph_for_profile(province, params=slow)
+    fast_graph, slow_graph = graph_from_network(province, params=params), graph_from_network(province, params=slow)
     for u, v, k, d in fast_graph.edges(keys=True, data=True):
         if d["edge_type"] == "link" and d["mode"] == "expressway" and speed[d["link_id"]] >= 60:
             ratio = params.value("freight", "speed_kmh", "expressway") / 30.0
@@ -270,21 +287,21 @@ def test_route_lists_only_hubs(freight):
 
 
 def test_mode_filters_and_year(province):
-    by_rail = graph_for_profile(province, profile="freight", avoid=["expressway"])
+    by_rail = graph_from_network(province, profile="freight", avoid=["expressway"])
     assert find_routes(by_rail, "a_station", "b_city")[0].modes == ["rail"]
     assert ("a_city", "expressway") not in by_rail.graph["terminal_nodes"]
     # no opening years in OSM: every year sees the whole network open
-    assert skim_matrix(graph_for_profile(province, year=2030)).equals(skim_matrix(graph_for_profile(province)))
+    assert skim_matrix(graph_from_network(province, year=2030)).equals(skim_matrix(graph_from_network(province)))
     with pytest.raises(CorridorError, match="unknown mode"):
-        graph_for_profile(province, modes=["tram"])
+        graph_from_network(province, modes=["tram"])
 
 
 def test_bz2_extract(tmp_path, province):
     packed = tmp_path / "province.osm.bz2"
     packed.write_bytes(bz2.compress((OSM / "province.osm").read_bytes()))
-    graph = network_graph_from_xml(packed, HUBS_CSV)
-    assert graph.number_of_nodes() == province.number_of_nodes()
-    assert graph.number_of_edges() == province.number_of_edges()
+    network = network_from_xml(packed, HUBS_CSV)
+    assert network.hubs.drop(columns="source").equals(province.hubs.drop(columns="source"))
+    assert network.links.equals(province.links)
 
 
 def test_geojson_hubs_match_csv():
@@ -313,7 +330,7 @@ def test_bad_hubs_files(tmp_path, text, expected):
 
 def test_malformed_and_empty_extracts():
     with pytest.raises(NetworkFileError) as info:
-        network_graph_from_xml(OSM / "malformed.osm", HUBS_CSV)
+        network_from_xml(OSM / "malformed.osm", HUBS_CSV)
     message = str(info.value)
     assert "malformed.osm" in message and "not valid OSM XML" in message and "\n" not in message
     with pytest.raises(NetworkFileError, match="no such file"):
@@ -326,7 +343,7 @@ def test_real_osm_sample_has_no_corridor_mode():
     highways = {d.get("highway") for _, _, d in raw.edges(data=True)}
     assert {"residential", "service"} <= highways
     with pytest.raises(NetworkFileError, match="nothing to import"):
-        network_graph_from_xml(OSM / "osmnx_sample.osm", HUBS_CSV)
+        network_from_xml(OSM / "osmnx_sample.osm", HUBS_CSV)
 
 
 def _corridor(*args: str, cwd: Path) -> CliResult:
@@ -463,14 +480,14 @@ def test_ferry_duration_gives_its_time_and_summary_counts_a_line_once(tmp_path):
     nodes = {1: (108.60, 21.60), 2: (108.70, 21.60), 3: (108.80, 21.60)}
     osm = _write_osm(tmp_path / "ferry.osm", nodes, [([1, 2, 3], {"route": "ferry", "duration": "01:30", "name": "Test ferry"})])
     hubs = _write_hubs(tmp_path / "hubs.csv", [("west_port", "sea_port", 108.60, 21.601), ("east_port", "sea_port", 108.80, 21.601)])
-    graph = network_graph_from_xml(osm, hubs)
-    ferry = [d for _, _, d in graph.edges(data=True) if d.get("edge_type") == "link" and d["mode"] == "sea"]
-    km = ferry[0]["length"] / 1000.0
+    network = network_from_xml(osm, hubs)
+    ferry = [d for d in _lines(network) if d["mode"] == "sea"]
+    km = ferry[0]["length_km"]
     assert ferry[0]["speed_source"] == "duration" and ferry[0]["speed_kmh"] == pytest.approx(km / 1.5)
-    report = summary(graph)
+    report = summary(network)
     assert report["km_by_mode"]["sea"] == pytest.approx(km, abs=0.1)  # one line, not both directions
     assert report["edges_by_mode"]["sea"] == 1
-    route = find_routes(graph_for_profile(graph, profile="freight"), "west_port", "east_port")[0]
+    route = find_routes(graph_from_network(network, profile="freight"), "west_port", "east_port")[0]
     assert route.moving_h == pytest.approx(1.5, abs=0.03)  # the crossing plus two short access links; slower than the sea cap
 
 
@@ -485,10 +502,10 @@ def test_hub_snaps_to_the_main_network_not_a_nearer_fragment(tmp_path):
     hubs = _write_hubs(tmp_path / "hubs.csv", [
         ("yard", "freight_yard", 106.601, 29.5125), ("end", "rail_station", 106.75, 29.501), ("stranded", "rail_station", 106.605, 29.514),
     ])  # fmt: skip
-    graph = network_graph_from_xml(osm, hubs, max_snap_km=1.5)
-    freight = graph_for_profile(graph, profile="freight")
+    network = network_from_xml(osm, hubs, max_snap_km=1.5)
+    freight = graph_from_network(network, profile="freight")
     assert find_routes(freight, "yard", "end")[0].length_km > 10
-    isolated = {item["hub"]: item for item in summary(graph)["isolated"]}
+    isolated = {item["hub"]: item for item in summary(network)["isolated"]}
     assert "yard" not in isolated
     assert isolated["stranded"]["piece_nodes"] == 2 and isolated["stranded"]["main_network_km"] == pytest.approx(1.56, abs=0.1)
 
@@ -540,11 +557,12 @@ def test_extract_category_by_place_rank():
 
 @pytest.fixture(scope="module")
 def extract_import():
-    return network_graph_from_xml(EXTRACT, max_snap_km=50.0)
+    return network_from_xml(EXTRACT, max_snap_km=50.0)
 
 
-def _hubs(graph: nx.MultiDiGraph) -> dict[str, dict]:
-    return {hub: graph.nodes[node] for hub, node in graph.graph["hub_nodes"].items()}
+def _hubs(network: Network) -> dict[str, dict]:
+    hubs = network.hubs
+    return hubs[hubs["kind"] != "junction"].to_dict(orient="index")
 
 
 def test_extract_without_hubs_file_takes_its_own_hubs(extract_import):
@@ -558,26 +576,26 @@ def test_extract_without_hubs_file_takes_its_own_hubs(extract_import):
         "qinzhou": ("Qinzhou", "city"),
         "dongchang": ("Dongchang", "city"),  # its node and its outline are one hub
     }
-    assert extract_import.graph["hubs_found"] == {
+    assert extract_import.hubs_found == {
         "found": {"rail_station": 1, "port": 2, "freight_yard": 1, "place": 2}, "unnamed": 1, "places": ["city", "town"],
     }  # fmt: skip
     station, city = hubs["qin_east"], hubs["qinzhou"]
     assert station["name_zh"] == "钦东站" and "钦东站" in station["aliases"]
     assert city["name_zh"] == "钦州" and city["population"] == 3_300_000
     report = summary(extract_import)
-    assert report["hubs_found"] == extract_import.graph["hubs_found"] and report["hubs"] == 6
+    assert report["hubs_found"] == extract_import.hubs_found and report["hubs"] == 6
 
 
 def test_extract_hubs_are_snapped_as_a_hubs_file_would_be(extract_import):
-    terminals = extract_import.graph["terminal_nodes"]
+    terminals = _terminals(extract_import)
     assert {mode for hub, mode in terminals if hub == "qinzhou_port"} == {"sea", "rail", "expressway"}
     assert {mode for hub, mode in terminals if hub == "river_wharf"} == {"waterway", "rail", "expressway"}
     assert {mode for hub, mode in terminals if hub == "qin_east"} == {"rail"}  # no hsr in the extract
-    station = extract_import.nodes[terminals["qin_east", "rail"]]
-    assert (station["x"], station["y"]) == pytest.approx((108.40, 21.95))  # the station's own node on the line
-    unsnapped = {(hub, mode) for hub, mode, _km in extract_import.graph["unsnapped"]}
+    station = extract_import.hubs.loc[terminals["qin_east", "rail"], "geometry"]
+    assert (station.x, station.y) == pytest.approx((108.40, 21.95))  # the station's own node on the line
+    unsnapped = {(hub, mode) for hub, mode, _km in extract_import.unsnapped}
     assert ("qinzhou_port", "waterway") not in unsnapped and ("river_wharf", "sea") not in unsnapped  # the other water mode is no terminal to miss
-    freight = graph_for_profile(extract_import, profile="freight")
+    freight = graph_from_network(extract_import, profile="freight")
     route = find_routes(freight, "Qin East", "Qinzhou Port")[0]
     assert route.modes == ["rail"] and route.length_km == pytest.approx(36.7, abs=0.5)
     assert find_routes(freight, "钦东站", "River Wharf")  # hubs answer to their OSM name too
@@ -593,13 +611,13 @@ def test_extract_place_ranks():
         with pytest.raises(CorridorError, match=words):
             parse_places(bad)
     with pytest.raises(CorridorError, match="--places"):
-        network_graph_from_xml(EXTRACT, HUBS_CSV, places=["city"])
+        network_from_xml(EXTRACT, HUBS_CSV, places=["city"])
 
 
 def test_extract_with_nothing_to_use_as_a_hub(tmp_path):
     osm = _write_osm(tmp_path / "bare.osm", {1: (108.3, 21.9), 2: (108.4, 21.9)}, [([1, 2], {"railway": "rail"})])
     with pytest.raises(NetworkFileError) as info:
-        network_graph_from_xml(osm)
+        network_from_xml(osm)
     message = str(info.value)
     assert "bare.osm" in message and "no named railway station, port, freight yard or place (city, town)" in message and "--hubs" in message
 
@@ -613,7 +631,7 @@ def test_cli_import_osm_without_hubs_prints_what_it_found(tmp_path):
     result = CliRunner().invoke(app, ["import-osm", str(EXTRACT), "--out", str(out)])
     assert result.exit_code == 0, f"{result.output}\n{result.exception!r}"
     lines = result.stdout.splitlines()
-    assert lines[0].startswith(f"wrote {out}: ") and " 6 hubs " in lines[0]
+    assert lines[0].startswith(f"wrote {out}: 6 hubs, ")
     assert lines[1] == "hubs from the extract (no --hubs): 1 railway station, 2 ports, 1 freight yard, 2 places (city, town); 1 unnamed left out"
     top = next(i for i, line in enumerate(lines) if line.startswith("┏"))
     header = [line.rstrip()[1:-1].split("┃") for line in lines[top + 1 : next(i for i, line in enumerate(lines) if line.startswith("┡"))]]
@@ -647,10 +665,12 @@ def _pbf_of(xml: Path, out: Path) -> Path:
     return out
 
 
-def _same_graph(a: nx.MultiDiGraph, b: nx.MultiDiGraph) -> None:
-    assert list(a.nodes(data=True)) == list(b.nodes(data=True))
-    assert list(a.edges(keys=True, data=True)) == list(b.edges(keys=True, data=True))
-    assert {k: v for k, v in a.graph.items() if k not in ("name", "source")} == {k: v for k, v in b.graph.items() if k not in ("name", "source")}
+def _same_network(a, b) -> None:
+    from geopandas.testing import assert_geodataframe_equal
+
+    assert_geodataframe_equal(a.hubs, b.hubs)
+    assert_geodataframe_equal(a.links, b.links)
+    assert (a.unsnapped, a.isolated, a.hubs_found) == (b.unsnapped, b.isolated, b.hubs_found)
 
 
 @pytest.mark.parametrize(
@@ -658,18 +678,15 @@ def _same_graph(a: nx.MultiDiGraph, b: nx.MultiDiGraph) -> None:
     [("province.osm", HUBS_CSV, 10.0), ("rail.osm", HUBS_CSV, 10.0), ("road.osm", HUBS_CSV, 10.0), ("water.osm", HUBS_CSV, 1.0), ("extract.osm", None, 50.0)],
 )
 def test_pbf_imports_as_its_xml(tmp_path, fixture, hubs, snap_km):
-    """Nodes, edges with every attribute, hubs, terminals and notes: all equal, in the same order."""
+    """Hubs, junctions and links with every field and geometry, and the notes: all equal, in the same order."""
     pbf = _pbf_of(OSM / fixture, tmp_path / fixture.replace(".osm", ".osm.pbf"))
-    xml = network_graph_from_xml(OSM / fixture, hubs, max_snap_km=snap_km)
-    _same_graph(xml, network_graph_from_pbf(pbf, hubs, max_snap_km=snap_km))
+    _same_network(network_from_xml(OSM / fixture, hubs, max_snap_km=snap_km), network_from_pbf(pbf, hubs, max_snap_km=snap_km))
     assert is_pbf(pbf) and not is_pbf(OSM / fixture)
-    from_pbf = network_from_graph(network_graph_from_pbf(pbf, hubs, max_snap_km=snap_km))
-    assert network_from_graph(xml).links.drop(columns="geometry").equals(from_pbf.links.drop(columns="geometry"))
 
 
 def test_pbf_imports_as_its_xml_in_corner_cases(tmp_path):
     """One-way against the node order, a roundabout, parallel ways, a speed change mid-line, a timed ferry,
-    a ring with no junction, a repeated node and a hub mid-way: the array path gives osmnx's graph."""
+    a ring with no junction, a repeated node and a hub mid-way: the array path gives osmnx's network."""
     nodes = {i: (round(106.50 + 0.01 * i, 6), round(29.50 + 0.002 * (i % 3), 6)) for i in range(1, 13)}
     nodes |= {20 + i: (round(106.60 + 0.01 * math.cos(i), 6), round(29.60 + 0.01 * math.sin(i), 6)) for i in range(4)}  # the roundabout
     nodes |= {30 + i: (round(106.80 + 0.01 * math.cos(i), 6), round(29.40 + 0.01 * math.sin(i), 6)) for i in range(4)}  # a ring of rail
@@ -689,7 +706,7 @@ def test_pbf_imports_as_its_xml_in_corner_cases(tmp_path):
     osm = _write_osm(tmp_path / "corners.osm", nodes, ways)
     hubs = _write_hubs(tmp_path / "hubs.csv", [("mid", "freight_yard", 106.535, 29.501), ("port", "sea_port", 108.7, 21.601)])
     pbf = _pbf_of(osm, tmp_path / "corners.osm.pbf")
-    _same_graph(network_graph_from_xml(osm, hubs, max_snap_km=50.0), network_graph_from_pbf(pbf, hubs, max_snap_km=50.0))
+    _same_network(network_from_xml(osm, hubs, max_snap_km=50.0), network_from_pbf(pbf, hubs, max_snap_km=50.0))
 
 
 def test_pbf_hubs_of_the_extract_as_its_xml(tmp_path):
@@ -710,17 +727,17 @@ def test_pbf_keeps_corridor_ways_and_their_nodes_only(tmp_path):
     sample = _pbf_of(OSM / "osmnx_sample.osm", tmp_path / "sample.osm.pbf")
     assert len(read_osm_pbf(sample).way_ids) == len(read_osm_pbf(sample).node_ids) == 0
     with pytest.raises(NetworkFileError, match="nothing to import"):
-        network_graph_from_pbf(sample, HUBS_CSV)
+        network_from_pbf(sample, HUBS_CSV)
 
 
 def test_pbf_unreadable_or_missing(tmp_path):
     fake = tmp_path / "fake.osm.pbf"
     fake.write_bytes(b"<osm>not a pbf</osm>")
     with pytest.raises(NetworkFileError) as info:
-        network_graph_from_pbf(fake, HUBS_CSV)
+        network_from_pbf(fake, HUBS_CSV)
     assert "fake.osm.pbf" in str(info.value) and "cannot read OSM PBF" in str(info.value) and "\n" not in str(info.value)
     with pytest.raises(NetworkFileError, match="no such file"):
-        network_graph_from_pbf(tmp_path / "missing.osm.pbf", HUBS_CSV)
+        network_from_pbf(tmp_path / "missing.osm.pbf", HUBS_CSV)
 
 
 def test_cli_import_osm_reads_pbf(tmp_path):
