@@ -57,6 +57,7 @@ from scipy.sparse.csgraph import dijkstra
 from shapely.geometry import LineString
 
 from corridor._errors import CorridorError, ScenarioError
+from corridor.demand import city_of
 from corridor.graph import LINK, add_link_edges, hub_node, link_time_h
 from corridor.network import Network
 from corridor.params import ModelParams
@@ -180,8 +181,8 @@ def generate_candidates(
     """
     _check_mode(mode)
     eligible = _eligible_hubs(graph, mode)
-    city = {hub: graph.nodes[hub_node(graph, hub)].get("city", hub) for hub in eligible}
-    linked = {frozenset(city_of_hub(graph, hub) for hub in pair) for pair in _linked_pairs(graph, mode, network)}
+    city = {hub: city_of(graph, hub) for hub in eligible}
+    linked = {frozenset(city_of(graph, hub) for hub in pair) for pair in _linked_pairs(graph, mode, network)}
     by_mode = _city_km_by_mode(graph, mode)
     best: dict[frozenset[str], Candidate] = {}
     for i, a in enumerate(eligible):
@@ -210,34 +211,16 @@ def _city_km_by_mode(graph: nx.MultiDiGraph, mode: str) -> dict[str, dict[str, f
     for u, v, data in graph.edges(data=True):
         if data.get("edge_type", LINK) != LINK or data.get("mode") != mode:
             continue
-        a, b = (city_of_hub(graph, graph.nodes[n].get("hub")) for n in (u, v))
-        if a is None or b is None or a == b:
+        hubs = [graph.nodes[n].get("hub") for n in (u, v)]
+        if None in hubs:
+            continue  # a junction of an imported network
+        a, b = (city_of(graph, hub) for hub in hubs)
+        if a == b:
             continue
         km = data["length"] / 1000.0
         if not cities.has_edge(a, b) or km < cities[a][b]["km"]:
             cities.add_edge(a, b, km=km)
     return {source: dict(lengths) for source, lengths in nx.all_pairs_dijkstra_path_length(cities, weight="km")}
-
-
-def city_of_hub(graph: nx.MultiDiGraph, hub: str | None) -> str | None:
-    """The city a hub belongs to (itself when it stands alone or is not in the graph).
-
-    Unlike :func:`corridor.demand.city_of`, a city that is not in the graph is still returned.
-
-    Parameters
-    ----------
-    graph
-        A corridor graph.
-    hub
-        A hub id, or ``None``.
-
-    Returns
-    -------
-    str or None
-        The hub's ``city`` attribute, else ``hub``.
-    """
-    node = graph.graph["hub_nodes"].get(hub)
-    return hub if node is None else graph.nodes[node].get("city", hub)
 
 
 def _check_mode(mode: str) -> None:

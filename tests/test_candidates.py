@@ -192,12 +192,12 @@ def test_candidate_time_uses_link_time(mini_passenger, round_params):
 
 
 def test_one_candidate_per_city_pair_and_none_where_a_line_is_building(builtin_network):
-    from corridor.candidates import city_of_hub
+    from corridor.demand import city_of
     from corridor.graph import graph_from_network
 
     graph = graph_from_network(builtin_network, profile="freight")
     found = generate_candidates(graph, mode="rail", max_km=400, network=builtin_network)
-    pairs = [frozenset((city_of_hub(graph, c.from_hub), city_of_hub(graph, c.to_hub))) for c in found]
+    pairs = [frozenset((city_of(graph, c.from_hub), city_of(graph, c.to_hub))) for c in found]
     assert len(pairs) == len(set(pairs))
     assert frozenset(("liuzhou", "wuzhou")) not in pairs, "Liuzhou-Wuzhou railway is under construction"
 

@@ -26,6 +26,15 @@ def test_city_hubs_are_hubs_whose_city_is_themselves(mini_freight):
     assert city_of(mini_freight, "huaihua") == "huaihua"
 
 
+def test_city_of_a_hub_or_city_outside_the_graph_is_the_hub_itself(mini_freight):
+    """One rule for demand, rankings and candidates: the answer is the hub or a city hub of the graph."""
+    assert city_of(mini_freight, "no_such_hub") == "no_such_hub"
+    graph = mini_freight.copy()
+    graph.graph = {**mini_freight.graph, "hub_nodes": {h: n for h, n in mini_freight.graph["hub_nodes"].items() if h != "chongqing"}}
+    assert city_of(graph, "cq_west") == "cq_west"  # its city hub is not in the graph
+    assert city_of(graph, "huaihua") == "huaihua"
+
+
 def test_gravity_by_hand(mini_freight):
     population = {"chongqing": 10e6, "guiyang": 4e6, "cq_west": 99e6}  # a station's population is ignored
     matrix = demand_matrix(mini_freight, population=population)
