@@ -211,10 +211,10 @@ def _city_km_by_mode(graph: nx.MultiDiGraph, mode: str) -> dict[str, dict[str, f
     for u, v, data in graph.edges(data=True):
         if data.get("edge_type", LINK) != LINK or data.get("mode") != mode:
             continue
-        hubs = [graph.nodes[n].get("hub") for n in (u, v)]
-        if None in hubs:
+        a, b = (graph.nodes[n].get("hub") for n in (u, v))
+        if a is None or b is None:
             continue  # a junction of an imported network
-        a, b = (city_of(graph, hub) for hub in hubs)
+        a, b = city_of(graph, a), city_of(graph, b)
         if a == b:
             continue
         km = data["length"] / 1000.0
