@@ -20,10 +20,11 @@ by ``corridor import-osm`` with :func:`corridor.io.save_network_gpkg`, as
 any network) is a :class:`corridor.network.Network` of hubs and links, an
 :class:`OsmNetwork` that also holds the notes of the import. Its hubs are
 the user's hubs plus every network node as a hub of kind ``junction`` (id
-``n<node>``; where lines meet, never a trip's end); its links are the
-network edges (one link per edge, both directions; ``oneway`` where OSM has
-one direction only; their own ``speed_kmh`` and ``freight``/``passenger``
-flags) and, for each snapped hub and mode, an access link from the hub to
+``n<k>``, numbered after the user's hubs; where lines meet, never a trip's
+end); its links are the network edges (one link per edge, both directions;
+``oneway`` where OSM has one direction only; their own ``speed_kmh`` and
+``freight``/``passenger`` flags; a ring with no other junction on it gives
+none) and, for each snapped hub and mode, an access link from the hub to
 its junction (the snap distance, at least :data:`MIN_ACCESS_M`).
 :func:`corridor.graph.graph_from_network` builds the routing graph from it,
 as from any network, so ``travel_time`` and ``cost`` follow any profile and
