@@ -591,11 +591,13 @@ def link_time_h(
     one is given for the year (``section_times``); otherwise its length at
     the operating speed of the year times the mode's speed factor, plus a
     dwell at each intermediate stop the fastest service makes
-    (``fastest_stops``). Freight moves at the mode's commercial speed
-    (capped at the line's speed) and adds the mean wait for the next
-    departure (half the interval between ``departures``) and the dated
-    ``waits`` (lock queues, border clearance; a border link's published
-    clearance replaces the default ``border_h``).
+    (``fastest_stops``). Freight takes the published time of its scheduled
+    service in force in the year (``freight_section_times``, clearance
+    included); otherwise it moves at the mode's commercial speed (capped at
+    the line's speed) and adds the dated ``waits`` (lock queues, border
+    clearance; a border link's published clearance replaces the default
+    ``border_h``). Freight also waits half the interval between
+    ``departures`` for the next one.
 
     Parameters
     ----------
@@ -625,6 +627,9 @@ def link_time_h(
     published = None
     if profile == "passenger" and params.use_section_times:
         published = section_time_h(link, year, params.value(profile, "speed_factor", mode))
+    elif profile == "freight" and params.use_section_times:
+        minutes = schema.value_in(link.get("freight_section_times"), "minutes", year)
+        published = None if minutes is None else minutes / 60.0
     if published is not None:
         running = published
     else:
@@ -632,15 +637,16 @@ def link_time_h(
         stops = link.get("fastest_stops")
         if profile == "passenger" and _known(stops):
             running += int(stops) * params.value(profile, "dwell_h", mode)
+    scheduled_freight = profile == "freight" and published is not None  # its time includes the clearance
     wait = schema.value_in(link.get("waits"), "hours", year) if profile == "freight" else None
     if profile == "freight":
         departures = schema.value_in(link.get("departures"), "per_week", year)
         if departures:
             running += 0.5 * 168.0 / departures
-        running += wait or 0.0
+        running += 0.0 if scheduled_freight else wait or 0.0
     dwell = params.value(profile, "dwell_h", mode) if stop else 0.0
     # A published clearance time for the year (``waits``) replaces the default border time.
-    border = params.value(profile, "border_h") if cross_border and mode in LAND_MODES and wait is None else 0.0
+    border = params.value(profile, "border_h") if cross_border and mode in LAND_MODES and wait is None and not scheduled_freight else 0.0
     return running + dwell + border
 
 

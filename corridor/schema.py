@@ -66,6 +66,7 @@ class Field:
 HISTORIES: dict[str, str] = {
     "speed_history": "speed_kmh",
     "section_times": "minutes",
+    "freight_section_times": "minutes",
     "departures": "per_week",
     "waits": "hours",
 }
@@ -107,6 +108,7 @@ LINK_FIELDS: tuple[Field, ...] = (
     Field("operating_speed_kmh", NUMBER, positive=True, maximum=1000, doc="operating speed today where it differs from the design speed"),
     Field("speed_history", HISTORY, doc="operating speed from a date: [{from, speed_kmh, source}]"),
     Field("section_times", HISTORY, doc="fastest scheduled time end to end, from a date: [{from, minutes, source}]"),
+    Field("freight_section_times", HISTORY, doc="scheduled time of the freight service end to end, clearance included, from a date: [{from, minutes, source}]"),
     Field("departures", HISTORY, doc="scheduled departures per week (sailings, block trains): [{from, per_week, source}]"),
     Field("waits", HISTORY, doc="waiting time of freight on the link (locks, border queues): [{from, hours, source}]"),
     Field("fastest_stops", WHOLE, minimum=0, maximum=500, doc="intermediate stops the fastest service makes on the link"),

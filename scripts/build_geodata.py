@@ -282,11 +282,13 @@ def apply_link_facts(kw: dict, rows: list[dict]) -> dict:
             kw.setdefault("speed_history", []).append({"from": month(row["as_of"]), "speed_kmh": float(value), "source": cite(row)})
         elif field == "section_min":
             kw.setdefault("section_times", []).append({"from": month(row["as_of"]), "minutes": float(value), "source": cite(row)})
+        elif field == "freight_section_min":
+            kw.setdefault("freight_section_times", []).append({"from": month(row["as_of"]), "minutes": float(value), "source": cite(row)})
         elif field == "per_week":
             kw.setdefault("departures", []).append({"from": month(row["as_of"]), "per_week": float(value), "source": cite(row)})
         elif field == "wait_h":
             kw.setdefault("waits", []).append({"from": month(row["as_of"]), "hours": float(value), "source": cite(row)})
-        elif field in ("chain_min", "length_share"):
+        elif field in ("chain_min", "freight_chain_min", "length_share"):
             continue  # shared out over the chain's links by share_chain_figures()
         elif field == "fastest_stops":
             kw["fastest_stops"] = int(value)
@@ -323,8 +325,11 @@ def share_lengths(entries: dict, facts: dict, drawn: dict) -> None:
                 entries[lid][1].update(length=round(float(row["value"]) * drawn[lid] / total, 1), length_source=cite(row), length_basis="derived")
 
 
-def share_chain_times(entries: dict, facts: dict, drawn: dict) -> None:
+def share_chain_times(entries: dict, facts: dict, drawn: dict, field: str = "chain_min", target: str = "section_times") -> None:
     """Turn published times over chains of links ("a+b+c") into section times of each link.
+
+    ``field``/``target``: ``chain_min`` into the passenger ``section_times``, or
+    ``freight_chain_min`` into the freight service's ``freight_section_times``.
 
     A chain's time, less the section times its links already have in force
     at its date (published for that month, or earlier with no change of
@@ -334,12 +339,12 @@ def share_chain_times(entries: dict, facts: dict, drawn: dict) -> None:
     over several lines does not replace a line's own fastest time. Where the
     times in force leave nothing to share, only the same month's count.
     """
-    chains = [row for key, rows in facts.items() if "+" in key for row in rows if row["field"] == "chain_min"]
+    chains = [row for key, rows in facts.items() if "+" in key for row in rows if row["field"] == field]
     for row in sorted(chains, key=lambda r: (r["link_id"].count("+"), r["as_of"])):
         ids, when = row["link_id"].split("+"), str(month(row["as_of"]))
-        known, free = _known_times(entries, ids, when, in_force=True)
+        known, free = _known_times(entries, ids, when, in_force=True, target=target)
         if float(row["value"]) - known <= 0:
-            known, free = _known_times(entries, ids, when, in_force=False)
+            known, free = _known_times(entries, ids, when, in_force=False, target=target)
         if not free:
             continue
         weights = {lid: (entries[lid][1].get("length") or drawn[lid]) / speed_at(entries[lid][1], entries[lid][0][3], when) for lid in free}
@@ -349,9 +354,9 @@ def share_chain_times(entries: dict, facts: dict, drawn: dict) -> None:
             minutes = round(remaining * weights[lid] / sum(weights.values()), 1)
             chain = row["note"].split(" (")[0] or row["link_id"]
             source = f"derived: share of the published {chain} time ({row['value']} min) — {row['source']} — \"{row['quote']}\""
-            entries[lid][1].setdefault("section_times", []).append({"from": when, "minutes": minutes, "source": source})
+            entries[lid][1].setdefault(target, []).append({"from": when, "minutes": minutes, "source": source})
     for _, kw in entries.values():
-        kw.get("section_times", []).sort(key=lambda t: str(t["from"]))
+        kw.get(target, []).sort(key=lambda t: str(t["from"]))
 
 
 def read_link_shapes():
@@ -365,7 +370,7 @@ def read_link_shapes():
     return shapes
 
 
-def _known_times(entries: dict, ids: list[str], when: str, *, in_force: bool) -> tuple[float, list[str]]:
+def _known_times(entries: dict, ids: list[str], when: str, *, in_force: bool, target: str = "section_times") -> tuple[float, list[str]]:
     """Minutes of a chain's links that already have a section time at ``when``, and the links that have none.
 
     ``in_force``: the latest time published at or before ``when`` counts unless
@@ -374,7 +379,7 @@ def _known_times(entries: dict, ids: list[str], when: str, *, in_force: bool) ->
     known, free = 0.0, []
     for lid in ids:
         kw = entries[lid][1]
-        times = sorted((t for t in kw.get("section_times", []) if str(t["from"]) <= when), key=lambda t: str(t["from"]))
+        times = sorted((t for t in kw.get(target, []) if str(t["from"]) <= when), key=lambda t: str(t["from"]))
         if not in_force:
             times = [t for t in times if str(t["from"]) == when]
         elif times and any(str(times[-1]["from"]) < str(h["from"]) <= when for h in kw.get("speed_history", [])):
@@ -400,6 +405,7 @@ def build_links(hubs):
     }
     share_lengths(entries, facts, drawn)
     share_chain_times(entries, facts, drawn)
+    share_chain_times(entries, facts, drawn, "freight_chain_min", "freight_section_times")
     for args, kw in entries.values():
         lid, line, zh, mode, a, b, via = args
         assert a in hubs and b in hubs and a != b, lid
@@ -450,7 +456,7 @@ def build_links(hubs):
             "via": via_names, "stops": kw.get("stops", 0 if mode in ("sea", "waterway", "expressway") else len(via_names)),
             "source": kw["source"], "notes": kw.get("notes", ""),
         }
-        for name in ("speed_history", "section_times", "departures", "waits", "fastest_stops"):
+        for name in ("speed_history", "section_times", "freight_section_times", "departures", "waits", "fastest_stops"):
             if kw.get(name) is not None:
                 props[name] = kw[name]
         if kw.get("date_sources"):

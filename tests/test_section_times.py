@@ -1,10 +1,12 @@
-"""Published fastest section times by year: the one in force, or the earliest one moved by the speed difference."""
+"""Published section times by year: the fastest train's (in force, or the earliest moved by the speed difference) and a scheduled freight service's."""
 
 from __future__ import annotations
 
 import pytest
 
-from corridor.graph import section_time_h
+from corridor.graph import graph_from_network, link_time_h, section_time_h
+from corridor.params import ModelParams
+from corridor.routing import find_routes
 
 #: Chengdu-Chongqing intercity: 300 km/h from December 2015, 350 from December 2020, when 62 minutes was published.
 CHENGYU = {
@@ -39,3 +41,36 @@ def test_without_a_speed_history_the_earliest_time_holds_before_it_and_none_with
     assert section_time_h(link, 2020) == pytest.approx(0.5)
     assert section_time_h(link, 2024) == pytest.approx(28 / 60)
     assert section_time_h({"length_km": 100.0, "speed_kmh": 250.0}, 2020) is None
+
+
+#: A cross-border freight link: Mohan clearance 40 h at opening, 4 h later; a scheduled service of 26 h from 2022.
+BORDER_FREIGHT = {
+    "mode": "rail",
+    "length_km": 1000.0,
+    "speed_kmh": 160.0,
+    "waits": [{"from": "2021-12", "hours": 40.0}, {"from": "2022-05", "hours": 4.0}],
+    "freight_section_times": [{"from": "2022-03", "minutes": 1560.0}],
+}
+
+
+def test_a_scheduled_freight_time_replaces_the_speed_model_waits_and_border_from_its_date_only():
+    params = ModelParams()
+    dwell = params.value("freight", "dwell_h", "rail")
+    speed_model = 1000.0 / params.speed_kmh("freight", "rail", 160.0)
+    assert link_time_h(BORDER_FREIGHT, "freight", params, year=2023, cross_border=True) == pytest.approx(26.0 + dwell)
+    # Before the service ran: the speed model and the clearance of the day (a service's time says nothing of earlier years).
+    assert link_time_h(BORDER_FREIGHT, "freight", params, year=2021, cross_border=True) == pytest.approx(speed_model + 40.0 + dwell)
+    switched_off = params.with_overrides({})
+    switched_off.use_section_times = False
+    assert link_time_h(BORDER_FREIGHT, "freight", switched_off, year=2023, cross_border=True) == pytest.approx(speed_model + 4.0 + dwell)
+    # Passengers never take a freight service's time.
+    assert link_time_h(BORDER_FREIGHT, "passenger", params, year=2023) > 26.0 / 4
+
+
+def test_the_built_in_lancang_mekong_express_takes_26_hours_kunming_to_vientiane(builtin_network):
+    graph = graph_from_network(builtin_network, profile="freight", modes=("rail",), year=2023)
+    route = find_routes(graph, "kunming_south", "vientiane_station", by="time")[0]
+    assert route.moving_h == pytest.approx(26.0, abs=0.1)
+    graph_2021 = graph_from_network(builtin_network, profile="freight", modes=("rail",), year=2021)
+    earlier = find_routes(graph_2021, "kunming_south", "vientiane_station", by="time")[0]
+    assert earlier.moving_h > 26.0 + 40.0  # the 40 h Mohan clearance at opening, before the express ran

@@ -76,7 +76,12 @@ URLs, collected Nov 2026) and the public point/line data listed under *Licences*
   operating speed changes.
 * **Freight services.** `departures` (sailings per week, e.g. Beibu Gulf–Singapore 2 a week from
   2020) and `waits` (the Three Gorges lock queue by year, border clearance at Mohan by year, the
-  Youyiguan crossings), each dated and sourced.
+  Youyiguan crossings), each dated and sourced. `freight_section_times`: the published time of a
+  scheduled freight service over a link, border clearance included (the Lancang–Mekong Express,
+  Kunming–Vientiane 26 h from March 2022, shared over its three links as section times are;
+  the China–Vietnam fast-clearance trains, Nanning–Pingxiang within 4 h from October 2023). It
+  replaces the speed model, the link's waits and the border time for the years it is in force
+  (never before its date: a service's time says nothing of the years before it ran).
 * **Freight/passenger.** HSR freight false; conventional rail both unless a freight-only spur
   (Tuanjiecun, Guoyuan, Huaihua Land Port connectors, Qinzhou Port branch); expressway both;
   waterway and sea freight only.
@@ -219,7 +224,7 @@ def render(hubs, links, redrawn):
     )
     dated = []
     for l in links:
-        for name, key in (("speed_history", "speed_kmh"), ("section_times", "minutes"), ("departures", "per_week"), ("waits", "hours")):
+        for name, key in (("speed_history", "speed_kmh"), ("section_times", "minutes"), ("freight_section_times", "minutes"), ("departures", "per_week"), ("waits", "hours")):
             for entry in l.get(name) or ():
                 dated.append(f"| {l['id']} | {name} | {entry['from']} | {entry[key]:g} {key.split('_')[-1]} | {_esc(entry['source'])} |")
     refmax = "\n".join(f"| {h['id']} | {h['ref_max_km']} | {_esc(h['ref_source'])} |" for h in hubs.values() if h.get("ref_max_km"))
