@@ -22,7 +22,10 @@ terminal time of their mode (loading and unloading for freight); urban edges
 join a city centre to the city's stations and terminals. Every edge has
 ``length`` (metres), ``travel_time`` (seconds), ``cost`` (generalised cost),
 ``mode`` and ``geometry``; nodes have ``x``, ``y``; the graph has ``crs``, so
-``osmnx.graph_to_gdfs`` and ``osmnx.routing.shortest_path`` work on it.
+``osmnx.graph_to_gdfs`` and ``osmnx.routing.shortest_path`` work on it. A graph
+built with ``geometry=False`` (routes and skims that draw nothing) has no edge
+``geometry`` and is built without importing shapely (``graph.graph["geometry"]``
+says which).
 
 Every edge also has ``co2``: kg CO2e per TEU (freight) or passenger, from
 the emission factors of ``model.toml`` (:func:`edge_co2_kg`); it is additive
@@ -31,14 +34,12 @@ along a route like ``cost`` and changes no other attribute.
 
 from __future__ import annotations
 
+import functools
 import itertools
-from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, TypeGuard, cast
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, TypeGuard, cast
 
 import networkx as nx
-import shapely
-from pyproj import Geod
-from shapely.geometry import LineString
 
 from corridor import schema
 from corridor._errors import CorridorError
@@ -47,7 +48,9 @@ from corridor.network import Network
 from corridor.params import ModelParams
 from corridor.settings import CRS, JUNCTION, MODES, PROFILES
 
-_GEOD = Geod(ellps="WGS84")
+if TYPE_CHECKING:  # shapely and pyproj load where geometry is built: a graph without it starts without them
+    from pyproj import Geod
+
 _version_counter = itertools.count(1)
 
 #: Modes whose border crossings cost ``border_h`` (ports clear customs in terminal time).
@@ -86,6 +89,7 @@ def graph_from_network(
     modes: Iterable[str] | None = None,
     avoid: Iterable[str] | None = None,
     params: ModelParams | None = None,
+    geometry: bool = True,
 ) -> nx.MultiDiGraph:
     """Build the routing graph of ``network`` for one profile and year.
 
@@ -106,6 +110,10 @@ def graph_from_network(
         Modes that may not be used.
     params
         Travel-time and cost parameters (default: ``corridor/model.toml``).
+    geometry
+        Give every edge its ``geometry`` (a LineString), as maps, figures and
+        route GeoJSON need; ``False`` leaves it out (every other attribute is
+        the same), so routes and skims build the graph without shapely.
 
     Returns
     -------
@@ -143,9 +151,10 @@ def graph_from_network(
         hub_nodes={},
         terminal_nodes={},
         junction_nodes={},
+        geometry=geometry,
     )
     # Plain dicts, not pandas rows: a row lookup costs microseconds, and imported networks have 10^5 links.
-    hubs = network.hub_records()
+    hubs = network.hub_records(shapes=geometry)
     junctions = _junctions(hubs)
     for hub_id, hub in hubs.items():
         if hub_id in junctions:
@@ -156,7 +165,7 @@ def graph_from_network(
             continue
         node = graph.graph["hub_nodes"][hub_id] = len(graph)
         graph.add_node(node, **_hub_attributes(hub))
-    for link_id, link in network.link_records().items():
+    for link_id, link in network.link_records(shapes=geometry).items():
         if link["mode"] not in allowed or not link[profile] or not schema.in_service(link, year):
             continue
         if link["from_hub"] in graph.graph["excluded_hubs"] or link["to_hub"] in graph.graph["excluded_hubs"]:
@@ -192,7 +201,7 @@ def _add_through_edges(graph: nx.MultiDiGraph) -> None:
         other = terminals[hub, "rail"]
         point = (graph.nodes[node]["x"], graph.nodes[node]["y"])
         for u, v in ((node, other), (other, node)):
-            graph.add_edge(u, v, edge_type="through", mode="through", length=0.0, travel_time=0.0, cost=0.0, co2=0.0, geometry=LineString([point, point]))
+            graph.add_edge(u, v, edge_type="through", mode="through", length=0.0, travel_time=0.0, cost=0.0, co2=0.0, **_line(graph, [point, point]))
     copies: list[tuple[Any, Any, Any, dict[str, Any]]] = []
     for hub, platforms in _platforms_by_hub(graph).items():
         pairs = {(a, b) for a, b in graph.nodes[hub_nodes[hub]]["through_lines"]}
@@ -293,7 +302,24 @@ def with_link_modes(graph: nx.MultiDiGraph, modes: Iterable[str]) -> nx.MultiDiG
 
 def _junctions(hubs: Mapping[str, Mapping[str, Any]]) -> dict[str, tuple[float, float, str]]:
     """``(x, y, name)`` of each ``junction`` hub, by id."""
-    return {hub_id: (hub["geometry"].x, hub["geometry"].y, hub["name"]) for hub_id, hub in hubs.items() if hub.get("kind") == JUNCTION}
+    return {hub_id: (*_point_xy(hub["geometry"]), hub["name"]) for hub_id, hub in hubs.items() if hub.get("kind") == JUNCTION}
+
+
+def _point_xy(point: Any) -> tuple[float, float]:
+    """``(x, y)`` of a shapely point or of a GeoJSON point mapping (a record read without shapes)."""
+    if isinstance(point, Mapping):
+        x, y = point["coordinates"][:2]
+        return float(x), float(y)
+    return point.x, point.y
+
+
+def _line(graph: nx.MultiDiGraph, coords: Sequence[tuple[float, float]]) -> dict[str, Any]:
+    """``{"geometry": LineString(coords)}`` for an edge of a graph with geometry, else nothing."""
+    if not graph.graph.get("geometry", True):
+        return {}
+    from shapely.geometry import LineString
+
+    return {"geometry": LineString(coords)}
 
 
 def _allowed_modes(modes: Iterable[str] | None, avoid: Iterable[str] | None) -> set[str]:
@@ -312,11 +338,11 @@ def _known(value: object) -> TypeGuard[float]:
 
 
 def _hub_attributes(hub) -> dict:
-    point = hub["geometry"]
+    x, y = _point_xy(hub["geometry"])
     aliases = hub["aliases"] if isinstance(hub["aliases"], list) else []
     return {
-        "x": point.x,
-        "y": point.y,
+        "x": x,
+        "y": y,
         "node_type": "hub",
         "hub": hub["id"],
         "name": hub["name"],
@@ -397,7 +423,7 @@ def _new_terminal(
     for u, v, edge_type, seconds in ((hub_at, node, "board", hours * 3600.0), (node, hub_at, "alight", (hours - credit) * 3600.0)):
         graph.add_edge(
             u, v, edge_type=edge_type, mode=mode, length=0.0, travel_time=seconds, cost=cost,
-            geometry=LineString([point, point]), dwell_credit=credit * 3600.0 if edge_type == "alight" else 0.0,
+            **_line(graph, [point, point]), dwell_credit=credit * 3600.0 if edge_type == "alight" else 0.0,
             co2=edge_co2_kg(params, profile, mode, lifts=1),
         )
     return node
@@ -477,20 +503,29 @@ def _add_link(
         "cross_border": cross_border,
         "length": km * 1000.0,
     }
-    geometry = link["geometry"]
-    directions = [(u, v, geometry, False)]
+    directions = [(u, v, False)]
     if link.get("oneway") is not True:
-        directions.append((v, u, shapely.reverse(geometry), True))
+        directions.append((v, u, True))
+    shapes = _link_shapes(graph, link["geometry"])
     # OpenStreetMap does not say where trains stop: no dwell on a link that touches a junction.
     at_junction = graph.nodes[u]["node_type"] == JUNCTION or graph.nodes[v]["node_type"] == JUNCTION
-    for a, b, line, reverse in directions:
+    for a, b, reverse in directions:
         arrival = graph.nodes[b]
         dwell = 0.0 if at_junction else arrival_dwell_h(graph.nodes[hub_node(graph, arrival["hub"])], mode, profile, params)
         total = hours + dwell
         cost = total * params.value(profile, "value_of_time") + km * params.value(profile, "cost_per_km", mode)
         co2 = edge_co2_kg(params, profile, mode, km=km)
-        graph.add_edge(a, b, key=link_id, geometry=line, reversed=reverse, travel_time=total * 3600.0, cost=cost, co2=co2, **attributes)
+        graph.add_edge(a, b, key=link_id, **shapes(reverse), reversed=reverse, travel_time=total * 3600.0, cost=cost, co2=co2, **attributes)
     return u, v
+
+
+def _link_shapes(graph: nx.MultiDiGraph, geometry: Any) -> Callable[[bool], dict[str, Any]]:
+    """The ``geometry`` attribute of a link edge by direction (``reverse``): the link's line or its reverse, or nothing."""
+    if not graph.graph.get("geometry", True):
+        return lambda reverse: {}
+    import shapely
+
+    return lambda reverse: {"geometry": shapely.reverse(geometry) if reverse else geometry}
 
 
 def _crosses_border(graph: nx.MultiDiGraph, link) -> bool:
@@ -662,10 +697,18 @@ def _add_urban_edges(graph: nx.MultiDiGraph, profile: str, params: ModelParams) 
             continue
         centre = graph.nodes[city]
         a, b = (centre["x"], centre["y"]), (data["x"], data["y"])
-        metres = _GEOD.inv(a[0], a[1], b[0], b[1])[2]
-        for u, v, line in ((city, node, LineString([a, b])), (node, city, LineString([b, a]))):
+        metres = _geod().inv(a[0], a[1], b[0], b[1])[2]
+        for u, v, ends in ((city, node, [a, b]), (node, city, [b, a])):
             co2 = edge_co2_kg(params, profile, URBAN_CO2_MODE, km=metres / 1000.0)
-            graph.add_edge(u, v, edge_type="urban", mode="urban", length=metres, travel_time=hours * 3600.0, cost=cost, co2=co2, geometry=line)
+            graph.add_edge(u, v, edge_type="urban", mode="urban", length=metres, travel_time=hours * 3600.0, cost=cost, co2=co2, **_line(graph, ends))
+
+
+@functools.cache
+def _geod() -> Geod:
+    """The WGS84 ellipsoid's geodesics (pyproj loads on first use)."""
+    from pyproj import Geod
+
+    return Geod(ellps="WGS84")
 
 
 # -- CO2 (issue 14): an edge attribute computed like ``cost``, changing nothing else --

@@ -14,8 +14,6 @@ from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from shapely.geometry import shape
-
 from corridor import _validate, schema
 from corridor._errors import NetworkFileError
 from corridor.settings import CRS, MODES, STATUSES
@@ -85,11 +83,18 @@ class Network:
             self._links = _frame(self._features[1], schema.LINK_DEFAULTS)
         return self._links
 
-    def hub_records(self) -> dict[str, dict[str, Any]]:
+    def hub_records(self, *, shapes: bool = True) -> dict[str, dict[str, Any]]:
         """Hubs as plain dicts by id, optional fields filled, ``geometry`` a shapely point.
 
         Read from the features while no frame has been built; from the frame
         (as it stands, changes included) once one has.
+
+        Parameters
+        ----------
+        shapes
+            ``False`` leaves a record read from the features with its GeoJSON
+            geometry mapping, without importing shapely (records read from a
+            frame have shapely geometries either way).
 
         Returns
         -------
@@ -100,14 +105,20 @@ class Network:
         if self._hubs is not None:
             return _frame_records(self._hubs)
         assert self._features is not None  # __init__ requires features when a frame is missing
-        records = _records(self._features[0], schema.HUB_DEFAULTS)
+        records = _records(self._features[0], schema.HUB_DEFAULTS, shapes=shapes)
         for hub_id, hub in records.items():
             if hub["city"] is None:
                 hub["city"] = hub_id
         return records
 
-    def link_records(self) -> dict[str, dict[str, Any]]:
+    def link_records(self, *, shapes: bool = True) -> dict[str, dict[str, Any]]:
         """Links as plain dicts by id, optional fields filled, ``geometry`` a shapely line (see :meth:`hub_records`).
+
+        Parameters
+        ----------
+        shapes
+            ``False`` leaves a record read from the features with its GeoJSON
+            geometry mapping (see :meth:`hub_records`).
 
         Returns
         -------
@@ -117,7 +128,7 @@ class Network:
         if self._links is not None:
             return _frame_records(self._links)
         assert self._features is not None  # __init__ requires features when a frame is missing
-        return _records(self._features[1], schema.LINK_DEFAULTS)
+        return _records(self._features[1], schema.LINK_DEFAULTS, shapes=shapes)
 
     def summary(self) -> dict[str, Any]:
         """Counts of hubs and links and kilometres by mode and status.
@@ -222,14 +233,19 @@ def _frame_records(frame: gpd.GeoDataFrame) -> dict[Any, dict[str, Any]]:
     return {key: dict(zip(names, row, strict=True)) for key, row in zip(frame.index.tolist(), zip(*columns, strict=True), strict=True)}
 
 
-def _records(features: list[dict[str, Any]], defaults: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """Validated features as dicts by id, optional fields filled, with a shapely ``geometry``."""
+def _records(features: list[dict[str, Any]], defaults: dict[str, Any], *, shapes: bool = True) -> dict[str, dict[str, Any]]:
+    """Validated features as dicts by id, optional fields filled, with a shapely ``geometry`` (the GeoJSON mapping without ``shapes``)."""
+    if not shapes:
+        return {f["properties"]["id"]: {**defaults, **f["properties"], "geometry": f["geometry"]} for f in features}
+    from shapely.geometry import shape
+
     return {f["properties"]["id"]: {**defaults, **f["properties"], "geometry": shape(f["geometry"])} for f in features}
 
 
 def _frame(features: list[dict[str, Any]], defaults: dict[str, Any]) -> gpd.GeoDataFrame:
     """GeoDataFrame of validated features, indexed by id, with optional fields filled."""
     import geopandas as gpd
+    from shapely.geometry import shape
 
     rows = [{**defaults, **f["properties"]} for f in features]
     geometry = [shape(f["geometry"]) for f in features]

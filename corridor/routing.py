@@ -20,8 +20,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import networkx as nx
-import numpy as np
-from shapely.geometry import LineString
 
 from corridor._errors import CorridorError, NoRouteError
 from corridor._io import atomic_path, check_output_path, write_text_atomic
@@ -29,9 +27,11 @@ from corridor.graph import LINK, hub_node, without_changes
 from corridor.hubs import resolve_hub
 from corridor.settings import MODES
 
-if TYPE_CHECKING:  # pandas and scipy load on first use: `corridor route` starts without them
+if TYPE_CHECKING:  # numpy, pandas, scipy and shapely load on first use: `corridor route` starts without them
+    import numpy as np
     import pandas as pd
     from scipy.sparse import csr_array
+    from shapely.geometry import LineString
 
 #: Route criteria and the edge attribute each minimises.
 WEIGHTS: dict[str, str] = {"time": "travel_time", "length": "length", "cost": "cost", "co2": "co2"}
@@ -114,8 +114,9 @@ class Route:
         Changes of vehicle: boardings after the first.
     nodes
         The graph nodes of the route.
-    geometry
-        The route's line, joined from its links' geometries (EPSG:4326).
+    coords
+        The route's ``(x, y)`` points, joined from its links' geometries
+        (EPSG:4326; node to node on a graph built without geometry).
     co2
         kg CO2e per TEU (freight) or passenger: the edges' ``co2`` summed,
         moving plus handling (see ``model.toml``).
@@ -129,8 +130,15 @@ class Route:
     terminal_h: float
     transfers: int
     nodes: list[int]
-    geometry: LineString
+    coords: list[tuple[float, float]]
     co2: float = 0.0
+
+    @property
+    def geometry(self) -> LineString:
+        """The route's line (EPSG:4326), a shapely LineString of :attr:`coords`."""
+        from shapely.geometry import LineString
+
+        return LineString(self.coords if len(self.coords) > 1 else self.coords * 2)
 
     @property
     def moving_h(self) -> float:
@@ -495,7 +503,7 @@ def route_from_nodes(
         terminal_h=terminal,
         transfers=max(boardings - 1, 0),
         nodes=list(nodes),
-        geometry=LineString(coords if len(coords) > 1 else coords * 2),
+        coords=coords,
         co2=co2,
     )
 
@@ -642,6 +650,7 @@ def shortest_path_lengths(
         ``len(sources) x len(targets)`` in the attribute's units, ``inf``
         where no path exists, 0 from a node to itself.
     """
+    import numpy as np
     from scipy.sparse.csgraph import dijkstra
 
     matrix, index = sparse_matrix(graph, weight)
@@ -696,6 +705,7 @@ def path_attribute_totals(
     steps). Where two routes tie on ``by`` the sum follows the one scipy
     found, which may differ from :func:`find_routes`' choice.
     """
+    import numpy as np
     from scipy.sparse.csgraph import dijkstra
 
     weight = _weight_attribute(by)
@@ -728,6 +738,8 @@ def _edge_attribute_lookup(graph: nx.MultiDiGraph, weight: str, attribute: str) 
     """Sorted keys ``row * n + column`` and the ``attribute`` of the least-``weight`` parallel edge (cached)."""
 
     def build() -> tuple[np.ndarray, np.ndarray]:
+        import numpy as np
+
         columns = edge_columns(graph, weight, attribute)
         keys = columns.rows * len(columns.index) + columns.cols
         order = np.lexsort((columns.values[0], keys))  # stable: of equal weights the first edge wins
@@ -782,6 +794,8 @@ def edge_columns(graph: nx.MultiDiGraph, *attributes: str) -> EdgeColumns:
     :func:`corridor.graph.graph_from_network`) are their own row numbers;
     other nodes are numbered through a dict.
     """
+    import numpy as np
+
     nodes = list(graph.nodes)
     index = {node: i for i, node in enumerate(nodes)}
     successors = list(graph._adj.values())  # type: ignore[attr-defined]  # networkx's own successor dicts (private): no view object per edge
@@ -802,6 +816,8 @@ def edge_columns(graph: nx.MultiDiGraph, *attributes: str) -> EdgeColumns:
 
 def _attribute_column(edges: list[dict[str, Any]], name: str) -> np.ndarray:
     """``name`` of every attribute dict as floats, missing as 0 (read by ``itemgetter`` while none is missing)."""
+    import numpy as np
+
     try:
         return np.fromiter(map(operator.itemgetter(name), edges), dtype=float, count=len(edges))
     except KeyError:
@@ -810,12 +826,16 @@ def _attribute_column(edges: list[dict[str, Any]], name: str) -> np.ndarray:
 
 def _pair_starts(columns: EdgeColumns) -> np.ndarray:
     """Position of the first edge of each ``(row, column)`` pair (:func:`edge_columns` lists parallel edges together)."""
+    import numpy as np
+
     rows, cols = columns.rows, columns.cols
     return np.flatnonzero(np.r_[True, (rows[1:] != rows[:-1]) | (cols[1:] != cols[:-1])]) if rows.size else np.array([], dtype=np.int64)
 
 
 def _group_starts(sorted_keys: np.ndarray) -> np.ndarray:
     """Positions where a new key begins in a sorted array."""
+    import numpy as np
+
     return np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]]) if sorted_keys.size else np.array([], dtype=np.int64)
 
 
@@ -881,6 +901,7 @@ def sparse_matrix(graph: nx.MultiDiGraph, weight: str = "travel_time") -> tuple[
     """
 
     def build() -> tuple[csr_array, dict[int, int]]:
+        import numpy as np
         from scipy.sparse import csr_array
 
         columns = edge_columns(graph, weight)

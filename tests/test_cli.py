@@ -7,6 +7,7 @@ started as a subprocess, at the end.
 
 from __future__ import annotations
 
+import functools
 import json
 import subprocess
 import sys
@@ -135,6 +136,67 @@ def test_profile_names_are_case_insensitive():
 
 
 # -- the console script itself, in a subprocess: the entry point is installed and its errors are one line --
+
+
+PLAIN = [
+    ["route", "Chongqing", "Singapore"],
+    ["route", "-p", "PASSENGER", "Chongqing", "Singapore", "--k", "3", "--by", "length", "--json", "--direct", "--year", "2020", "--modes", "hsr,rail"],
+    ["od", "--hubs", "chongqing,singapore", "--by", "length", "--avoid", "sea"],
+    ["calibrate", "--json"],
+]
+NOT_PLAIN = [
+    ["route", "Chongqing", "Singapore", "--k=3"],  # --name=value
+    ["route", "Chongqing", "Singapore", "-n", MINI],  # a path given
+    ["route", "Chongqing", "Singapore", "--k", "0"],  # out of range: typer's error
+    ["route", "Chongqing", "Singapore", "--k", "03"],
+    ["route", "Chongqing", "Singapore", "--by"],
+    ["route", "Chongqing", "Singapore", "--json", "--json"],
+    ["route", "--help"],
+    ["route", "Chongqing"],
+    ["route", "Chongqing", "Singapore", "Beijing"],
+    ["route", "Chongqing", "Singapore", "--modes", "-x"],
+    ["map"],  # list options and a context
+    ["nonsense"],
+    [],
+]
+
+
+@pytest.mark.parametrize("argv", PLAIN)
+def test_plain_arguments_skip_typer_and_get_the_values_typer_gives(argv, monkeypatch):
+    from corridor import cli as cli_module
+
+    seen: list[dict] = []
+    info = next(info for info in cli_module.app.registered_commands if (info.name or info.callback.__name__) == argv[0])
+
+    @functools.wraps(info.callback)
+    def record(**values):
+        seen.append(values)
+
+    monkeypatch.setattr(info, "callback", record)
+    plain = cli_module._plain_call(argv)
+    assert plain is not None
+    plain()
+    cli_module.app(argv, standalone_mode=False)
+    assert seen[0] == seen[1]
+
+
+@pytest.mark.parametrize("argv", NOT_PLAIN)
+def test_other_arguments_are_left_to_typer(argv):
+    from corridor import cli as cli_module
+
+    assert cli_module._plain_call(argv) is None
+
+
+def test_route_on_the_built_in_data_imports_no_numpy_shapely_or_pydantic():
+    code = (
+        "import sys\n"
+        "from corridor.cli import main\n"
+        "sys.argv = ['corridor', 'route', 'Chongqing', 'Beijing', '--k', '3']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print([m for m in ('numpy', 'shapely', 'pydantic', 'pandas', 'scipy') if m in sys.modules])"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip().splitlines()[-1] == "[]"
 
 
 def _console_script() -> str:

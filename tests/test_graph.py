@@ -253,3 +253,17 @@ def test_without_through_lines_trains_run_on_between_any_lines(t_params):
     graph = graph_from_network(t_network(None, links=("c_e", "c_ne")), profile="passenger", params=t_params)
     assert "line_terminals" not in graph.graph
     assert find_routes(graph, "east", "northeast", direct=True)[0].transfers == 0
+
+
+@pytest.mark.parametrize(("profile", "trip"), [("freight", ("Chongqing", "Singapore")), ("passenger", ("cq_west", "Qinzhou Port"))])
+def test_a_graph_without_geometry_differs_only_by_the_edges_geometry(mini_network, round_params, profile, trip):
+    shaped = graph_from_network(mini_network, profile=profile, params=round_params)
+    bare = graph_from_network(mini_network, profile=profile, params=round_params, geometry=False)
+    assert list(bare.nodes(data=True)) == list(shaped.nodes(data=True))
+    shaped_edges, bare_edges = list(shaped.edges(keys=True, data=True)), list(bare.edges(keys=True, data=True))
+    assert [edge[:3] for edge in bare_edges] == [edge[:3] for edge in shaped_edges]
+    assert all({k: v for k, v in a.items() if k != "geometry"} == b for (*_, a), (*_, b) in zip(shaped_edges, bare_edges, strict=True))
+    assert all("geometry" in data for *_, data in shaped_edges) and not any("geometry" in data for *_, data in bare_edges)
+    assert shaped.graph["geometry"] and not bare.graph["geometry"]
+    a, b = find_routes(shaped, *trip, k=3), find_routes(bare, *trip, k=3)
+    assert [route.as_dict() for route in a] == [route.as_dict() for route in b]
