@@ -11,6 +11,10 @@ directions with ``travel_time`` (s), ``length`` (m), ``cost``, ``mode``,
 what-if code run on it as on a built network (hubs have no separate terminal
 nodes: links meet at the hub node).
 
+:func:`grid_network` is a network (hubs and links, as an imported
+OpenStreetMap network is one) of a square grid of junctions with a city at two
+opposite corners, for what needs the graph builder's terminals and access.
+
 Usage::
 
     from benchmarks.synthetic import synthetic_graph
@@ -26,6 +30,8 @@ import numpy as np
 from scipy.sparse import coo_array
 from scipy.sparse.csgraph import minimum_spanning_tree
 from scipy.spatial import Delaunay
+
+from corridor.network import Network, network_from_features
 
 #: Region of the points (degrees): roughly Chongqing to the Beibu Gulf.
 BOUNDS = (100.0, 20.0, 112.0, 32.0)
@@ -136,3 +142,47 @@ def _spanning_tree_mask(pairs: np.ndarray, km: np.ndarray, n_nodes: int) -> np.n
     tree = minimum_spanning_tree(matrix).tocoo()
     in_tree = set(zip(tree.row.tolist(), tree.col.tolist(), strict=True))
     return np.array([(u, v) in in_tree for u, v in pairs.tolist()], dtype=bool)
+
+
+def grid_network(side: int, *, seed: int = 0) -> Network:
+    """A ``side`` x ``side`` grid of expressway junctions, 4-6 km apart (seeded), with cities ``west`` and ``east`` at two corners.
+
+    Parameters
+    ----------
+    side
+        Junctions along each side (at least 2).
+    seed
+        Seed of the links' lengths (so one route is the best).
+
+    Returns
+    -------
+    corridor.network.Network
+        ``side**2`` junction hubs (``n<i>_<j>``), the cities ``west`` (next to
+        ``n0_0``) and ``east`` (next to the opposite corner), and a link between
+        each pair of neighbours on the line of its row or column.
+    """
+    rng = np.random.default_rng(seed)
+    hubs = [_hub(f"n{i}_{j}", "junction", 100.0 + 0.05 * i, 25.0 + 0.05 * j) for i in range(side) for j in range(side)]
+    corner = 0.05 * (side - 1)
+    hubs += [_hub("west", "city", 99.99, 24.99), _hub("east", "city", 100.01 + corner, 25.01 + corner)]
+    ends = [("west", "n0_0"), ("east", f"n{side - 1}_{side - 1}")]
+    for i, j in itertools.product(range(side), repeat=2):
+        ends += [(f"n{i}_{j}", f"n{i + 1}_{j}")] if i + 1 < side else []
+        ends += [(f"n{i}_{j}", f"n{i}_{j + 1}")] if j + 1 < side else []
+    places = {hub["properties"]["id"]: hub["geometry"]["coordinates"] for hub in hubs}
+    lengths = rng.uniform(4.0, 6.0, len(ends)).tolist()
+    links = [_link(f"l{n}", a, b, km, places) for n, ((a, b), km) in enumerate(zip(ends, lengths, strict=True))]
+    return network_from_features(hubs, links, source=f"grid {side} x {side}")
+
+
+def _hub(hub_id: str, kind: str, x: float, y: float) -> dict:
+    return {"type": "Feature", "properties": {"id": hub_id, "name": hub_id, "kind": kind}, "geometry": {"type": "Point", "coordinates": [x, y]}}
+
+
+def _link(link_id: str, a: str, b: str, km: float, places: dict[str, list[float]]) -> dict:
+    line = f"row {a.split('_')[-1]}" if places[a][1] == places[b][1] else f"column {a.split('_')[0]}"
+    properties = {
+        "id": link_id, "mode": "expressway", "from_hub": a, "to_hub": b, "length_km": km, "speed_kmh": 100,
+        "freight": True, "passenger": True, "line": line,
+    }
+    return {"type": "Feature", "properties": properties, "geometry": {"type": "LineString", "coordinates": [places[a], places[b]]}}

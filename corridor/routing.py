@@ -46,6 +46,17 @@ YEN_CANDIDATES = 30
 #: Lines banned together at most when looking for alternatives by line elimination.
 ELIMINATION_DEPTH = 2
 
+#: Graphs of more nodes than this find alternatives by link penalties (:func:`penalised_paths`): Yen's
+#: spur searches (one Dijkstra per node of the path) and line elimination (one per line, and an imported
+#: network's path runs on hundreds) do not finish there, and their next-best paths differ by a few links.
+EXACT_ALTERNATIVES_NODES = 2_000
+
+#: Each penalty round multiplies the weight of every edge the paths found so far use by this.
+PENALTY_FACTOR = 2.0
+
+#: Penalty rounds at most (each one Dijkstra search) after the best path.
+PENALTY_ROUNDS = 10
+
 
 @dataclass
 class Leg:
@@ -198,8 +209,9 @@ def find_routes(
         ``"time"``, ``"length"`` or ``"cost"`` (generalised cost).
     k
         Number of routes wanted. ``k=1`` runs one Dijkstra search. For more,
-        candidates come lazily, cheapest first (see :func:`candidate_paths`),
-        and a candidate is kept only when it visits no city twice (a route that
+        candidates come lazily (see :func:`candidate_paths`; on graphs of
+        more than ``EXACT_ALTERNATIVES_NODES`` nodes, at most
+        ``PENALTY_ROUNDS`` searches of :func:`penalised_paths`), and a candidate is kept only when it visits no city twice (a route that
         passes its own destination, or any city, and comes back is a loop, not
         an alternative; changing stations within a city is no visit) and differs from every kept route by at least
         ``MIN_DIFFERENCE`` of the longer one's link-km; the search stops once
@@ -241,7 +253,7 @@ def find_routes(
         raise NoRouteError(_no_route_message(graph, source_hub, target_hub))
     if k == 1:
         return [route_from_nodes(graph, best[0], weight, keys=best[1])]
-    routes: list[Route] = []
+    routes: list[tuple[float, Route]] = []
     kept_links: list[dict[str, float]] = []
     for nodes, keys in candidate_paths(graph, source, target, weight=weight, best=best):
         route = route_from_nodes(graph, nodes, weight, keys=keys)
@@ -249,11 +261,12 @@ def find_routes(
             continue
         links = _link_lengths(route)
         if all(_difference(links, other) >= MIN_DIFFERENCE for other in kept_links):
-            routes.append(route)
+            routes.append((_path_weight(graph, (nodes, keys), weight), route))
             kept_links.append(links)
             if len(routes) == k:
                 break
-    return routes
+    # Candidates of the exact search come cheapest first; penalty rounds may find a cheaper one later.
+    return [route for _, route in sorted(routes, key=operator.itemgetter(0))]
 
 
 def _loops(graph: nx.MultiDiGraph, nodes: Sequence[int]) -> bool:
@@ -355,7 +368,9 @@ def candidate_paths(
     Yields
     ------
     tuple
-        ``(nodes, keys)`` paths, each once, in order of total ``weight``.
+        ``(nodes, keys)`` paths, each once, in order of total ``weight``
+        (on a graph of more than ``EXACT_ALTERNATIVES_NODES`` nodes, those
+        of :func:`penalised_paths`, in the order it finds them).
 
     Notes
     -----
@@ -371,6 +386,9 @@ def candidate_paths(
     """
     best = best or best_path(graph, source, target, weight=weight)
     if best is None:
+        return
+    if len(graph) > EXACT_ALTERNATIVES_NODES:
+        yield from penalised_paths(graph, source, target, weight=weight, best=best)
         return
     order = itertools.count()
     heap: list[tuple[float, int, NodePath, frozenset[str] | None]] = [(_path_weight(graph, best, weight), next(order), best, frozenset())]
@@ -395,6 +413,80 @@ def candidate_paths(
         if path not in seen:
             seen.add(path)
             yield path
+
+
+def penalised_paths(
+    graph: nx.MultiDiGraph,
+    source: int,
+    target: int,
+    *,
+    weight: str = "travel_time",
+    best: NodePath | None = None,
+    rounds: int = PENALTY_ROUNDS,
+) -> Iterator[NodePath]:
+    """Alternative paths by link penalties: after each path, its edges weigh ``PENALTY_FACTOR`` times more.
+
+    Each round is one Dijkstra search on the penalised weights, so ``rounds``
+    bounds the work whatever the size of the graph; a path used again is
+    penalised again, which pushes the next search onto other corridors.
+
+    Parameters
+    ----------
+    graph
+        A corridor graph.
+    source, target
+        Graph nodes joined by at least one path.
+    weight
+        Edge attribute minimised.
+    best
+        The best path, when the caller has it already (from :func:`best_path`).
+    rounds
+        Searches at most after the best path.
+
+    Yields
+    ------
+    tuple
+        ``(nodes, keys)`` paths, each once: the best, then as the rounds find
+        them (not in order of weight; each is weighed without penalties by
+        its caller).
+
+    References
+    ----------
+    .. [1] Bekhor, S., Ben-Akiva, M. E. and Ramming, M. S. (2006), "Evaluation
+       of choice set generation algorithms for route choice models", Annals of
+       Operations Research 144(1), 235-247 (the link penalty method).
+    """
+    path = best or best_path(graph, source, target, weight=weight)
+    if path is None:
+        return
+    yield path
+    factors: dict[tuple[int, int, Any], float] = {}
+    seen = {path}
+    for _ in range(rounds):
+        nodes, keys = path
+        for (u, v), key in zip(itertools.pairwise(nodes), keys, strict=True):
+            factors[u, v, key] = factors.get((u, v, key), 1.0) * PENALTY_FACTOR
+        path = _penalised_path(graph, source, target, weight, factors)
+        if path not in seen:
+            seen.add(path)
+            yield path
+
+
+def _penalised_path(graph: nx.MultiDiGraph, source: int, target: int, weight: str, factors: dict[tuple[int, int, Any], float]) -> NodePath:
+    """The least-``weight`` path with each edge's weight times its factor in ``factors`` (1 if absent), and its edge keys.
+
+    Penalties remove no edge: a path exists wherever the unpenalised search found one.
+    """
+
+    def penalised(u: int, v: int, key: Any, data: dict) -> float:
+        return data.get(weight, 0.0) * factors.get((u, v, key), 1.0)
+
+    def cost(u: int, v: int, parallel: dict) -> float:
+        return min(penalised(u, v, key, data) for key, data in parallel.items())
+
+    nodes = nx.dijkstra_path(graph, source, target, weight=cost)
+    keys = tuple(min(graph[u][v].items(), key=lambda item: penalised(u, v, *item))[0] for u, v in itertools.pairwise(nodes))
+    return tuple(nodes), keys
 
 
 def _push_next_yen(graph: nx.MultiDiGraph, heap: list, order: Iterator[int], yen: Iterator[list[int]], weight: str) -> None:

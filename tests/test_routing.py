@@ -157,3 +157,38 @@ def test_every_analysis_is_importable_from_the_package():
              "scenario_isochrones", "calibrate")  # fmt: skip
     for name in names:
         assert callable(getattr(corridor, name)), name
+
+
+@pytest.fixture(scope="module")
+def big_grid():
+    """A 46 x 46 grid of junctions with a city at two corners: more nodes than alternatives are searched exactly on."""
+    from benchmarks.synthetic import grid_network
+    from corridor import routing
+
+    graph = graph_from_network(grid_network(46), geometry=False)
+    assert len(graph) > routing.EXACT_ALTERNATIVES_NODES
+    return graph
+
+
+@pytest.mark.parametrize("k", [2, 3])
+def test_alternatives_on_a_big_graph_are_distinct_and_sorted(big_grid, k):
+    from corridor.routing import MIN_DIFFERENCE, _difference, _link_lengths
+
+    routes = find_routes(big_grid, "west", "east", k=k)
+    assert len(routes) == k
+    assert routes[0].as_dict() == find_routes(big_grid, "west", "east")[0].as_dict()
+    assert [r.time_h for r in routes] == sorted(r.time_h for r in routes)
+    links = [_link_lengths(route) for route in routes]
+    assert all(_difference(a, b) >= MIN_DIFFERENCE for i, a in enumerate(links) for b in links[i + 1:])
+
+
+def test_alternatives_on_a_big_graph_take_a_bounded_number_of_searches(big_grid, monkeypatch):
+    from corridor import routing
+
+    calls = []
+    original = nx.dijkstra_path
+    monkeypatch.setattr(nx, "dijkstra_path", lambda *args, **kwargs: calls.append(1) or original(*args, **kwargs))
+    monkeypatch.setattr(nx, "shortest_simple_paths", None)  # no Yen on a big graph
+    routes = find_routes(big_grid, "west", "east", k=50)
+    assert 3 <= len(routes) < 50
+    assert len(calls) == 1 + routing.PENALTY_ROUNDS
