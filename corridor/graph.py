@@ -34,19 +34,23 @@ along a route like ``cost`` and changes no other attribute.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import itertools
+import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeGuard, cast
 
 import networkx as nx
 
 from corridor import schema
 from corridor._errors import CorridorError
+from corridor._io import write_text_atomic
 from corridor.hubs import names_of
 from corridor.network import Network
 from corridor.params import ModelParams
-from corridor.settings import CRS, JUNCTION, MODES, PROFILES
+from corridor.settings import CRS, JUNCTION, MODES, PROFILES, cache_dir
 
 if TYPE_CHECKING:  # shapely and pyproj load where geometry is built: a graph without it starts without them
     from pyproj import Geod
@@ -690,17 +694,61 @@ def _add_urban_edges(graph: nx.MultiDiGraph, profile: str, params: ModelParams) 
     hours = params.value(profile, "urban_h")
     cost = hours * params.value(profile, "value_of_time")
     hub_nodes = graph.graph["hub_nodes"]
-    for node in hub_nodes.values():
-        data = graph.nodes[node]
-        city = hub_nodes.get(data["city"])
-        if city is None or city == node:
-            continue
-        centre = graph.nodes[city]
-        a, b = (centre["x"], centre["y"]), (data["x"], data["y"])
-        metres = _geod().inv(a[0], a[1], b[0], b[1])[2]
-        for u, v, ends in ((city, node, [a, b]), (node, city, [b, a])):
+    joined = [(hub_nodes[graph.nodes[node]["city"]], node) for node in hub_nodes.values() if hub_nodes.get(graph.nodes[node]["city"], node) != node]
+    ends = [((graph.nodes[city]["x"], graph.nodes[city]["y"]), (graph.nodes[node]["x"], graph.nodes[node]["y"])) for city, node in joined]
+    for (city, node), (a, b), metres in zip(joined, ends, geodesic_metres(ends), strict=True):
+        for u, v, line in ((city, node, [a, b]), (node, city, [b, a])):
             co2 = edge_co2_kg(params, profile, URBAN_CO2_MODE, km=metres / 1000.0)
-            graph.add_edge(u, v, edge_type="urban", mode="urban", length=metres, travel_time=hours * 3600.0, cost=cost, co2=co2, **_line(graph, ends))
+            graph.add_edge(u, v, edge_type="urban", mode="urban", length=metres, travel_time=hours * 3600.0, cost=cost, co2=co2, **_line(graph, line))
+
+
+#: File in :func:`corridor.settings.cache_dir` of the geodesic lengths measured so far, by their end points.
+GEODESICS_FILE = "geodesics.json"
+
+
+def geodesic_metres(pairs: Sequence[tuple[tuple[float, float], tuple[float, float]]]) -> list[float]:
+    """Geodesic length on the WGS84 ellipsoid of each pair of ``(lon, lat)`` points, metres.
+
+    pyproj measures a pair the first time it is asked for; the length is kept
+    in ``GEODESICS_FILE`` in the cache folder (keyed by the points exactly), so
+    a graph whose urban edges were measured before, as the built-in network's
+    are after its first build, is built without loading pyproj (0.05 s of a
+    command's start). A cache that cannot be read or written is measured again.
+
+    Parameters
+    ----------
+    pairs
+        ``((lon, lat), (lon, lat))`` in degrees.
+
+    Returns
+    -------
+    list of float
+        Metres, as ``pyproj.Geod(ellps="WGS84").inv`` gives them.
+    """
+    path = cache_dir() / GEODESICS_FILE
+    known = _read_geodesics(path)
+    keys = [repr(pair) for pair in pairs]  # the repr of floats reads back as the same floats: an exact key
+    missing = {key: pair for key, pair in zip(keys, pairs, strict=True) if key not in known}
+    if missing:
+        known.update({key: _geod().inv(a[0], a[1], b[0], b[1])[2] for key, (a, b) in missing.items()})
+        _write_geodesics(path, known)
+    return [known[key] for key in keys]
+
+
+def _read_geodesics(path: Path) -> dict[str, float]:
+    """The cached lengths (none when the file is missing or not a JSON object of numbers)."""
+    try:
+        known = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return known if isinstance(known, dict) and all(isinstance(v, float) for v in known.values()) else {}
+
+
+def _write_geodesics(path: Path, known: dict[str, float]) -> None:
+    """Keep the lengths for the next build; a folder that cannot be written only means measuring again."""
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_text_atomic(path, json.dumps(known))
 
 
 @functools.cache

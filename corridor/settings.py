@@ -55,3 +55,16 @@ ROUTES_DIR = Path(__file__).resolve().parents[1] / "routes"
 
 #: Folder where maps are written by default.
 MAPS_DIR = Path("maps")
+
+
+def cache_dir() -> Path:
+    """Folder of corridor's caches: ``CORRIDOR_CACHE``, else ``$XDG_CACHE_HOME/corridor``, else ``~/.cache/corridor``.
+
+    Returns
+    -------
+    pathlib.Path
+        The folder (it may not exist yet).
+    """
+    if os.environ.get("CORRIDOR_CACHE"):
+        return Path(os.environ["CORRIDOR_CACHE"])
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "corridor"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -187,16 +188,18 @@ def test_other_arguments_are_left_to_typer(argv):
     assert cli_module._plain_call(argv) is None
 
 
-def test_route_on_the_built_in_data_imports_no_numpy_shapely_or_pydantic():
+def test_route_on_the_built_in_data_imports_no_numpy_shapely_or_pydantic_and_then_no_pyproj(tmp_path):
     code = (
         "import sys\n"
         "from corridor.cli import main\n"
         "sys.argv = ['corridor', 'route', 'Chongqing', 'Beijing', '--k', '3']\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        "print([m for m in ('numpy', 'shapely', 'pydantic', 'pandas', 'scipy') if m in sys.modules])"
+        "print([m for m in ('numpy', 'shapely', 'pydantic', 'pandas', 'scipy', 'pyproj') if m in sys.modules])"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert out.strip().splitlines()[-1] == "[]"
+    env = {**os.environ, "CORRIDOR_CACHE": str(tmp_path)}
+    first, second = (subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env).stdout for _ in range(2))
+    assert first.strip().splitlines()[-1] == "['pyproj']"  # the urban edges' lengths, measured once
+    assert second.strip().splitlines()[-1] == "[]"
 
 
 def _console_script() -> str:

@@ -267,3 +267,36 @@ def test_a_graph_without_geometry_differs_only_by_the_edges_geometry(mini_networ
     assert shaped.graph["geometry"] and not bare.graph["geometry"]
     a, b = find_routes(shaped, *trip, k=3), find_routes(bare, *trip, k=3)
     assert [route.as_dict() for route in a] == [route.as_dict() for route in b]
+
+
+def test_geodesic_lengths_are_measured_once_and_read_back_exactly(tmp_path, monkeypatch):
+    from pyproj import Geod
+
+    from corridor import graph as graph_module
+
+    monkeypatch.setenv("CORRIDOR_CACHE", str(tmp_path / "cache"))
+    pairs = [((106.55, 29.56), (106.437, 29.496)), ((108.3, 22.8), (108.62, 21.95))]
+    measured = graph_module.geodesic_metres(pairs)
+    assert measured == [Geod(ellps="WGS84").inv(a[0], a[1], b[0], b[1])[2] for a, b in pairs]
+    assert (tmp_path / "cache" / graph_module.GEODESICS_FILE).is_file()
+    monkeypatch.setattr(graph_module, "_geod", None)  # measured before: pyproj is not asked again
+    assert graph_module.geodesic_metres(pairs[::-1]) == measured[::-1]
+
+
+@pytest.mark.parametrize("broken", ["not json", "[1, 2]", '{"a": "b"}'])
+def test_a_broken_geodesic_cache_is_measured_again_and_rewritten(tmp_path, monkeypatch, broken):
+    from corridor import graph as graph_module
+
+    monkeypatch.setenv("CORRIDOR_CACHE", str(tmp_path))
+    (tmp_path / graph_module.GEODESICS_FILE).write_text(broken)
+    pair = [((106.55, 29.56), (106.437, 29.496))]
+    assert graph_module.geodesic_metres(pair)[0] > 13_000
+    assert graph_module._read_geodesics(tmp_path / graph_module.GEODESICS_FILE).keys() == {repr(pair[0])}
+
+
+def test_a_cache_folder_that_cannot_be_written_only_means_measuring_again(tmp_path, monkeypatch):
+    from corridor import graph as graph_module
+
+    (tmp_path / "file").write_text("")
+    monkeypatch.setenv("CORRIDOR_CACHE", str(tmp_path / "file" / "cache"))
+    assert graph_module.geodesic_metres([((106.55, 29.56), (106.437, 29.496))])[0] > 13_000
