@@ -919,7 +919,11 @@ def _plain_call(argv: list[str]) -> Callable[[], Any] | None:
     value typer would refuse, ``--name=value``) goes to typer, so values,
     errors and help stay typer's own.
     """
-    commands = {info.name or info.callback.__name__.lower().replace("_", "-"): info.callback for info in app.registered_commands if info.callback}
+    commands = {
+        info.name or info.callback.__name__.lower().replace("_", "-"): info.callback
+        for info in app.registered_commands
+        if info.callback and not info.context_settings
+    }
     command = commands.get(argv[0]) if argv else None
     spec = _plain_parameters(command) if command is not None else None
     if command is None or spec is None:
@@ -953,15 +957,16 @@ def _plain_call(argv: list[str]) -> Callable[[], Any] | None:
 
 
 #: typer parameter settings the plain path does not apply (a parameter with any of them goes to typer).
-_TYPER_EXTRAS = ("parser", "click_type", "envvar", "prompt", "clamp", "is_eager", "default_factory")
+_TYPER_EXTRAS = ("parser", "click_type", "envvar", "prompt", "clamp", "is_eager", "default_factory", "is_flag", "flag_value", "count")
 
 
 def _plain_parameters(command: Callable[..., Any]) -> tuple[list[str], dict[str, tuple[str, type, Any]], dict[str, tuple[Any, Any]]] | None:
     """A command's argument names, options (declaration -> name, type, info) and each parameter's callback and default.
 
-    ``None`` when a parameter is not plain: not text, a whole number, a
-    flag (``--name`` alone) or a path, or has a typer feature beyond a range
-    and a one-argument callback.
+    ``None`` when a parameter is not plain: an argument that is not required
+    text, an option that is required or not text, a whole number, a flag
+    (``--name`` alone) or a path, or a parameter with a typer feature beyond a
+    range and a one-argument callback.
     """
     import inspect
     import typing
@@ -983,13 +988,14 @@ def _plain_parameters(command: Callable[..., Any]) -> tuple[list[str], dict[str,
         extras = any(getattr(info, extra, None) for extra in _TYPER_EXTRAS) or not getattr(info, "expose_value", True)
         if kind not in (str, int, bool, Path) or extras or (callback and len(inspect.signature(callback).parameters) != 1):
             return None
-        if isinstance(info, ArgumentInfo):
+        required = parameter.default is inspect.Parameter.empty
+        if isinstance(info, ArgumentInfo) and kind is str and required:
             arguments.append(name)
-        elif isinstance(info, OptionInfo) and (decls := _option_names(info)) and not any("/" in decl for decl in decls):
+        elif isinstance(info, OptionInfo) and not required and (decls := _option_names(info)) and not any("/" in decl for decl in decls):
             options.update(dict.fromkeys(decls, (name, kind, info)))
         else:
             return None
-        defaults[name] = (callback, None if parameter.default is inspect.Parameter.empty else parameter.default)
+        defaults[name] = (callback, None if required else parameter.default)
     return arguments, options, defaults
 
 

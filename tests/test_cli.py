@@ -144,6 +144,8 @@ PLAIN = [
     ["route", "-p", "PASSENGER", "Chongqing", "Singapore", "--k", "3", "--by", "length", "--json", "--direct", "--year", "2020", "--modes", "hsr,rail"],
     ["od", "--hubs", "chongqing,singapore", "--by", "length", "--avoid", "sea"],
     ["calibrate", "--json"],
+    ["rank", "--top", "5", "--seed", "3", "--stations", "-p", "Passenger"],
+    ["hubs"],
 ]
 NOT_PLAIN = [
     ["route", "Chongqing", "Singapore", "--k=3"],  # --name=value
@@ -157,6 +159,8 @@ NOT_PLAIN = [
     ["route", "Chongqing", "Singapore", "Beijing"],
     ["route", "Chongqing", "Singapore", "--modes", "-x"],
     ["map"],  # list options and a context
+    ["whatif", "scenario.toml"],  # a path argument
+    ["export"],  # a required option
     ["nonsense"],
     [],
 ]
