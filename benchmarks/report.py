@@ -371,7 +371,7 @@ def command_note(rows: dict[str, list[tuple[float, float, str]]]) -> str | None:
     return (
         f"- `{ROUTE_COMMAND}`: {route / unit:.2f}x `import networkx`, missed by {route / unit / 2.0:.1f}x. Its imports alone "
         f"(`{ROUTE_IMPORTS}`) take {imports:.3f} s ({imports / unit:.2f}x): networkx, typer and rich (numpy, shapely and "
-        "pydantic load only for geometry, skims and arguments typer must parse). Measuring the urban edges' geodesics "
+        "pyproj load only for geometry and skims). Measuring the urban edges' geodesics "
         f"(pyproj, when the cache has none) makes it {no_cache:.3f} s."
     )
 

@@ -889,8 +889,7 @@ def main() -> None:
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     usage_error = cast("type[UsageError]", typer.BadParameter.__base__)  # click's UsageError (typer vendors click)
     try:
-        plain = _plain_call(sys.argv[1:])
-        code = plain() if plain is not None else app(standalone_mode=False)
+        code = app(standalone_mode=False)
     except usage_error as exc:
         if exc.format_message().startswith("Usage:"):  # no command given: the help is the answer
             typer.echo(exc.format_message())
@@ -905,118 +904,6 @@ def main() -> None:
         typer.echo("corridor: interrupted", err=True)
         sys.exit(130)
     sys.exit(code if isinstance(code, int) else 0)
-
-
-def _plain_call(argv: list[str]) -> Callable[[], Any] | None:
-    """The command ``argv`` asks for, bound to its values, when they are plain; ``None`` leaves the parsing to typer.
-
-    typer builds every command, then a pydantic validator per option of the
-    one it runs (0.1 s of CPU, as long as a route takes). Plain arguments
-    need none of it: each option given once as ``--name value`` (text, a
-    whole number within its range) or a flag, and the command's arguments,
-    on a command whose parameters are all text, whole numbers, flags or
-    paths (left at their defaults). Any other form (help, a path given, a
-    value typer would refuse, ``--name=value``) goes to typer, so values,
-    errors and help stay typer's own.
-    """
-    commands = {
-        info.name or info.callback.__name__.lower().replace("_", "-"): info.callback
-        for info in app.registered_commands
-        if info.callback and not info.context_settings
-    }
-    command = commands.get(argv[0]) if argv else None
-    spec = _plain_parameters(command) if command is not None else None
-    if command is None or spec is None:
-        return None
-    arguments, options, defaults = spec
-    values: dict[str, Any] = {}
-    given: list[str] = []
-    tokens = iter(argv[1:])
-    for token in tokens:
-        if not token.startswith("-"):
-            given.append(token)
-            continue
-        name, kind, info = options.get(token, ("", None, None))
-        value = True if kind is bool else _plain_value(next(tokens, "-"), kind, info)
-        if kind is None or name in values or value is None:
-            return None
-        values[name] = value
-    if len(given) != len(arguments):
-        return None
-    values |= dict(zip(arguments, given, strict=True))
-    for name, (callback, default) in defaults.items():
-        values[name] = callback(values.get(name, default)) if callback else values.get(name, default)
-
-    def call() -> Any:
-        try:
-            return command(**values)
-        except typer.Exit as exc:
-            return exc.exit_code
-
-    return call
-
-
-#: typer parameter settings the plain path does not apply (a parameter with any of them goes to typer).
-_TYPER_EXTRAS = ("parser", "click_type", "envvar", "prompt", "clamp", "is_eager", "default_factory", "is_flag", "flag_value", "count")
-
-
-def _plain_parameters(command: Callable[..., Any]) -> tuple[list[str], dict[str, tuple[str, type, Any]], dict[str, tuple[Any, Any]]] | None:
-    """A command's argument names, options (declaration -> name, type, info) and each parameter's callback and default.
-
-    ``None`` when a parameter is not plain: an argument that is not required
-    text, an option that is required or not text, a whole number, a flag
-    (``--name`` alone) or a path, or a parameter with a typer feature beyond a
-    range and a one-argument callback.
-    """
-    import inspect
-    import typing
-
-    from typer.models import ArgumentInfo, OptionInfo
-
-    hints = typing.get_type_hints(command, include_extras=True)
-    arguments: list[str] = []
-    options: dict[str, tuple[str, type, Any]] = {}
-    defaults: dict[str, tuple[Any, Any]] = {}
-    for name, parameter in inspect.signature(command).parameters.items():
-        hint = hints[name]
-        if typing.get_origin(hint) is not typing.Annotated or len(hint.__metadata__) != 1:
-            return None
-        info = hint.__metadata__[0]
-        kinds = set(typing.get_args(hint.__origin__)) - {type(None)} or {hint.__origin__}
-        kind = kinds.pop() if len(kinds) == 1 else None
-        callback = getattr(info, "callback", None)
-        extras = any(getattr(info, extra, None) for extra in _TYPER_EXTRAS) or not getattr(info, "expose_value", True)
-        if kind not in (str, int, bool, Path) or extras or (callback and len(inspect.signature(callback).parameters) != 1):
-            return None
-        required = parameter.default is inspect.Parameter.empty
-        if isinstance(info, ArgumentInfo) and kind is str and required:
-            arguments.append(name)
-        elif isinstance(info, OptionInfo) and not required and (decls := _option_names(info)) and not any("/" in decl for decl in decls):
-            options.update(dict.fromkeys(decls, (name, kind, info)))
-        else:
-            return None
-        defaults[name] = (callback, None if required else parameter.default)
-    return arguments, options, defaults
-
-
-def _option_names(info: Any) -> tuple[str, ...]:
-    """An ``Annotated`` option's names: in ``typer.Option("--name", "-n")`` the first is in ``default``, as typer reads it."""
-    first = (info.default,) if isinstance(info.default, str) else ()
-    return (*first, *(info.param_decls or ()))
-
-
-def _plain_value(text: str, kind: type | None, info: Any) -> str | int | None:
-    """An option's value as typer would give it: text as given, a whole number written plainly and in range; else ``None`` (paths too)."""
-    if text.startswith("-") or kind not in (str, int):
-        return None
-    if kind is str:
-        return text
-    if not (text.isascii() and text.isdigit()) or text != str(int(text)):
-        return None
-    number = int(text)
-    low, high = getattr(info, "min", None), getattr(info, "max", None)
-    in_range = (low is None or number >= low) and (high is None or number <= high)
-    return number if in_range else None
 
 
 def printable(text: str) -> str:

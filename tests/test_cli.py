@@ -7,7 +7,6 @@ started as a subprocess, at the end.
 
 from __future__ import annotations
 
-import functools
 import json
 import os
 import subprocess
@@ -93,8 +92,8 @@ def test_od_json_uses_null_for_unreachable():
         (("od", "--out", "/tmp/skim.xlsx"), ["unknown output format"]),
         (("route", "Chongqing", "Singapore", "--params", "/nonexistent.toml"), ["/nonexistent.toml"]),
         (("route", "Chongqing", "Singapore", "--year", "99999"), ["'--year'", "2100"]),
-        (("route", "Chongqing", "Singapore", "--year", "abc"), ["'--year'", "integer"]),
-        (("route", "Chongqing", "Singapore", "--k", "0"), ["'--k'", "greater than or equal to 1"]),
+        (("route", "Chongqing", "Singapore", "--year", "abc"), ["'--year'", "'abc'", "not a valid int"]),
+        (("route", "Chongqing", "Singapore", "--k", "0"), ["'--k'", "x>=1"]),
         (("rank", "--top", "0"), ["'--top'"]),
         (("route", "Chongqing"), ["Missing argument 'destination'"]),
         (("route", "Chongqing", "Singapore", "--modes", ",,"), ["',,' names no mode"]),
@@ -137,59 +136,6 @@ def test_profile_names_are_case_insensitive():
 
 
 # -- the console script itself, in a subprocess: the entry point is installed and its errors are one line --
-
-
-PLAIN = [
-    ["route", "Chongqing", "Singapore"],
-    ["route", "-p", "PASSENGER", "Chongqing", "Singapore", "--k", "3", "--by", "length", "--json", "--direct", "--year", "2020", "--modes", "hsr,rail"],
-    ["od", "--hubs", "chongqing,singapore", "--by", "length", "--avoid", "sea"],
-    ["calibrate", "--json"],
-    ["rank", "--top", "5", "--seed", "3", "--stations", "-p", "Passenger"],
-    ["hubs"],
-]
-NOT_PLAIN = [
-    ["route", "Chongqing", "Singapore", "--k=3"],  # --name=value
-    ["route", "Chongqing", "Singapore", "-n", MINI],  # a path given
-    ["route", "Chongqing", "Singapore", "--k", "0"],  # out of range: typer's error
-    ["route", "Chongqing", "Singapore", "--k", "03"],
-    ["route", "Chongqing", "Singapore", "--by"],
-    ["route", "Chongqing", "Singapore", "--json", "--json"],
-    ["route", "--help"],
-    ["route", "Chongqing"],
-    ["route", "Chongqing", "Singapore", "Beijing"],
-    ["route", "Chongqing", "Singapore", "--modes", "-x"],
-    ["map"],  # list options and a context
-    ["whatif", "scenario.toml"],  # a path argument
-    ["export"],  # a required option
-    ["nonsense"],
-    [],
-]
-
-
-@pytest.mark.parametrize("argv", PLAIN)
-def test_plain_arguments_skip_typer_and_get_the_values_typer_gives(argv, monkeypatch):
-    from corridor import cli as cli_module
-
-    seen: list[dict] = []
-    info = next(info for info in cli_module.app.registered_commands if (info.name or info.callback.__name__) == argv[0])
-
-    @functools.wraps(info.callback)
-    def record(**values):
-        seen.append(values)
-
-    monkeypatch.setattr(info, "callback", record)
-    plain = cli_module._plain_call(argv)
-    assert plain is not None
-    plain()
-    cli_module.app(argv, standalone_mode=False)
-    assert seen[0] == seen[1]
-
-
-@pytest.mark.parametrize("argv", NOT_PLAIN)
-def test_other_arguments_are_left_to_typer(argv):
-    from corridor import cli as cli_module
-
-    assert cli_module._plain_call(argv) is None
 
 
 def test_route_on_the_built_in_data_imports_no_numpy_shapely_or_pydantic_and_then_no_pyproj(tmp_path):
