@@ -57,8 +57,7 @@ from scipy.sparse.csgraph import dijkstra
 from shapely.geometry import LineString
 
 from corridor._errors import CorridorError, ScenarioError
-from corridor.demand import city_of
-from corridor.graph import LINK, add_link_edges, hub_node, link_time_h
+from corridor.graph import LINK, add_link_edges, city_of, hub_node, link_time_h
 from corridor.network import Network
 from corridor.params import ModelParams
 from corridor.routing import WEIGHTS, sparse_matrix

@@ -100,8 +100,8 @@ from scipy.sparse import csr_array
 from scipy.sparse.csgraph import connected_components, dijkstra
 
 from corridor._errors import CorridorError
-from corridor.demand import city_hubs, city_of, demand_matrix
-from corridor.graph import LINK
+from corridor.demand import city_hubs, demand_matrix
+from corridor.graph import LINK, city_of
 from corridor.routing import cached_per_graph, edge_columns, sparse_matrix
 
 #: Measures :func:`hub_ranking` knows, by the name the CLI takes.

@@ -41,6 +41,7 @@ import numpy as np
 import pandas as pd
 
 from corridor._errors import ScenarioError, UnknownHubError
+from corridor.graph import city_of
 from corridor.hubs import resolve_hub
 
 #: Scale of the gravity model: flow units per (person x person / km ** beta).
@@ -80,32 +81,6 @@ def city_hubs(graph: nx.MultiDiGraph) -> list[str]:
         Hub ids.
     """
     return [hub for hub, node in graph.graph["hub_nodes"].items() if graph.nodes[node].get("city", hub) == hub]
-
-
-def city_of(graph: nx.MultiDiGraph, hub: str) -> str:
-    """The city hub a hub counts as: its ``city`` when that is a hub of the graph, else the hub itself.
-
-    The one rule for every analysis that groups hubs by city (demand,
-    rankings, candidates): a hub not in the graph (closed in the graph's
-    year, or not in the network), or whose city hub is not in it, stands
-    for itself, so the answer is always ``hub`` or a hub of the graph.
-
-    Parameters
-    ----------
-    graph
-        A corridor graph.
-    hub
-        A hub id, of the graph or not.
-
-    Returns
-    -------
-    str
-        The id of the city hub.
-    """
-    hub_nodes = graph.graph["hub_nodes"]
-    node = hub_nodes.get(hub)
-    city = hub if node is None else graph.nodes[node].get("city") or hub
-    return city if city in hub_nodes else hub
 
 
 def demand_matrix(

@@ -244,6 +244,32 @@ def _line_pair(text: str) -> tuple[str, str]:
     return first.strip(), second.strip()
 
 
+def city_of(graph: nx.MultiDiGraph, hub: str) -> str:
+    """The city hub a hub counts as: its ``city`` when that is a hub of the graph, else the hub itself.
+
+    The one rule for every analysis that groups hubs by city (demand,
+    rankings, candidates): a hub not in the graph (closed in the graph's
+    year, or not in the network), or whose city hub is not in it, stands
+    for itself, so the answer is always ``hub`` or a hub of the graph.
+
+    Parameters
+    ----------
+    graph
+        A corridor graph.
+    hub
+        A hub id, of the graph or not.
+
+    Returns
+    -------
+    str
+        The id of the city hub.
+    """
+    hub_nodes = graph.graph["hub_nodes"]
+    node = hub_nodes.get(hub)
+    city = hub if node is None else graph.nodes[node].get("city") or hub
+    return city if city in hub_nodes else hub
+
+
 def without_changes(graph: nx.MultiDiGraph, origin: str, destination: str) -> nx.MultiDiGraph:
     """A copy of ``graph`` where a trip boards once, in the origin's city, and alights once, in the destination's.
 
@@ -263,12 +289,9 @@ def without_changes(graph: nx.MultiDiGraph, origin: str, destination: str) -> nx
     networkx.MultiDiGraph
         The copy, with a new ``version``.
     """
-    def city_of(hub: str) -> str:
-        return graph.nodes[hub_node(graph, hub)]["city"] or hub
-
     hub_nodes = graph.graph["hub_nodes"]
-    starts = {node for hub, node in hub_nodes.items() if city_of(hub) == city_of(origin)}
-    ends = {node for hub, node in hub_nodes.items() if city_of(hub) == city_of(destination)}
+    starts = {node for hub, node in hub_nodes.items() if city_of(graph, hub) == city_of(graph, origin)}
+    ends = {node for hub, node in hub_nodes.items() if city_of(graph, hub) == city_of(graph, destination)}
     direct = graph.copy()
     direct.graph = {**graph.graph, "version": next(_version_counter)}
     direct.remove_edges_from([  # type: ignore[var-annotated]  # types-networkx leaves the value type of data=<name> unsolved

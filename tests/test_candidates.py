@@ -192,8 +192,7 @@ def test_candidate_time_uses_link_time(mini_passenger, round_params):
 
 
 def test_one_candidate_per_city_pair_and_none_where_a_line_is_building(builtin_network):
-    from corridor.demand import city_of
-    from corridor.graph import graph_from_network
+    from corridor.graph import city_of, graph_from_network
 
     graph = graph_from_network(builtin_network, profile="freight")
     found = generate_candidates(graph, mode="rail", max_km=400, network=builtin_network)

@@ -12,9 +12,9 @@ from corridor.demand import (
     GRAVITY_BETA,
     GRAVITY_K,
     city_hubs,
-    city_of,
     demand_matrix,
 )
+from corridor.graph import city_of
 
 CITIES = ["chongqing", "huaihua", "guiyang", "qinzhou_port", "singapore", "hanoi"]
 
