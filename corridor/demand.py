@@ -12,7 +12,7 @@ Without a table, annual flows come from the hubs' populations (Natural Earth
 
     T_ij = GRAVITY_K * P_i * P_j / max(d_ij, GRAVITY_MIN_KM) ** GRAVITY_BETA
 
-with ``d_ij`` the great-circle distance in km between the two city hubs.
+with ``d_ij`` the geodesic distance in km (WGS84) between the two city hubs.
 The parameters are the module-level constants below (not in
 ``corridor/model.toml``, which holds the travel-time and cost model). Only
 city hubs with a population generate or attract demand. If no city hub of
@@ -61,9 +61,6 @@ DEFAULT_POPULATION: float = 1e6
 
 #: Columns a demand table must have.
 CSV_COLUMNS: tuple[str, ...] = ("origin", "destination", "flow")
-
-_EARTH_RADIUS_KM = 6371.0088
-
 
 def city_hubs(graph: nx.MultiDiGraph) -> list[str]:
     """Ids of the graph's city hubs (hubs whose ``city`` is themselves), in graph order.
@@ -137,9 +134,7 @@ def _gravity(graph: nx.MultiDiGraph, ids: list[str], population: Mapping[str, fl
     values = np.array([_positive(given.get(hub)) for hub in ids])
     if not values.any():
         values = np.full(len(ids), DEFAULT_POPULATION)
-    lon = np.radians([data["x"] for data in nodes])
-    lat = np.radians([data["y"] for data in nodes])
-    km = _great_circle_km(lon, lat)
+    km = _geodesic_km(np.array([data["x"] for data in nodes]), np.array([data["y"] for data in nodes]))
     flows = GRAVITY_K * np.outer(values, values) / np.maximum(km, GRAVITY_MIN_KM) ** GRAVITY_BETA
     np.fill_diagonal(flows, 0.0)
     return pd.DataFrame(flows, index=ids, columns=ids)
@@ -153,12 +148,13 @@ def _positive(value) -> float:
     return number if number > 0 and math.isfinite(number) else 0.0
 
 
-def _great_circle_km(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
-    """Haversine distances between every pair of points (radians), km."""
-    dlat = lat[:, None] - lat[None, :]
-    dlon = lon[:, None] - lon[None, :]
-    a = np.sin(dlat / 2) ** 2 + np.cos(lat)[:, None] * np.cos(lat)[None, :] * np.sin(dlon / 2) ** 2
-    return 2 * _EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+def _geodesic_km(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+    """Distances on the WGS84 ellipsoid between every pair of points (degrees), km (pyproj, as every length in corridor)."""
+    from pyproj import Geod
+
+    a, b = np.meshgrid(np.arange(len(lon)), np.arange(len(lon)), indexing="ij")
+    _, _, metres = Geod(ellps="WGS84").inv(lon[a], lat[a], lon[b], lat[b])
+    return np.asarray(metres) / 1000.0
 
 
 def _demand_from_csv(graph: nx.MultiDiGraph, path: Path, ids: list[str]) -> pd.DataFrame:
