@@ -69,21 +69,24 @@ def _layers(path: Path) -> set[str]:
         raise NetworkFileError(msg) from None
 
 
-def _require_network_layers(path: Path) -> None:
+def _require_network_layers(path: Path) -> set[str]:
+    """The file's layers, after checking it has ``hubs`` and ``links``."""
     layers = _layers(path)
     missing = {"hubs", "links"} - layers
     if missing:
         graph = " (it has nodes and edges: a graph GeoPackage of an earlier `corridor import-osm`; import the extract again)"
         msg = f"{path}: no layer(s) {', '.join(sorted(missing))}; a corridor GeoPackage has hubs and links{graph if {'nodes', 'edges'} <= layers else ''}"
         raise NetworkFileError(msg)
+    return layers
 
 
-def _read_layer(path: Path, layer: str, **kwargs: Any) -> pd.DataFrame:
+def _read_arrow(path: Path, layer: str, **kwargs: Any) -> tuple[dict[str, Any], Any]:
+    """pyogrio's Arrow read of one layer: its metadata and a ``pyarrow.Table`` (geometry as WKB)."""
     import pyogrio
     from pyogrio.errors import DataLayerError, DataSourceError
 
     try:
-        return pyogrio.read_dataframe(path, layer=layer, **kwargs)
+        return pyogrio.read_arrow(path, layer=layer, **kwargs)
     except (DataLayerError, DataSourceError, OSError) as exc:
         msg = f"{path}: cannot read layer '{layer}' ({' '.join(str(exc).split())})"
         raise NetworkFileError(msg) from None
@@ -107,24 +110,19 @@ def read_meta(path: str | Path) -> dict[str, Any]:
     NetworkFileError
         When the file cannot be read or the table is malformed.
     """
-    path = Path(path)
-    if META_LAYER not in _layers(path):
+    return _meta(Path(path), _layers(Path(path)))
+
+
+def _meta(path: Path, layers: set[str]) -> dict[str, Any]:
+    """:func:`read_meta` of a file whose layers are known."""
+    if META_LAYER not in layers:
         return {}
-    table = _read_layer(path, META_LAYER, read_geometry=False)
+    _, table = _read_arrow(path, META_LAYER, read_geometry=False)
     try:
-        return {str(k): json.loads(v) for k, v in zip(table["key"], table["value"], strict=True)}
+        return {str(k): json.loads(v) for k, v in zip(table.column("key").to_pylist(), table.column("value").to_pylist(), strict=True)}
     except (KeyError, TypeError, json.JSONDecodeError) as exc:
         msg = f"{path}: layer '{META_LAYER}' is malformed ({exc}); write the file again with corridor"
         raise NetworkFileError(msg) from None
-
-
-def _native(value: Any) -> Any:
-    """A plain Python value for a cell: ``None`` for nulls, ``int``/``float``/``bool`` for numpy scalars."""
-    if value is None:
-        return None
-    if hasattr(value, "item") and not hasattr(value, "geom_type"):
-        value = value.item()
-    return None if is_missing(value) else value
 
 
 def load_network(path: str | Path | None = None) -> Network:
@@ -230,29 +228,109 @@ def network_from_gpkg(path: str | Path) -> Network:
         that ``corridor import-osm`` wrote before it wrote networks).
     """
     path = Path(path)
-    _require_network_layers(path)
-    meta = read_meta(path)
+    layers = _require_network_layers(path)
+    meta = _meta(path, layers)
     json_fields, int_fields = meta.get("json_fields", {}), meta.get("int_fields", {})
-    features = {}
-    for layer, geometry_type in (("hubs", "Point"), ("links", "LineString")):
-        frame = _read_layer(path, layer)
-        if frame.crs is not None and frame.crs.to_epsg() != 4326:
-            msg = f"{path}:{layer}: CRS {frame.crs.to_string()} is not EPSG:4326; reproject the layer"
-            raise NetworkFileError(msg)
-        columns = [c for c in frame.columns if c != "geometry"]
-        rows = []
-        for row in zip(*(frame[c].to_numpy() for c in columns), frame.geometry, strict=True):
-            properties = {name: _native(value) for name, value in zip(columns, row[:-1], strict=True)}
-            for name in json_fields.get(layer, []):
-                if isinstance(properties.get(name), str):
-                    properties[name] = json.loads(properties[name])
-            for name in int_fields.get(layer, []):
-                if isinstance(properties.get(name), float) and properties[name].is_integer():
-                    properties[name] = int(properties[name])
-            geometry = None if row[-1] is None else row[-1].__geo_interface__
-            rows.append({"type": "Feature", "properties": properties, "geometry": geometry})
-        _validate.check_features(f"{path}:{layer}", rows, geometry_type)
-        features[layer] = rows
+    features = {
+        layer: _layer_features(path, layer, geometry_type, json_fields.get(layer, []), int_fields.get(layer, []))
+        for layer, geometry_type in (("hubs", "Point"), ("links", "LineString"))
+    }
     return network_from_features(
         features["hubs"], features["links"], source=str(path), hubs_name=f"{path}:hubs", links_name=f"{path}:links"
     )
+
+
+#: shapely's type ids of the one geometry type a layer's features must have.
+_TYPE_IDS = {"Point": 0, "LineString": 1}
+
+
+def _layer_features(path: Path, layer: str, geometry_type: str, json_fields: list[str], int_fields: list[str]) -> list[dict[str, Any]]:
+    """The layer's features as GeoJSON-like dicts, checked by :func:`corridor._validate.check_features`'s rules.
+
+    Read column-wise (pyogrio's Arrow reader, no geopandas): each column becomes
+    a list of plain values at once (``None`` for nulls) and the geometries one
+    coordinate array. Where every geometry is a 2D ``geometry_type`` with
+    positions in range (and lines are not degenerate), checked on the arrays,
+    the features are built from them; otherwise from each geometry's
+    ``__geo_interface__`` and checked feature by feature, which names the first
+    problem.
+    """
+    info, table = _read_arrow(path, layer)
+    _check_crs(path, layer, info["crs"])
+    geometry_name = info["geometry_name"] or "wkb_geometry"
+    names = [name for name in table.column_names if name != geometry_name]
+    columns = [_column_values(table.column(name), name in json_fields, name in int_fields) for name in names]
+    properties = [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)] if names else [{} for _ in range(table.num_rows)]
+    geometries = _geometries(table.column(geometry_name).to_pylist() if geometry_name in table.column_names else [None] * table.num_rows, geometry_type)
+    features = [{"type": "Feature", "properties": p, "geometry": g} for p, g in zip(properties, geometries[0], strict=True)]
+    if not geometries[1]:
+        _validate.check_features(f"{path}:{layer}", features, geometry_type)
+    return features
+
+
+def _check_crs(path: Path, layer: str, crs: str | None) -> None:
+    """Fail unless a layer's CRS is EPSG:4326 (or not given)."""
+    if crs is None or crs == "EPSG:4326":
+        return
+    from pyproj import CRS
+
+    parsed = CRS.from_user_input(crs)
+    if parsed.to_epsg() != 4326:
+        msg = f"{path}:{layer}: CRS {parsed.to_string()} is not EPSG:4326; reproject the layer"
+        raise NetworkFileError(msg)
+
+
+def _column_values(column: Any, json_field: bool, int_field: bool) -> list[Any]:
+    """A layer column as plain Python values: ``None`` for nulls and NaN, JSON text decoded, whole floats as ints."""
+    values = column.to_pylist()
+    if str(column.type) in ("halffloat", "float", "double"):
+        values = [None if v != v else v for v in values]  # NaN is no value, as is_missing says
+        if int_field:
+            values = [int(v) if v is not None and v.is_integer() else v for v in values]
+    if json_field:
+        values = [json.loads(v) if isinstance(v, str) else v for v in values]
+    return values
+
+
+def _geometries(wkb: list[bytes | None], geometry_type: str) -> tuple[list[Any], bool]:
+    """GeoJSON-like geometry mappings of WKB values, and whether they were all checked valid on the arrays.
+
+    When every geometry is a 2D ``geometry_type`` whose positions are finite and
+    in range (longitude -180..180, latitude -90..90) and no line has fewer than
+    two positions or all positions equal, the mappings are built from one
+    coordinate array and need no check feature by feature (``True``). Otherwise
+    they are each geometry's ``__geo_interface__`` (``None`` for a null), to be
+    checked one by one (``False``).
+    """
+    import numpy as np
+    import shapely
+
+    shapes = shapely.from_wkb(np.array(wkb, dtype=object))
+    if not len(shapes):
+        return [], True
+    simple = (
+        not any(g is None for g in wkb)
+        and bool((shapely.get_type_id(shapes) == _TYPE_IDS[geometry_type]).all())
+        and not bool(shapely.has_z(shapes).any())
+    )
+    if simple:
+        xy, index = shapely.get_coordinates(shapes, return_index=True)
+        counts = np.bincount(index, minlength=len(shapes))
+        ends = np.cumsum(counts)
+        firsts = xy[ends - counts] if len(xy) else xy
+        simple = bool(
+            np.isfinite(xy).all()
+            and (np.abs(xy[:, 0]) <= 180).all()
+            and (np.abs(xy[:, 1]) <= 90).all()
+            and (counts >= (1 if geometry_type == "Point" else 2)).all()
+        )
+        if simple and geometry_type == "LineString":
+            moves = np.bincount(index, weights=(xy != firsts[index]).any(axis=1), minlength=len(shapes))
+            simple = bool((moves > 0).all())
+    if not simple:
+        return [None if g is None else g.__geo_interface__ for g in shapes], False
+    flat = xy.tolist()
+    if geometry_type == "Point":
+        return [{"type": "Point", "coordinates": point} for point in flat], True
+    starts = (ends - counts).tolist()
+    return [{"type": "LineString", "coordinates": flat[a:b]} for a, b in zip(starts, ends.tolist(), strict=True)], True

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import networkx as nx
@@ -137,6 +138,80 @@ def test_network_gpkg_with_a_multi_part_geometry_names_file_feature_and_field(mi
     message = str(error.value)
     assert message.startswith(f"{path}:{layer}: feature '{frame.index[1]}' field 'geometry': a {kind} of 2 parts; {words}")
     assert "\n" not in message
+
+
+# -- reading column-wise: geometries checked on arrays, else feature by feature (issue 12) ------------
+
+
+def _old_features(path: Path, layer: str) -> list[dict]:
+    """The features as the reader built them before (geopandas frame, a cell and a ``__geo_interface__`` at a time)."""
+    import geopandas as gpd
+
+    from corridor.io import read_meta
+
+    meta = read_meta(path)
+    frame = gpd.read_file(path, layer=layer)
+    columns = [c for c in frame.columns if c != "geometry"]
+    features = []
+    for row in zip(*(frame[c].tolist() for c in columns), frame.geometry, strict=True):
+        properties = {name: None if v is None or v != v else v for name, v in zip(columns, row[:-1], strict=True)}
+        for name in meta["json_fields"].get(layer, []):
+            if isinstance(properties[name], str):
+                properties[name] = json.loads(properties[name])
+        for name in meta["int_fields"].get(layer, []):
+            if isinstance(properties[name], float) and properties[name].is_integer():
+                properties[name] = int(properties[name])
+        geometry = row[-1].__geo_interface__
+        features.append({"properties": properties, "geometry": {"type": geometry["type"], "coordinates": json.loads(json.dumps(geometry["coordinates"]))}})
+    return features
+
+
+@pytest.mark.parametrize("which", ["mini", "imported"])
+def test_column_wise_features_equal_the_frame_read(mini_network, saved, tmp_path, which):
+    from corridor.io import _layer_features, read_meta
+
+    path = saved
+    if which == "mini":
+        path = tmp_path / "mini.gpkg"
+        save_network_gpkg(mini_network, path)
+    meta = read_meta(path)
+    for layer, kind in (("hubs", "Point"), ("links", "LineString")):
+        ours = _layer_features(path, layer, kind, meta["json_fields"][layer], meta["int_fields"][layer])
+        theirs = _old_features(path, layer)
+        assert [f["properties"] for f in ours] == [f["properties"] for f in theirs]
+        assert [f["geometry"] for f in ours] == [f["geometry"] for f in theirs]
+        pairs = [(a, b) for f, g in zip(ours, theirs, strict=True) for a, b in zip(f["properties"].values(), g["properties"].values(), strict=True)]
+        assert all(type(a) is type(b) for a, b in pairs)
+
+
+def _with_geometry(path: Path, layer: str, row: int, geometry) -> None:
+    import geopandas as gpd
+
+    frame = gpd.read_file(path, layer=layer)
+    frame.loc[frame.index[row], "geometry"] = geometry
+    frame.to_file(path, layer=layer, driver="GPKG")
+
+
+@pytest.mark.parametrize(
+    ("layer", "geometry", "words"),
+    [
+        ("hubs", "POINT (200 10)", "coordinates (200.0, 10.0) out of range"),
+        ("links", "LINESTRING (100 20, 100 95)", "coordinates (100.0, 95.0) out of range"),
+        ("links", "LINESTRING (100 20, 100 20, 100 20)", "degenerate line, all positions equal"),
+        ("hubs", None, "expected a Point, got None"),
+        ("links", "POINT (100 20)", "expected a LineString, got 'Point'"),
+    ],
+)
+def test_a_bad_geometry_is_named_as_feature_by_feature(mini_network, tmp_path, layer, geometry, words):
+    from shapely import wkt
+
+    path = tmp_path / "bad.gpkg"
+    save_network_gpkg(mini_network, path)
+    _with_geometry(path, layer, 2, None if geometry is None else wkt.loads(geometry))
+    frame = mini_network.hubs if layer == "hubs" else mini_network.links
+    with pytest.raises(NetworkFileError) as error:
+        network_from_gpkg(path)
+    assert str(error.value).startswith(f"{path}:{layer}: feature '{frame.index[2]}' field 'geometry': {words}")
 
 
 # -- an imported network: written as any network ----------------------------------------
