@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, cast
 
@@ -170,6 +170,69 @@ def check_ids(path: Path | str, records: Iterable[Mapping[str, Any]]) -> None:
             msg = f"{path}: feature '{fid}' field 'id': duplicate id; ids must be unique"
             raise NetworkFileError(msg)
         seen.add(fid)
+
+
+def check_hubs(path: Path | str, hubs: Sequence[Mapping[str, Any]], hub_ids: set[str]) -> None:
+    """Check every hub record as :func:`check_hub` does, a column at a time where all pass.
+
+    Parameters
+    ----------
+    path
+        The file (and layer) named in errors.
+    hubs
+        The hub records, their ids checked (:func:`check_ids`).
+    hub_ids
+        Every hub id.
+
+    Raises
+    ------
+    NetworkFileError
+        For the first hub :func:`check_hub` fails, with its message.
+    """
+    if _fields_valid(hubs, schema.HUB_FIELDS):
+        cities = {hub.get("city") for hub in hubs} - {None}
+        if all(hub["name"].strip() for hub in hubs) and _all_in(cities, hub_ids):
+            return
+    for hub in hubs:  # one fails: find it, and its message, record by record
+        check_hub(path, hub, hub_ids)
+
+
+def check_links(path: Path | str, links: Sequence[Mapping[str, Any]], hub_ids: set[str]) -> None:
+    """Check every link record as :func:`check_link` does, a column at a time where all pass.
+
+    Parameters
+    ----------
+    path
+        The file (and layer) named in errors.
+    links
+        The link records, their ids checked (:func:`check_ids`).
+    hub_ids
+        Every hub id.
+
+    Raises
+    ------
+    NetworkFileError
+        For the first link :func:`check_link` fails, with its message.
+    """
+    starts, ends = [link.get("from_hub") for link in links], [link.get("to_hub") for link in links]
+    ends_valid = _all_in(starts, hub_ids) and _all_in(ends, hub_ids) and all(a != b for a, b in zip(starts, ends, strict=True))
+    if ends_valid and _fields_valid(links, schema.LINK_FIELDS) and not any(link["mode"] == "hsr" and link["freight"] for link in links):
+        return
+    for link in links:  # one fails: find it, and its message, record by record
+        check_link(path, link, hub_ids)
+
+
+def _fields_valid(records: Sequence[Mapping[str, Any]], fields: tuple[schema.Field, ...]) -> bool:
+    """Whether every record passes :func:`_check_fields`, checked a field (column) at a time."""
+    return all(schema.column_valid([record.get(field.name) for record in records], field) for field in fields)
+
+
+def _all_in(values: Iterable[Any], known: set[str]) -> bool:
+    """Whether every value is one of ``known`` (an unhashable value is not)."""
+    try:
+        return set(values) <= known
+    except TypeError:
+        return False
 
 
 def check_hub(path: Path | str, hub: Mapping[str, Any], hub_ids: set[str]) -> None:

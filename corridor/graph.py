@@ -39,6 +39,7 @@ import functools
 import itertools
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeGuard, cast
 
@@ -48,7 +49,7 @@ from corridor import schema
 from corridor._errors import CorridorError
 from corridor._io import write_text_atomic
 from corridor.hubs import names_of
-from corridor.network import Network
+from corridor.network import Network, gc_paused
 from corridor.params import ModelParams
 from corridor.settings import CRS, JUNCTION, MODES, PROFILES, cache_dir
 
@@ -142,7 +143,12 @@ def graph_from_network(
     if not allowed:
         msg = "no mode left to travel by: --modes and --avoid exclude every mode"
         raise CorridorError(msg)
-    params = params or ModelParams()
+    with gc_paused():
+        return _build_graph(network, profile, year, allowed, params or ModelParams(), geometry)
+
+
+def _build_graph(network: Network, profile: str, year: int | None, allowed: set[str], params: ModelParams, geometry: bool) -> nx.MultiDiGraph:
+    """The graph of :func:`graph_from_network`, its arguments checked."""
     graph: nx.MultiDiGraph = nx.MultiDiGraph(
         crs=CRS,
         name=f"corridor ({network.source})",
@@ -169,12 +175,14 @@ def graph_from_network(
             continue
         node = graph.graph["hub_nodes"][hub_id] = len(graph)
         graph.add_node(node, **_hub_attributes(hub))
+    rates = _Rates(params, profile)
+    excluded = graph.graph["excluded_hubs"]
     for link_id, link in network.link_records(shapes=geometry).items():
         if link["mode"] not in allowed or not link[profile] or not schema.in_service(link, year):
             continue
-        if link["from_hub"] in graph.graph["excluded_hubs"] or link["to_hub"] in graph.graph["excluded_hubs"]:
+        if link["from_hub"] in excluded or link["to_hub"] in excluded:
             continue
-        _add_link(graph, link_id, link, profile, params, junctions)
+        _add_link(graph, link_id, link, rates, junctions)
     _add_urban_edges(graph, profile, params)
     if profile == "passenger":
         _add_through_edges(graph)
@@ -397,17 +405,18 @@ def _ensure_terminal(
     line: str | None = None,
     towards: str | None = None,
 ) -> int:
-    terminals = graph.graph["terminal_nodes"]
-    platform = _platform_key(graph, hub, mode, profile, line, towards)
+    platform = _platform_key(graph, hub, mode, profile, line, towards) if profile == "passenger" else None
     if platform is not None:
         platforms = graph.graph.setdefault("line_terminals", {})
         if platform not in platforms:
             platforms[platform] = _new_terminal(graph, hub, mode, profile, params, junctions)
             graph.nodes[platforms[platform]].update(line=line, towards=towards)
         return platforms[platform]
-    if (hub, mode) in terminals:
-        return terminals[hub, mode]
-    return _new_terminal(graph, hub, mode, profile, params, junctions)
+    # The terminal, or the junction's node of the mode, once made (a junction never has a terminal).
+    node = graph.graph["terminal_nodes"].get((hub, mode))
+    if node is None:
+        node = graph.graph.setdefault("junction_nodes", {}).get((hub, mode))
+    return _new_terminal(graph, hub, mode, profile, params, junctions) if node is None else node
 
 
 def _platform_key(
@@ -505,20 +514,122 @@ def add_link_edges(graph: nx.MultiDiGraph, link_record: Mapping[str, Any], *, pr
         The terminal nodes of the link's mode at its two hubs, created with
         their board and alight edges where the hub had none.
     """
-    nodes = _add_link(graph, link_record["id"], link_record, profile, params)
+    nodes = _add_link(graph, link_record["id"], link_record, _Rates(params, profile))
     graph.graph["version"] = next(_version_counter)
     return nodes
 
 
-def _add_link(
-    graph: nx.MultiDiGraph, link_id: str, link, profile: str, params: ModelParams, junctions: Mapping[str, tuple] | None = None
-) -> tuple[int, int]:
+@dataclass(frozen=True)
+class _ModeRates:
+    """The parameters of one mode a link edge needs, as :class:`ModelParams` gives them."""
+
+    cost_per_km: float
+    co2_per_km: float
+    co2_per_lift: float
+    stop_dwell_h: float  # :func:`arrival_dwell_h` at a hub where the fastest services call
+
+    def co2(self, km: float = 0.0, lifts: int = 0) -> float:
+        """:func:`edge_co2_kg` of this mode, the same sum of the same numbers."""
+        return km * self.co2_per_km + lifts * self.co2_per_lift
+
+
+class _Rates:
+    """The parameters a graph build asks of every link, looked up once per mode and speed.
+
+    Asking :meth:`ModelParams.value` for each link and direction took a third
+    of building a graph of 10^5 links; these are the same numbers (looked up
+    by the same calls, once), so every edge is the same.
+
+    Parameters
+    ----------
+    params
+        The model parameters.
+    profile
+        ``"freight"`` or ``"passenger"``.
+    """
+
+    def __init__(self, params: ModelParams, profile: str) -> None:
+        self.params, self.profile = params, profile
+        self.value_of_time = params.value(profile, "value_of_time")
+        self.border_h = params.value(profile, "border_h")
+        self._modes: dict[str, _ModeRates] = {}
+        self._speeds: dict[tuple[str, float], float] = {}
+
+    def mode(self, mode: str) -> _ModeRates:
+        """The rates of ``mode`` (looked up on first use).
+
+        Parameters
+        ----------
+        mode
+            A mode of ``MODES``.
+
+        Returns
+        -------
+        _ModeRates
+            Cost and CO2 per km, CO2 per lift and the dwell at a stop.
+        """
+        rates = self._modes.get(mode)
+        if rates is None:
+            params, profile = self.params, self.profile
+            rates = self._modes[mode] = _ModeRates(
+                cost_per_km=params.value(profile, "cost_per_km", mode),
+                co2_per_km=params.co2_kg_per_km(profile, mode),
+                co2_per_lift=params.co2_kg_per_lift(profile, mode),
+                stop_dwell_h=arrival_dwell_h({}, mode, profile, params),
+            )
+        return rates
+
+    def speed_kmh(self, mode: str, link_speed_kmh: float) -> float:
+        """:meth:`ModelParams.speed_kmh` of the profile, remembered by mode and link speed.
+
+        Parameters
+        ----------
+        mode
+            The link's mode.
+        link_speed_kmh
+            The link's own speed, km/h.
+
+        Returns
+        -------
+        float
+            km/h.
+        """
+        key = (mode, link_speed_kmh)
+        speed = self._speeds.get(key)
+        if speed is None:
+            speed = self._speeds[key] = self.params.speed_kmh(self.profile, mode, link_speed_kmh)
+        return speed
+
+
+#: Fields that make a link's time more than its length at its speed (:func:`link_time_h`).
+_TIMED_FIELDS = (*schema.HISTORIES, "fastest_stops")
+
+
+def _link_hours(link: Mapping[str, Any], rates: _Rates, year: int | None, cross_border: bool) -> float:
+    """:func:`link_time_h` of a link without its stop, computed directly where the link has no dated figures.
+
+    A link with none of :data:`_TIMED_FIELDS` (every link of an imported
+    network) takes its length at the profile's speed, plus the border time
+    where a land link crosses a border: the same numbers :func:`link_time_h`
+    adds (its other terms are zero), without its look-ups.
+    """
+    if any(map(link.get, _TIMED_FIELDS)):  # an empty or zero figure adds nothing there either
+        return link_time_h(link, rates.profile, rates.params, year=year, cross_border=cross_border, stop=False)
     mode = link["mode"]
+    running = float(link["length_km"]) / rates.speed_kmh(mode, _own_speed_kmh(link))
+    return running + (rates.border_h if cross_border and mode in LAND_MODES else 0.0)
+
+
+def _add_link(
+    graph: nx.MultiDiGraph, link_id: str, link: Mapping[str, Any], rates: _Rates, junctions: Mapping[str, tuple] | None = None
+) -> tuple[int, int]:
+    """Add a link's edges (both ways unless ``oneway``), with its terminals where missing; its two terminal nodes."""
+    mode, profile, params = link["mode"], rates.profile, rates.params
     line = link.get("line") or None
     u = _ensure_terminal(graph, link["from_hub"], mode, profile, params, junctions, line, towards=link["to_hub"])
     v = _ensure_terminal(graph, link["to_hub"], mode, profile, params, junctions, line, towards=link["from_hub"])
     cross_border = _crosses_border(graph, link)
-    hours = link_time_h(link, profile, params, year=graph.graph.get("year"), cross_border=cross_border, stop=False)
+    hours = _link_hours(link, rates, graph.graph.get("year"), cross_border)
     km = float(link["length_km"])
     attributes = {
         "edge_type": LINK,
@@ -534,16 +645,22 @@ def _add_link(
     if link.get("oneway") is not True:
         directions.append((v, u, True))
     shapes = _link_shapes(graph, link["geometry"])
+    nodes = graph.nodes
+    mode_rates = rates.mode(mode)
+    co2 = mode_rates.co2(km=km)
     # OpenStreetMap does not say where trains stop: no dwell on a link that touches a junction.
-    at_junction = graph.nodes[u]["node_type"] == JUNCTION or graph.nodes[v]["node_type"] == JUNCTION
+    at_junction = nodes[u]["node_type"] == JUNCTION or nodes[v]["node_type"] == JUNCTION
     for a, b, reverse in directions:
-        arrival = graph.nodes[b]
-        dwell = 0.0 if at_junction else arrival_dwell_h(graph.nodes[hub_node(graph, arrival["hub"])], mode, profile, params)
+        dwell = 0.0 if at_junction else _stop_dwell_h(graph, nodes[b]["hub"], mode_rates)
         total = hours + dwell
-        cost = total * params.value(profile, "value_of_time") + km * params.value(profile, "cost_per_km", mode)
-        co2 = edge_co2_kg(params, profile, mode, km=km)
+        cost = total * rates.value_of_time + km * mode_rates.cost_per_km
         graph.add_edge(a, b, key=link_id, **shapes(reverse), reversed=reverse, travel_time=total * 3600.0, cost=cost, co2=co2, **attributes)
     return u, v
+
+
+def _stop_dwell_h(graph: nx.MultiDiGraph, hub: str, rates: _ModeRates) -> float:
+    """:func:`arrival_dwell_h` at ``hub`` from the mode's looked-up rates."""
+    return rates.stop_dwell_h if graph.nodes[hub_node(graph, hub)].get("stop", True) else 0.0
 
 
 def _link_shapes(graph: nx.MultiDiGraph, geometry: Any) -> Callable[[bool], dict[str, Any]]:
@@ -555,13 +672,13 @@ def _link_shapes(graph: nx.MultiDiGraph, geometry: Any) -> Callable[[bool], dict
     return lambda reverse: {"geometry": shapely.reverse(geometry) if reverse else geometry}
 
 
-def _crosses_border(graph: nx.MultiDiGraph, link) -> bool:
+def _crosses_border(graph: nx.MultiDiGraph, link: Mapping[str, Any]) -> bool:
     """Whether a link joins hubs of two countries (a junction has no country: never)."""
     hub_nodes = graph.graph["hub_nodes"]
-    ends = [hub_nodes.get(link[end]) for end in ("from_hub", "to_hub")]
-    if None in ends:
+    start, end = hub_nodes.get(link["from_hub"]), hub_nodes.get(link["to_hub"])
+    if start is None or end is None:
         return False
-    return graph.nodes[ends[0]]["country"] != graph.nodes[ends[1]]["country"]
+    return graph.nodes[start]["country"] != graph.nodes[end]["country"]
 
 
 def link_speed_kmh(link: Mapping[str, Any], year: int | None = None) -> float:
@@ -580,8 +697,11 @@ def link_speed_kmh(link: Mapping[str, Any], year: int | None = None) -> float:
         km/h.
     """
     dated = schema.value_in(link.get("speed_history"), "speed_kmh", year)
-    if dated is not None:
-        return dated
+    return _own_speed_kmh(link) if dated is None else dated
+
+
+def _own_speed_kmh(link: Mapping[str, Any]) -> float:
+    """A link's operating speed where given, else its design speed (no speed history), km/h."""
     operating = link.get("operating_speed_kmh")
     return float(operating if _known(operating) else link["speed_kmh"])
 

@@ -302,6 +302,65 @@ def check_value(where: str, value: Any, field: Field, fail: Callable[[str], Exce
         raise fail(f"{where}: {problem}")
 
 
+#: Types of values a column of each kind may hold for :func:`column_valid` to check it as a whole.
+_COLUMN_TYPES: dict[str, frozenset[type]] = {
+    TEXT: frozenset({str}),
+    NUMBER: frozenset({int, float}),
+    WHOLE: frozenset({int}),
+    BOOL: frozenset({bool}),
+    LIST: frozenset({list}),
+    DATE: frozenset({int, float, str}),
+}
+
+
+def column_valid(values: Sequence[Any], field: Field) -> bool:
+    """Whether every value of one field, over all records, passes :func:`check_value` (and is given where required).
+
+    Checks the column at once (its types, choices, smallest and largest
+    number, distinct dates), as the records of a column-wise reader come. It
+    answers ``True`` only where checking the values one by one would pass;
+    ``False`` where one fails, or where a value is of a type it does not
+    check whole (a subclass, a numpy number): check the records one by one
+    then, for the message.
+
+    Parameters
+    ----------
+    values
+        The field's value in each record (``None`` where missing).
+    field
+        The declaration.
+
+    Returns
+    -------
+    bool
+        ``True`` when no value has a problem.
+    """
+    present = [value for value in values if value is not None]
+    if field.required and len(present) < len(values):
+        return False
+    if not present:
+        return True
+    if field.kind == HISTORY:
+        return all(_problem(value, field) is None for value in present)
+    if not {type(value) for value in present} <= _COLUMN_TYPES[field.kind]:
+        return False
+    if field.kind in (NUMBER, WHOLE):
+        return _numbers_in_range(present, field)
+    if field.kind == DATE:
+        return all(_problem(value, field) is None for value in set(present))
+    return field.kind != TEXT or not field.choices or set(present) <= set(field.choices)
+
+
+def _numbers_in_range(numbers: list[int | float], field: Field) -> bool:
+    """Whether finite ``int`` and ``float`` values all lie in the field's range."""
+    if not all(map(math.isfinite, numbers)):
+        return False
+    low, high = min(numbers), max(numbers)
+    if field.positive and low <= 0:
+        return False
+    return (field.minimum is None or low >= field.minimum) and (field.maximum is None or high <= field.maximum)
+
+
 def _problem(value: Any, field: Field) -> str | None:
     kind = field.kind
     if kind == TEXT:

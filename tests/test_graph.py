@@ -5,12 +5,28 @@ Figures use tests/data/mini/round.toml (speed factor 1, round terminal times) so
 
 from __future__ import annotations
 
+import gc
+from pathlib import Path
+
 import pytest
 from shapely.geometry import LineString
 
 from corridor import CorridorError, NoRouteError
-from corridor.graph import add_link_edges, graph_from_network, hub_node, link_speed_kmh, link_time_h, without_changes
-from corridor.network import network_from_features
+from corridor.graph import (
+    LINK,
+    add_link_edges,
+    arrival_dwell_h,
+    edge_co2_kg,
+    graph_from_network,
+    hub_node,
+    link_speed_kmh,
+    link_time_h,
+    without_changes,
+)
+from corridor.io import network_from_gpkg, save_network_gpkg
+from corridor.network import Network, network_from_features
+from corridor.osm import network_from_xml
+from corridor.params import ModelParams
 from corridor.routing import find_routes
 
 
@@ -300,3 +316,78 @@ def test_a_cache_folder_that_cannot_be_written_only_means_measuring_again(tmp_pa
     (tmp_path / "file").write_text("")
     monkeypatch.setenv("CORRIDOR_CACHE", str(tmp_path / "file" / "cache"))
     assert graph_module.geodesic_metres([((106.55, 29.56), (106.437, 29.496))])[0] > 13_000
+
+
+# -- the link edges' numbers, checked against the general formulas (issue 12: the build looks them up once per mode) --
+
+OSM = Path(__file__).parent / "data" / "osm"
+
+
+@pytest.fixture(scope="module")
+def imported_gpkg_network(tmp_path_factory):
+    """The small OpenStreetMap import of tests/data/osm, saved and read back as ``route --network`` reads it."""
+    path = tmp_path_factory.mktemp("imported") / "net.gpkg"
+    save_network_gpkg(network_from_xml(OSM / "province.osm", OSM / "hubs.csv"), path)
+    return network_from_gpkg(path)
+
+
+def expected_link_edge(graph, link: dict, params: ModelParams, reverse: bool) -> dict:
+    """``travel_time``, ``cost`` and ``co2`` of a link edge, by :func:`link_time_h` and a look-up per parameter, as before issue 12."""
+    profile, mode, km = graph.graph["profile"], link["mode"], float(link["length_km"])
+    ends = [graph.graph["hub_nodes"].get(link[end]) for end in ("from_hub", "to_hub")]
+    cross_border = None not in ends and graph.nodes[ends[0]]["country"] != graph.nodes[ends[1]]["country"]
+    hours = link_time_h(link, profile, params, year=graph.graph["year"], cross_border=cross_border, stop=False)
+    arrival = link["from_hub"] if reverse else link["to_hub"]
+    at_junction = None in ends
+    dwell = 0.0 if at_junction else arrival_dwell_h(graph.nodes[hub_node(graph, arrival)], mode, profile, params)
+    total = hours + dwell
+    return {
+        "travel_time": total * 3600.0,
+        "cost": total * params.value(profile, "value_of_time") + km * params.value(profile, "cost_per_km", mode),
+        "co2": edge_co2_kg(params, profile, mode, km=km),
+        "cross_border": cross_border,
+    }
+
+
+def assert_link_edges_as_the_formulas_give(network, graph, params: ModelParams) -> None:
+    links = network.link_records()
+    edges = [(key, data) for *_, key, data in graph.edges(keys=True, data=True) if data["edge_type"] == LINK]
+    assert edges
+    for key, data in edges:
+        assert {name: data[name] for name in ("travel_time", "cost", "co2", "cross_border")} == expected_link_edge(graph, links[key], params, data["reversed"])
+
+
+@pytest.mark.parametrize(("profile", "year"), [("freight", None), ("passenger", None), ("freight", 2015), ("passenger", 2030)])
+def test_link_edges_of_the_built_in_network_are_the_formulas_numbers_exactly(builtin_network, profile, year):
+    params = ModelParams()
+    graph = graph_from_network(builtin_network, profile=profile, year=year, params=params, geometry=False)
+    assert_link_edges_as_the_formulas_give(builtin_network, graph, params)
+
+
+@pytest.mark.parametrize("profile", ["freight", "passenger"])
+def test_link_edges_of_an_imported_network_are_the_formulas_numbers_exactly(imported_gpkg_network, profile):
+    params = ModelParams()
+    for geometry in (False, True):
+        graph = graph_from_network(imported_gpkg_network, profile=profile, params=params, geometry=geometry)
+        assert any(data["node_type"] == "junction" for _, data in graph.nodes(data=True))
+        assert_link_edges_as_the_formulas_give(imported_gpkg_network, graph, params)
+
+
+def test_an_imported_network_gives_the_same_graph_from_its_features_and_from_its_frames(imported_gpkg_network):
+    from_features = graph_from_network(imported_gpkg_network, geometry=False)
+    framed = Network(imported_gpkg_network.hubs, imported_gpkg_network.links, source=imported_gpkg_network.source)
+    from_frames = graph_from_network(framed, geometry=False)
+    assert list(from_frames.nodes(data=True)) == list(from_features.nodes(data=True))
+    assert list(from_frames.edges(keys=True, data=True)) == list(from_features.edges(keys=True, data=True))
+
+
+def test_building_a_graph_leaves_the_garbage_collector_as_it_was(mini_network):
+    assert gc.isenabled()
+    graph_from_network(mini_network, geometry=False)
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    gc.disable()
+    try:
+        graph_from_network(mini_network, geometry=False)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 from conftest import run_corridor
 
-from corridor import NetworkFileError
+from corridor import NetworkFileError, schema
 from corridor.graph import graph_from_network
 from corridor.io import load_network
+from corridor.network import network_from_features
 
 MINI = Path(__file__).parent / "data" / "mini"
 
@@ -220,3 +221,62 @@ def test_overview_of_a_user_network_pairs_its_own_largest_places():
     assert pairs and set(pairs).isdisjoint(KEY_PAIRS)
     assert all(a in mini.hubs.index and b in mini.hubs.index for a, b in pairs)
     assert key_pairs(load_network()) == list(KEY_PAIRS)
+
+
+# -- validation a column at a time (issue 12): never passes what the record-by-record check fails --
+
+SAMPLES = [
+    None, "", "open", "rail", "hsr", "x", "2023-08", "2023-13", 2018, 0, -1, 1, 7, 350, 20_001, 1e308, 0.5, -0.5,
+    float("nan"), float("inf"), True, False, [], ["a"], {"a": 1}, [{"from": "2017", "speed_kmh": 350, "source": "s"}],
+]
+
+
+def _passes(value, field: schema.Field) -> bool:
+    """Whether one value passes the record-by-record check (:func:`corridor._validate._check_fields`)."""
+    if value is None:
+        return not field.required
+    try:
+        schema.check_value("here", value, field, NetworkFileError)
+    except NetworkFileError:
+        return False
+    return True
+
+
+@pytest.mark.parametrize("field", schema.HUB_FIELDS + schema.LINK_FIELDS, ids=lambda field: field.name)
+def test_a_column_passes_exactly_when_each_of_its_plain_values_does(field):
+    for value in SAMPLES:
+        assert schema.column_valid([value], field) == _passes(value, field), value
+        assert schema.column_valid(["open" if field.kind == schema.TEXT else None, value], field) == (
+            _passes(value, field) and _passes("open" if field.kind == schema.TEXT else None, field)
+        ), value
+
+
+@pytest.mark.parametrize("field", [schema.LINK_FIELD["length_km"], schema.HUB_FIELD["name"], schema.LINK_FIELD["freight"]], ids=str)
+def test_a_column_of_values_it_does_not_check_whole_is_left_to_the_record_by_record_check(field):
+    class Text(str):
+        pass
+
+    numpy = pytest.importorskip("numpy")
+    for value in (numpy.float64(3.0), Text("a"), numpy.bool_(True)):
+        assert not schema.column_valid([value], field)
+
+
+@pytest.mark.parametrize(
+    ("layer", "index", "field", "value", "words"),
+    [
+        ("hubs", 3, "kind", "castle", "unknown kind 'castle'"),
+        ("hubs", 2, "city", "atlantis", "unknown hub 'atlantis'"),
+        ("hubs", 1, "name", "  ", "'name': missing or empty"),
+        ("links", 4, "to_hub", "nowhere", "unknown hub 'nowhere'"),
+        ("links", 2, "speed_kmh", float("nan"), "is not a number"),
+        ("links", 5, "freight", 1, "must be true or false"),
+    ],
+)
+def test_a_network_with_one_bad_record_names_it_as_the_record_by_record_check_does(mini_features, layer, index, field, value, words):
+    hubs, links = mini_features
+    record = (hubs if layer == "hubs" else links)[index]["properties"]
+    record[field] = value
+    with pytest.raises(NetworkFileError) as error:
+        network_from_features(hubs, links)
+    assert f"feature '{record['id']}' field '{field}'" in str(error.value) and words in str(error.value)
+    assert str(error.value).startswith(f"{layer}.geojson")
