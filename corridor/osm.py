@@ -1731,11 +1731,8 @@ def _xy(graph: nx.MultiDiGraph, node: int) -> tuple[float, float]:
 def _check_records(source: str, hubs: list[dict[str, Any]], links: list[dict[str, Any]]) -> None:
     """Validate the records as network files are (one line naming the record and field)."""
     ids = {h["id"] for h in hubs}
-    for hub in hubs:
-        if hub["kind"] != JUNCTION:
-            _validate.check_hub(f"{source}:hubs", hub, ids)
-    for link in links:
-        _validate.check_link(f"{source}:links", link, ids)
+    _validate.check_hubs(f"{source}:hubs", [hub for hub in hubs if hub["kind"] != JUNCTION], ids)
+    _validate.check_links(f"{source}:links", links, ids)
 
 
 def _frame(rows: list[dict[str, Any]], geometry: list[Any]):
